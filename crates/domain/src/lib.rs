@@ -1,0 +1,17 @@
+//! The rules of an initiative contest, free of I/O and frameworks.
+//!
+//! Everything here is deterministic: the caller passes the current time, the set of
+//! known units and the acting user; functions return either the new value or a typed
+//! error whose message is Vietnamese and names the field or rule involved.
+
+pub mod account;
+pub mod audit;
+pub mod contest;
+pub mod error;
+pub mod labels;
+pub mod points;
+pub mod text;
+pub mod time;
+pub mod unit;
+
+pub use error::{FieldError, RuleError, ValidationErrors};

@@ -1,0 +1,98 @@
+//! Instants are stored as UTC seconds and shown in Vietnam time (Asia/Ho_Chi_Minh).
+
+use jiff::{Timestamp, Zoned, civil::Date, tz::TimeZone};
+
+pub const VN_ZONE: &str = "Asia/Ho_Chi_Minh";
+
+/// Vietnam's time zone from the bundled tz database.
+pub fn vn_tz() -> TimeZone {
+    // The database is compiled into the binary (jiff's tzdb-bundle-always), so the zone
+    // always exists; fall back to the fixed +07:00 it has used since 1975 regardless.
+    TimeZone::get(VN_ZONE).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(7)))
+}
+
+/// Which end of a day a bare date stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayEdge {
+    /// 00:00:00 Vietnam time (an opening).
+    Start,
+    /// 23:59:59 Vietnam time (a deadline: "31/10/2021" means the whole day counts).
+    End,
+}
+
+/// Parses an RFC 3339 instant with offset, or a `YYYY-MM-DD` date taken in Vietnam time
+/// at the given edge of the day. Returns UTC seconds.
+pub fn parse_instant(text: &str, edge: DayEdge) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Some(ts.as_second());
+    }
+    let date: Date = text.parse().ok()?;
+    let (h, m, s) = match edge {
+        DayEdge::Start => (0, 0, 0),
+        DayEdge::End => (23, 59, 59),
+    };
+    let zoned = date.at(h, m, s, 0).to_zoned(vn_tz()).ok()?;
+    Some(zoned.timestamp().as_second())
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<Date> {
+    text.trim().parse().ok()
+}
+
+fn zoned(seconds: i64) -> Zoned {
+    Timestamp::from_second(seconds)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned(vn_tz())
+}
+
+/// RFC 3339 in Vietnam time, e.g. `2021-10-31T23:59:59+07:00`.
+pub fn rfc3339_vn(seconds: i64) -> String {
+    zoned(seconds).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// `dd/mm/yyyy HH:MM` in Vietnam time, as the UI shows instants.
+pub fn display_vn(seconds: i64) -> String {
+    zoned(seconds).strftime("%d/%m/%Y %H:%M").to_string()
+}
+
+/// `dd/mm/yyyy`.
+pub fn display_date(date: Date) -> String {
+    date.strftime("%d/%m/%Y").to_string()
+}
+
+/// The current instant in UTC seconds.
+pub fn now_seconds() -> i64 {
+    Timestamp::now().as_second()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_deadline_is_the_end_of_that_day_in_vietnam() {
+        let s = parse_instant("2021-10-31", DayEdge::End);
+        assert_eq!(s, parse_instant("2021-10-31T23:59:59+07:00", DayEdge::End));
+        assert_eq!(s, parse_instant("2021-10-31T16:59:59Z", DayEdge::End));
+        assert_eq!(
+            rfc3339_vn(s.unwrap_or_default()),
+            "2021-10-31T23:59:59+07:00"
+        );
+        assert_eq!(display_vn(s.unwrap_or_default()), "31/10/2021 23:59");
+    }
+
+    #[test]
+    fn an_opening_date_is_the_start_of_the_day() {
+        let s = parse_instant("2021-09-30", DayEdge::Start).unwrap_or_default();
+        assert_eq!(rfc3339_vn(s), "2021-09-30T00:00:00+07:00");
+    }
+
+    #[test]
+    fn nonsense_is_refused() {
+        assert_eq!(parse_instant("31/10/2021", DayEdge::End), None);
+        assert_eq!(parse_instant("2021-02-30", DayEdge::End), None);
+        assert_eq!(parse_instant("", DayEdge::End), None);
+    }
+}

@@ -1,0 +1,339 @@
+//! Accounts, sessions and login attempts.
+
+use sangkien_domain::account::{NewAccount, Role};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+    flag, map_unique, unit,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    #[serde(skip)]
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub unit_code: String,
+    pub email: Option<String>,
+    pub position: Option<String>,
+    pub active: bool,
+}
+
+const SELECT: &str = "select a.account_id, a.username, a.full_name, a.role, u.code, a.email, a.position, a.active, \
+                      a.password_hash from account a join unit u on u.unit_id = a.unit_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<(Account, String)> {
+    let role: String = r.try_get(3)?;
+    Ok((
+        Account {
+            id: r.try_get(0)?,
+            username: r.try_get(1)?,
+            full_name: r.try_get(2)?,
+            role: Role::parse(&role)
+                .ok_or_else(|| StorageError::Corrupt(format!("role {role}")))?,
+            unit_code: r.try_get(4)?,
+            email: r.try_get(5)?,
+            position: r.try_get(6)?,
+            active: flag(r.try_get(7)?),
+        },
+        r.try_get(8)?,
+    ))
+}
+
+/// The account and its password hash.
+pub async fn get_with_hash(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> Result<Option<(Account, String)>> {
+    let sql = format!("{SELECT} where a.username = $1");
+    sqlx::query(&sql)
+        .bind(username)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub async fn get(conn: &mut AnyConnection, username: &str) -> Result<Option<Account>> {
+    Ok(get_with_hash(conn, username).await?.map(|(a, _)| a))
+}
+
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Account>> {
+    let sql = format!("{SELECT} order by a.username");
+    sqlx::query(&sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| from_row(r).map(|(a, _)| a))
+        .collect()
+}
+
+fn json(a: &Account) -> serde_json::Value {
+    serde_json::to_value(a).unwrap_or_default()
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    new: &NewAccount,
+    password_hash: &str,
+) -> Result<Account> {
+    let unit_id = unit::id_of(conn, &new.unit_code)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", new.unit_code)))?;
+    let id: i64 = sqlx::query(
+        "insert into account (username, full_name, password_hash, role, unit_id, email, position, active, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, 1, $8) returning account_id",
+    )
+    .bind(&new.username)
+    .bind(&new.full_name)
+    .bind(password_hash)
+    .bind(new.role.as_str())
+    .bind(unit_id)
+    .bind(&new.email)
+    .bind(&new.position)
+    .bind(actor.at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?
+    .try_get(0)?;
+    let account = Account {
+        id,
+        username: new.username.clone(),
+        full_name: new.full_name.clone(),
+        role: new.role,
+        unit_code: new.unit_code.clone(),
+        email: new.email.clone(),
+        position: new.position.clone(),
+        active: true,
+    };
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "account.create",
+            object_type: "account",
+            object_id: account.username.clone(),
+            contest_id: None,
+            before: None,
+            after: Some(json(&account)),
+        },
+    )
+    .await?;
+    Ok(account)
+}
+
+/// Writes the changed fields of an account; a new password hash when given. The audit
+/// record says that the password changed, never the hash.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    before: &Account,
+    after: &Account,
+    new_password_hash: Option<&str>,
+) -> Result<()> {
+    let unit_id = unit::id_of(conn, &after.unit_code)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", after.unit_code)))?;
+    sqlx::query(
+        "update account set full_name = $1, role = $2, unit_id = $3, email = $4, position = $5, active = $6, \
+         password_hash = coalesce($7, password_hash) where account_id = $8",
+    )
+    .bind(&after.full_name)
+    .bind(after.role.as_str())
+    .bind(unit_id)
+    .bind(&after.email)
+    .bind(&after.position)
+    .bind(i64::from(after.active))
+    .bind(new_password_hash)
+    .bind(before.id)
+    .execute(&mut *conn)
+    .await?;
+    let mut after_json = json(after);
+    if new_password_hash.is_some() {
+        after_json["password_changed"] = serde_json::Value::Bool(true);
+    }
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "account.update",
+            object_type: "account",
+            object_id: before.username.clone(),
+            contest_id: None,
+            before: Some(json(before)),
+            after: Some(after_json),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+// ---------- sessions ----------
+
+/// Whether a session came from the API login (Bearer token) or the web login (cookie).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Api,
+    Web,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Api => "api",
+            SessionKind::Web => "web",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+/// 32 random bytes, hex.
+pub fn random_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| StorageError::Corrupt(format!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Only the SHA-256 of a token is stored, so a copy of the database holds no usable
+/// session.
+fn token_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a session and returns (token, csrf token).
+pub async fn create_session(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kind: SessionKind,
+    now: i64,
+    ttl_seconds: i64,
+) -> Result<(String, String)> {
+    let token = random_token()?;
+    let csrf = random_token()?;
+    sqlx::query(
+        "insert into session (session_id, account_id, kind, csrf_token, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_id(&token))
+    .bind(account_id)
+    .bind(kind.as_str())
+    .bind(&csrf)
+    .bind(now)
+    .bind(now + ttl_seconds)
+    .execute(conn)
+    .await?;
+    Ok((token, csrf))
+}
+
+/// The live session of an active account for this token and kind, if any.
+pub async fn session(
+    conn: &mut AnyConnection,
+    token: &str,
+    kind: SessionKind,
+    now: i64,
+) -> Result<Option<Session>> {
+    let sql = "select a.account_id, a.username, a.full_name, a.role, u.code, a.email, a.position, a.active, \
+               a.password_hash, s.csrf_token, s.expires_at from session s \
+               join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
+               where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1";
+    let row = sqlx::query(sql)
+        .bind(token_id(token))
+        .bind(kind.as_str())
+        .bind(now)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| {
+        let (account, _) = from_row(&r)?;
+        Ok(Session {
+            account,
+            csrf_token: r.try_get(9)?,
+            expires_at: r.try_get(10)?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, token: &str) -> Result<()> {
+    sqlx::query("delete from session where session_id = $1")
+        .bind(token_id(token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (deactivation, password change).
+pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Result<()> {
+    sqlx::query("delete from session where account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes expired sessions and login attempts older than `before`.
+pub async fn purge_expired(conn: &mut AnyConnection, now: i64, attempts_before: i64) -> Result<()> {
+    sqlx::query("delete from session where expires_at <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from login_attempt where at < $1")
+        .bind(attempts_before)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// ---------- login attempts ----------
+
+pub async fn record_attempt(
+    conn: &mut AnyConnection,
+    username: &str,
+    address: &str,
+    at: i64,
+    success: bool,
+) -> Result<()> {
+    sqlx::query(
+        "insert into login_attempt (username, address, at, success) values ($1, $2, $3, $4)",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(at)
+    .bind(i64::from(success))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Failed attempts since `since`: (for this username after its last success, from this address).
+pub async fn recent_failures(
+    conn: &mut AnyConnection,
+    username: &str,
+    address: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "select \
+           (select count(*) from login_attempt where username = $1 and success = 0 and at >= $3 \
+              and at >= coalesce((select max(at) from login_attempt where username = $1 and success = 1), 0)), \
+           (select count(*) from login_attempt where address = $2 and success = 0 and at >= $3)",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}

@@ -1,0 +1,271 @@
+//! Contests: settings stored as one validated JSON document, with the columns that
+//! lists and joins need (title, year, state, dates, organizer, participants).
+
+use sangkien_domain::contest::{self, ContestInput, ContestSettings, ContestState};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+    unit,
+};
+
+#[derive(Debug, Clone)]
+pub struct ContestRecord {
+    pub id: i64,
+    pub state: ContestState,
+    pub settings: ContestSettings,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A line of the contest list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContestSummary {
+    pub id: i64,
+    pub title: String,
+    pub year: i64,
+    pub state: ContestState,
+    pub organizer_unit_code: String,
+    pub opens_at: i64,
+    pub submission_deadline: i64,
+}
+
+fn state_of(s: &str) -> Result<ContestState> {
+    ContestState::parse(s).ok_or_else(|| StorageError::Corrupt(format!("contest state {s}")))
+}
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<ContestSummary> {
+    Ok(ContestSummary {
+        id: r.try_get(0)?,
+        title: r.try_get(1)?,
+        year: r.try_get(2)?,
+        state: state_of(&r.try_get::<String, _>(3)?)?,
+        organizer_unit_code: r.try_get(4)?,
+        opens_at: r.try_get(5)?,
+        submission_deadline: r.try_get(6)?,
+    })
+}
+
+const SUMMARY: &str = "select c.contest_id, c.title, c.year, c.state, u.code, c.opens_at, c.submission_deadline \
+                       from contest c join unit u on u.unit_id = c.organizer_unit_id";
+
+/// All contests, newest first.
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<ContestSummary>> {
+    let sql = format!("{SUMMARY} order by c.year desc, c.contest_id desc");
+    sqlx::query(&sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
+}
+
+/// Contests a unit takes part in, past the draft stage, newest first.
+pub async fn list_for_participant(
+    conn: &mut AnyConnection,
+    unit_code: &str,
+) -> Result<Vec<ContestSummary>> {
+    let sql = format!(
+        "{SUMMARY} join contest_participant p on p.contest_id = c.contest_id \
+         join unit pu on pu.unit_id = p.unit_id \
+         where pu.code = $1 and c.state <> 'draft' order by c.year desc, c.contest_id desc"
+    );
+    sqlx::query(&sql)
+        .bind(unit_code)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ContestRecord>> {
+    let row = sqlx::query("select contest_id, state, settings, created_at, updated_at from contest where contest_id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let json: String = r.try_get(2)?;
+    let input: ContestInput = serde_json::from_str(&json)
+        .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
+    let settings = contest::from_stored(&input)
+        .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
+    Ok(Some(ContestRecord {
+        id: r.try_get(0)?,
+        state: state_of(&r.try_get::<String, _>(1)?)?,
+        settings,
+        created_at: r.try_get(3)?,
+        updated_at: r.try_get(4)?,
+    }))
+}
+
+/// Whether a unit takes part in a contest.
+pub async fn is_participant(conn: &mut AnyConnection, id: i64, unit_code: &str) -> Result<bool> {
+    Ok(sqlx::query(
+        "select 1 from contest_participant p join unit u on u.unit_id = p.unit_id where p.contest_id = $1 and u.code = $2",
+    )
+    .bind(id)
+    .bind(unit_code)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
+fn settings_json(s: &ContestSettings) -> serde_json::Value {
+    serde_json::to_value(s.to_input()).unwrap_or_default()
+}
+
+async fn organizer_id(conn: &mut AnyConnection, s: &ContestSettings) -> Result<i64> {
+    unit::id_of(conn, &s.organizer_unit_code)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", s.organizer_unit_code)))
+}
+
+async fn write_participants(conn: &mut AnyConnection, id: i64, s: &ContestSettings) -> Result<()> {
+    sqlx::query("delete from contest_participant where contest_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for code in &s.participant_unit_codes {
+        let unit_id = unit::id_of(conn, code)
+            .await?
+            .ok_or_else(|| StorageError::Corrupt(format!("unit {code} vanished")))?;
+        sqlx::query("insert into contest_participant (contest_id, unit_id) values ($1, $2)")
+            .bind(id)
+            .bind(unit_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Creates a contest in `draft`.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    s: &ContestSettings,
+) -> Result<ContestRecord> {
+    let organizer = organizer_id(conn, s).await?;
+    let json = settings_json(s);
+    let id: i64 = sqlx::query(
+        "insert into contest (title, year, organizer_unit_id, state, opens_at, submission_deadline, settings, created_at, updated_at) \
+         values ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) returning contest_id",
+    )
+    .bind(&s.title)
+    .bind(s.year)
+    .bind(organizer)
+    .bind(s.opens_at)
+    .bind(s.submission_deadline)
+    .bind(json.to_string())
+    .bind(actor.at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    write_participants(conn, id, s).await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "contest.create",
+            object_type: "contest",
+            object_id: id.to_string(),
+            contest_id: Some(id),
+            before: None,
+            after: Some(json),
+        },
+    )
+    .await?;
+    Ok(ContestRecord {
+        id,
+        state: ContestState::Draft,
+        settings: s.clone(),
+        created_at: actor.at,
+        updated_at: actor.at,
+    })
+}
+
+/// Replaces a contest's settings.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    before: &ContestRecord,
+    after: &ContestSettings,
+) -> Result<()> {
+    let organizer = organizer_id(conn, after).await?;
+    let json = settings_json(after);
+    sqlx::query(
+        "update contest set title = $1, year = $2, organizer_unit_id = $3, opens_at = $4, submission_deadline = $5, \
+         settings = $6, updated_at = $7 where contest_id = $8",
+    )
+    .bind(&after.title)
+    .bind(after.year)
+    .bind(organizer)
+    .bind(after.opens_at)
+    .bind(after.submission_deadline)
+    .bind(json.to_string())
+    .bind(actor.at)
+    .bind(before.id)
+    .execute(&mut *conn)
+    .await?;
+    write_participants(conn, before.id, after).await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "contest.update",
+            object_type: "contest",
+            object_id: before.id.to_string(),
+            contest_id: Some(before.id),
+            before: Some(settings_json(&before.settings)),
+            after: Some(json),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a contest from `from` to `to`. The update only matches while the contest is
+/// still in `from`, so two racing transitions cannot both succeed; returns false when
+/// the state had already changed.
+pub async fn set_state(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    from: ContestState,
+    to: ContestState,
+    reason: Option<&str>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update contest set state = $1, updated_at = $2 where contest_id = $3 and state = $4",
+    )
+    .bind(to.as_str())
+    .bind(actor.at)
+    .bind(id)
+    .bind(from.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    let mut after = serde_json::json!({"state": to.as_str()});
+    if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
+        after["reason"] = serde_json::Value::String(r.to_string());
+    }
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "contest.transition",
+            object_type: "contest",
+            object_id: id.to_string(),
+            contest_id: Some(id),
+            before: Some(serde_json::json!({"state": from.as_str()})),
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(true)
+}

@@ -1,0 +1,171 @@
+//! All SQL of sangkien. One code path for SQLite and PostgreSQL through sqlx's `Any`
+//! driver: lower-case portable SQL with `$n` placeholders, integers for instants
+//! (UTC seconds) and flags, text for JSON. See docs/DECISIONS.md.
+
+pub mod account;
+pub mod audit;
+pub mod contest;
+pub mod migrations;
+pub mod schema;
+pub mod setting;
+pub mod testing;
+pub mod unit;
+
+use std::time::Duration;
+
+use sqlx::{
+    AnyConnection, AnyPool, Transaction,
+    any::{Any, AnyPoolOptions},
+};
+
+pub use sqlx::AnyConnection as Conn;
+
+/// A write transaction. Everything a request changes, and its audit records, is
+/// written in one of these.
+pub type Tx = Transaction<'static, Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique constraint refused the row; the payload names the field.
+    #[error("duplicate value for {0}")]
+    Duplicate(&'static str),
+    /// Stored data that cannot be read back (a bug or a hand edit).
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: a pool for reads and one for writes. On SQLite the write pool has a
+/// single connection, so writers queue in the pool instead of failing with
+/// `SQLITE_BUSY`; on PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `sqlite://…` or `postgres://…`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("sqlite:") {
+            let read = sqlite_pool(url, 4).await?;
+            let write = sqlite_pool(url, 1).await?;
+            Ok(Store {
+                read,
+                write,
+                backend: Backend::Sqlite,
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            })
+        } else {
+            Err(StorageError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the embedded migrations not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        migrations::migrator(self.backend).run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A connection for reading.
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("select 1").execute(&self.read).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {
+    let url = if url.contains('?') {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    Ok(AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn: &mut AnyConnection, _meta| {
+            Box::pin(async move {
+                for pragma in [
+                    "pragma journal_mode = wal",
+                    "pragma foreign_keys = on",
+                    "pragma busy_timeout = 10000",
+                    "pragma synchronous = normal",
+                ] {
+                    sqlx::query(pragma).execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?)
+}
+
+/// Turns a unique-constraint violation into [`StorageError::Duplicate`] naming the
+/// field, using the constraint names of the migrations (PostgreSQL reports the
+/// constraint, SQLite the `table.column`).
+pub(crate) fn map_unique(err: sqlx::Error) -> StorageError {
+    const KNOWN: [(&str, &str, &str); 2] = [
+        ("unit_code_unique", "unit.code", "code"),
+        ("account_username_unique", "account.username", "username"),
+    ];
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        let constraint = db.constraint().unwrap_or("");
+        let message = db.message();
+        for (name, column, field) in KNOWN {
+            if constraint == name || message.contains(column) {
+                return StorageError::Duplicate(field);
+            }
+        }
+    }
+    StorageError::Database(err)
+}
+
+/// Reads an integer flag column.
+pub(crate) fn flag(v: i64) -> bool {
+    v != 0
+}

@@ -1,0 +1,50 @@
+//! Embedded migrations. One list, so SQLite and PostgreSQL always share version
+//! numbers and names; each entry carries the SQL of both.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::Backend;
+
+struct Step {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const STEPS: &[Step] = &[Step {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// The versions and names of all migrations, the same for both databases.
+pub fn versions() -> Vec<(i64, &'static str)> {
+    STEPS.iter().map(|s| (s.version, s.name)).collect()
+}
+
+pub(crate) fn migrator(backend: Backend) -> Migrator {
+    let migrations: Vec<Migration> = STEPS
+        .iter()
+        .map(|s| {
+            let sql = match backend {
+                Backend::Sqlite => s.sqlite,
+                Backend::Postgres => s.postgres,
+            };
+            Migration::new(
+                s.version,
+                Cow::Borrowed(s.name),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        })
+        .collect();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}

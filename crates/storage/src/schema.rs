@@ -1,0 +1,75 @@
+//! Reads back the schema the migrations produced, in a form comparable across
+//! SQLite and PostgreSQL (for the schema parity test and for diagnostics).
+
+use sqlx::Row;
+
+use crate::{Backend, Result, Store};
+
+/// One column: table, column, portable type (`int`, `text`, `float`, `bytes`), not null.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Column {
+    pub table: String,
+    pub column: String,
+    pub kind: String,
+    pub not_null: bool,
+}
+
+/// The schema: columns of every table and the names of explicitly created indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    pub columns: Vec<Column>,
+    pub indexes: Vec<String>,
+}
+
+fn portable(kind: &str) -> String {
+    match kind.to_ascii_lowercase().as_str() {
+        "integer" | "bigint" | "smallint" | "int" => "int".into(),
+        "text" | "character varying" => "text".into(),
+        "real" | "double precision" => "float".into(),
+        "blob" | "bytea" => "bytes".into(),
+        other => other.to_string(),
+    }
+}
+
+pub async fn describe(store: &Store) -> Result<Schema> {
+    let mut conn = store.reader().await?;
+    let (col_sql, idx_sql) = match store.backend() {
+        Backend::Sqlite => (
+            "select m.name, p.name, p.type, p.\"notnull\" + p.pk from sqlite_master m \
+             join pragma_table_info(m.name) p \
+             where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%'",
+            "select name from sqlite_master where type = 'index' and sql is not null",
+        ),
+        Backend::Postgres => (
+            "select table_name::text, column_name::text, data_type::text, \
+             case when is_nullable::text = 'NO' then 1 else 0 end \
+             from information_schema.columns \
+             where table_schema = current_schema() and table_name::text not like '_sqlx%'",
+            "select i.indexname::text from pg_indexes i \
+             where i.schemaname = current_schema() and i.indexname::text not like '%_pkey' \
+             and not exists (select 1 from pg_constraint c where c.conname = i.indexname)",
+        ),
+    };
+    let mut columns: Vec<Column> = sqlx::query(col_sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| -> Result<Column> {
+            Ok(Column {
+                table: r.try_get(0)?,
+                column: r.try_get(1)?,
+                kind: portable(&r.try_get::<String, _>(2)?),
+                not_null: r.try_get::<i64, _>(3)? != 0,
+            })
+        })
+        .collect::<Result<_>>()?;
+    columns.sort();
+    let mut indexes: Vec<String> = sqlx::query(idx_sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+    indexes.sort();
+    Ok(Schema { columns, indexes })
+}

@@ -1,0 +1,49 @@
+//! System settings: the issuing agency for documents (SPEC §4 `/settings`).
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result,
+    audit::{self, Actor, Event},
+};
+
+const KEY: &str = "agency";
+
+/// The stored settings document, if any.
+pub async fn get(conn: &mut AnyConnection) -> Result<Option<serde_json::Value>> {
+    let row = sqlx::query("select value from setting where key = $1")
+        .bind(KEY)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<String, _>(0))
+        .transpose()?
+        .and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+pub async fn put(conn: &mut AnyConnection, actor: &Actor, value: &serde_json::Value) -> Result<()> {
+    let before = get(conn).await?;
+    sqlx::query("delete from setting where key = $1")
+        .bind(KEY)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("insert into setting (key, value) values ($1, $2)")
+        .bind(KEY)
+        .bind(value.to_string())
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "settings.update",
+            object_type: "settings",
+            object_id: KEY.to_string(),
+            contest_id: None,
+            before,
+            after: Some(value.clone()),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,281 @@
+//! Units: listing, creating, updating, importing, and reference checks.
+
+use std::collections::{HashMap, HashSet};
+
+use sangkien_domain::unit::{NewUnit, UnitKind};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+    flag, map_unique,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_code: Option<String>,
+    pub active: bool,
+}
+
+const SELECT: &str = "select u.code, u.name, u.kind, p.code, u.active from unit u \
+                      left join unit p on p.unit_id = u.parent_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
+    let kind: String = r.try_get(2)?;
+    Ok(Unit {
+        code: r.try_get(0)?,
+        name: r.try_get(1)?,
+        kind: UnitKind::parse(&kind)
+            .ok_or_else(|| StorageError::Corrupt(format!("unit kind {kind}")))?,
+        parent_code: r.try_get(3)?,
+        active: flag(r.try_get(4)?),
+    })
+}
+
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
+    let sql = format!("{SELECT} order by u.code");
+    sqlx::query(&sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, code: &str) -> Result<Option<Unit>> {
+    let sql = format!("{SELECT} where u.code = $1");
+    sqlx::query(&sql)
+        .bind(code)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Codes of active units (for validating references).
+pub async fn active_codes(conn: &mut AnyConnection) -> Result<HashSet<String>> {
+    sqlx::query("select code from unit where active = 1")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+}
+
+/// Every unit's parent, by code (for cycle checks).
+pub async fn parent_map(conn: &mut AnyConnection) -> Result<HashMap<String, Option<String>>> {
+    Ok(list(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.parent_code))
+        .collect())
+}
+
+pub(crate) async fn id_of(conn: &mut AnyConnection, code: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query("select unit_id from unit where code = $1")
+        .bind(code)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?)
+}
+
+async fn parent_id(conn: &mut AnyConnection, parent_code: Option<&str>) -> Result<Option<i64>> {
+    match parent_code {
+        None => Ok(None),
+        Some(code) => id_of(conn, code)
+            .await?
+            .map(Some)
+            .ok_or_else(|| StorageError::Corrupt(format!("parent unit {code} vanished"))),
+    }
+}
+
+fn json(u: &Unit) -> serde_json::Value {
+    serde_json::to_value(u).unwrap_or_default()
+}
+
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, unit: &NewUnit) -> Result<Unit> {
+    let parent = parent_id(conn, unit.parent_code.as_deref()).await?;
+    sqlx::query("insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, $4, 1, $5)")
+        .bind(&unit.code)
+        .bind(&unit.name)
+        .bind(unit.kind.as_str())
+        .bind(parent)
+        .bind(actor.at)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_unique)?;
+    let created = Unit {
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+        kind: unit.kind,
+        parent_code: unit.parent_code.clone(),
+        active: true,
+    };
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "unit.create",
+            object_type: "unit",
+            object_id: unit.code.clone(),
+            contest_id: None,
+            before: None,
+            after: Some(json(&created)),
+        },
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Replaces a unit's name, kind, parent and active flag; records before and after.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    before: &Unit,
+    after: &Unit,
+) -> Result<()> {
+    let parent = parent_id(conn, after.parent_code.as_deref()).await?;
+    sqlx::query(
+        "update unit set name = $1, kind = $2, parent_id = $3, active = $4 where code = $5",
+    )
+    .bind(&after.name)
+    .bind(after.kind.as_str())
+    .bind(parent)
+    .bind(i64::from(after.active))
+    .bind(&before.code)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "unit.update",
+            object_type: "unit",
+            object_id: before.code.clone(),
+            contest_id: None,
+            before: Some(json(before)),
+            after: Some(json(after)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// How many rows point at the unit: child units, accounts, contests (as organizer or
+/// participant). A referenced unit is deactivated, never deleted.
+pub async fn reference_count(conn: &mut AnyConnection, code: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "select \
+           (select count(*) from unit c where c.parent_id = u.unit_id) \
+         + (select count(*) from account a where a.unit_id = u.unit_id) \
+         + (select count(*) from contest k where k.organizer_unit_id = u.unit_id) \
+         + (select count(*) from contest_participant p where p.unit_id = u.unit_id) \
+         from unit u where u.code = $1",
+    )
+    .bind(code)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64, _>(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+pub async fn delete(conn: &mut AnyConnection, actor: &Actor, unit: &Unit) -> Result<()> {
+    sqlx::query("delete from unit where code = $1")
+        .bind(&unit.code)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "unit.delete",
+            object_type: "unit",
+            object_id: unit.code.clone(),
+            contest_id: None,
+            before: Some(json(unit)),
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates or updates every unit of an import in one transaction (the caller's).
+/// Rows are written without parents first, then parents are set, so a row may name a
+/// parent that comes later in the file. Returns (created, updated); unchanged rows
+/// count as neither and write no audit record.
+pub async fn import(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    rows: &[NewUnit],
+) -> Result<(usize, usize)> {
+    let mut befores = Vec::with_capacity(rows.len());
+    for row in rows {
+        let before = get(conn, &row.code).await?;
+        match &before {
+            Some(_) => {
+                sqlx::query("update unit set name = $1, kind = $2 where code = $3")
+                    .bind(&row.name)
+                    .bind(row.kind.as_str())
+                    .bind(&row.code)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, null, 1, $4)",
+                )
+                .bind(&row.code)
+                .bind(&row.name)
+                .bind(row.kind.as_str())
+                .bind(actor.at)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_unique)?;
+            }
+        }
+        befores.push(before);
+    }
+    let (mut created, mut updated) = (0, 0);
+    for (row, before) in rows.iter().zip(befores) {
+        let parent = parent_id(conn, row.parent_code.as_deref()).await?;
+        sqlx::query("update unit set parent_id = $1 where code = $2")
+            .bind(parent)
+            .bind(&row.code)
+            .execute(&mut *conn)
+            .await?;
+        let after = get(conn, &row.code).await?;
+        if before == after {
+            continue;
+        }
+        let action = if before.is_none() {
+            created += 1;
+            "unit.create"
+        } else {
+            updated += 1;
+            "unit.update"
+        };
+        audit::append(
+            conn,
+            actor,
+            Event {
+                action,
+                object_type: "unit",
+                object_id: row.code.clone(),
+                contest_id: None,
+                before: before.as_ref().map(json),
+                after: after.as_ref().map(json),
+            },
+        )
+        .await?;
+    }
+    Ok((created, updated))
+}
