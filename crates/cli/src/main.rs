@@ -1,1 +1,312 @@
-fn main() {}
+//! `sangkien`: the one binary. Subcommands share the data directory and database flags.
+
+use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use sangkien_domain::{account, unit};
+use sangkien_storage::{Store, account as accounts, audit, audit::Actor, unit as units};
+use sangkien_web::{AppState, SystemClock, WebConfig, demo};
+
+#[derive(Parser)]
+#[command(
+    name = "sangkien",
+    version,
+    about = "Cuộc thi sáng kiến, giải pháp cải cách hành chính"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Data directory (SQLite database and attachments).
+    #[arg(
+        long,
+        env = "SANGKIEN_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// postgres://… to use PostgreSQL; default: SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates first).
+    Serve {
+        #[arg(long, env = "SANGKIEN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Load the Cao Bằng 2021 demo into an empty database first.
+        #[arg(long)]
+        demo: bool,
+        /// Mark session cookies Secure (set when served over HTTPS).
+        #[arg(long, env = "SANGKIEN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load the Cao Bằng 2021 demo into an empty database.
+    Demo,
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator. The password comes from --password-env or stdin.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        full_name: String,
+        /// Code of the administrator's unit.
+        #[arg(long)]
+        unit: String,
+        /// Name of the unit, to create it when it does not exist yet (first install).
+        #[arg(long)]
+        unit_name: Option<String>,
+        /// Name of an environment variable holding the password.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero naming the first bad record.
+    Verify,
+}
+
+impl DbArgs {
+    fn url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("sangkien.db").display()
+        ))
+    }
+
+    async fn store(&self) -> Result<Store> {
+        let store = Store::connect(&self.url()?)
+            .await
+            .context("cannot open the database")?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
+        Ok(store)
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lỗi: không khởi động được runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let now = sangkien_domain::time::now_seconds();
+    match cli.command {
+        Command::Migrate => {
+            cli.db.store().await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu.");
+        }
+        Command::Demo => {
+            let store = cli.db.store().await?;
+            demo::load(&store, now).await?;
+            print_demo_logins();
+        }
+        Command::Serve {
+            listen,
+            demo: with_demo,
+            secure_cookies,
+        } => {
+            let store = cli.db.store().await?;
+            if with_demo {
+                match demo::load(&store, now).await {
+                    Ok(()) => println!("Đã nạp dữ liệu minh họa Cao Bằng 2021."),
+                    Err(demo::DemoError::NotEmpty) => println!(
+                        "Cơ sở dữ liệu đã có dữ liệu: giữ nguyên, không nạp lại dữ liệu minh họa."
+                    ),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            serve(store, listen, secure_cookies, with_demo).await?;
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    full_name,
+                    unit,
+                    unit_name,
+                    password_env,
+                },
+        } => {
+            let password = match password_env {
+                Some(var) => std::env::var(&var)
+                    .with_context(|| format!("environment variable {var} is not set"))?,
+                None => {
+                    let mut s = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut s)
+                        .context("cannot read the password from stdin")?;
+                    s.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let store = cli.db.store().await?;
+            create_admin(
+                &store,
+                &username,
+                &full_name,
+                &unit,
+                unit_name.as_deref(),
+                &password,
+                now,
+            )
+            .await?;
+            println!("Đã tạo quản trị hệ thống «{username}».");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = cli.db.store().await?;
+            let mut conn = store.reader().await?;
+            match audit::verify(&mut conn).await? {
+                Ok(n) => println!("Nhật ký nguyên vẹn: {n} bản ghi."),
+                Err(e) => {
+                    eprintln!("Nhật ký KHÔNG nguyên vẹn: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create_admin(
+    store: &Store,
+    username: &str,
+    full_name: &str,
+    unit_code: &str,
+    unit_name: Option<&str>,
+    password: &str,
+    now: i64,
+) -> Result<()> {
+    let actor = Actor::system(now);
+    let mut tx = store.begin().await?;
+    if units::get(&mut tx, unit_code).await?.is_none() {
+        let Some(name) = unit_name else {
+            bail!("unit {unit_code} does not exist: give --unit-name to create it");
+        };
+        let u = unit::validate(unit_code, name, "other", None, &|_| false)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        units::create(&mut tx, &actor, &u).await?;
+    }
+    let active = units::active_codes(&mut tx).await?;
+    let new = account::validate_new(username, full_name, "admin", unit_code, None, None, &|c| {
+        active.contains(c)
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    account::check_password(&new.username, password).map_err(|m| anyhow::anyhow!("{m}"))?;
+    if accounts::get(&mut tx, &new.username).await?.is_some() {
+        bail!("tên đăng nhập «{}» đã tồn tại", new.username);
+    }
+    let hash = account::hash_password(password).map_err(|e| anyhow::anyhow!(e))?;
+    accounts::create(&mut tx, &actor, &new, &hash).await?;
+    Store::commit(tx).await?;
+    Ok(())
+}
+
+fn print_demo_logins() {
+    println!(
+        "Tài khoản minh họa (mật khẩu chung: {}):",
+        demo::DEMO_PASSWORD
+    );
+    for (username, name, role, unit, _) in demo::DEMO_USERS.iter().take(6) {
+        println!("  {username:<15} {name} — {} ({unit})", role.as_str());
+    }
+    println!("  hd.* — thành viên dự kiến của Hội đồng đánh giá");
+}
+
+async fn serve(store: Store, listen: SocketAddr, secure_cookies: bool, demo: bool) -> Result<()> {
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        WebConfig { secure_cookies },
+    );
+    let app = sangkien_web::app(state);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("sangkien đang chạy tại http://{addr}/");
+    if demo {
+        print_demo_logins();
+    }
+    let purge_store = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = sangkien_domain::time::now_seconds();
+            if let Ok(mut tx) = purge_store.begin().await
+                && accounts::purge_expired(&mut tx, now, now - 7 * 24 * 3600)
+                    .await
+                    .is_ok()
+            {
+                let _ = Store::commit(tx).await;
+            }
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    store.close().await;
+    Ok(())
+}

@@ -101,6 +101,11 @@ impl Store {
         Ok(self.write.begin().await?)
     }
 
+    /// Commits a write transaction.
+    pub async fn commit(tx: Tx) -> Result<()> {
+        Ok(tx.commit().await?)
+    }
+
     /// A connection for reading.
     pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
         Ok(self.read.acquire().await?)

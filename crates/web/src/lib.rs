@@ -1,1 +1,85 @@
+#![recursion_limit = "256"]
+//! The HTTP layer: the JSON API under `/api/v1` and the Vietnamese pages, over the
+//! same domain functions and storage. Handlers parse, authorize, call the domain, then
+//! storage in one transaction, and render.
 
+pub mod api;
+mod auth;
+pub mod demo;
+mod error;
+mod extract;
+mod pages;
+mod security;
+
+use std::sync::Arc;
+
+use axum::Router;
+use sangkien_storage::Store;
+
+pub use error::ApiError;
+
+/// The current time; tests replace it to move across deadlines.
+pub trait Clock: Send + Sync {
+    /// UTC seconds.
+    fn now(&self) -> i64;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        sangkien_domain::time::now_seconds()
+    }
+}
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark session cookies `Secure` (when served behind TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+/// The whole application: API, pages, static files, security headers.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .merge(pages::router())
+        .fallback(error::fallback)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            error::panic_response,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

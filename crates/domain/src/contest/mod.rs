@@ -4,7 +4,8 @@ mod settings;
 mod state;
 
 pub use settings::{
-    Aggregation, Band, ContestInput, ContestSettings, Criterion, EntryForm, Plan, Prize, PrizeTier,
-    Topic, change_allowed, from_stored, validate,
+    Aggregation, Band, BandInput, ContestInput, ContestSettings, Criterion, CriterionInput,
+    EntryForm, Plan, PlanInput, Prize, PrizeInput, PrizeTier, Topic, TopicInput, change_allowed,
+    from_stored, validate,
 };
-pub use state::{ContestState, check_transition, targets_from};
+pub use state::{ContestState, can_view, check_transition, targets_from};

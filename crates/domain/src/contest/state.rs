@@ -217,3 +217,12 @@ fn check_ready_to_open(settings: &ContestSettings, now: i64) -> Result<(), RuleE
         "missing": missing.iter().map(|(f, _)| *f).collect::<Vec<_>>()
     })))
 }
+
+/// Who may see a contest: staff roles always; a focal user once it is open, and only
+/// when their unit takes part.
+pub fn can_view(role: Role, state: ContestState, unit_participates: bool) -> bool {
+    match role {
+        Role::Admin | Role::Organizer | Role::Viewer | Role::Approver => true,
+        Role::Focal => state != ContestState::Draft && unit_participates,
+    }
+}

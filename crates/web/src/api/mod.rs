@@ -1,0 +1,31 @@
+//! The JSON API under `/api/v1`.
+
+mod auth;
+pub(crate) mod contest;
+mod health;
+pub mod openapi;
+mod setting;
+mod unit;
+mod user;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    let v1 = Router::new()
+        .merge(auth::router())
+        .merge(unit::router())
+        .merge(user::router())
+        .merge(contest::router())
+        .merge(setting::router())
+        .merge(health::router());
+    Router::new()
+        .nest("/api/v1", v1)
+        .route("/health", axum::routing::get(health::health))
+}
+
+/// JSON of an account for the API.
+fn account_json(a: &sangkien_storage::account::Account) -> serde_json::Value {
+    serde_json::to_value(a).unwrap_or_default()
+}

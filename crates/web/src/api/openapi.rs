@@ -1,0 +1,305 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the endpoints that exist.
+//! [`OPERATIONS`] is the list; a test checks that each one is routed.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+/// One operation: method, path under `/api/v1`, summary, request schema, response
+/// schema, whether it needs a Bearer token.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub request: Option<&'static str>,
+    pub response: &'static str,
+    pub auth: bool,
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: &'static str,
+    auth: bool,
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        request,
+        response,
+        auth,
+    }
+}
+
+pub const OPERATIONS: &[Operation] = &[
+    op(
+        "post",
+        "/auth/login",
+        "Đăng nhập, nhận Bearer token",
+        Some("Login"),
+        "LoginResult",
+        false,
+    ),
+    op(
+        "post",
+        "/auth/logout",
+        "Đăng xuất (hủy token)",
+        None,
+        "Ok",
+        true,
+    ),
+    op("get", "/me", "Người dùng hiện tại", None, "Me", true),
+    op(
+        "get",
+        "/health",
+        "Tình trạng hệ thống",
+        None,
+        "Health",
+        false,
+    ),
+    op(
+        "get",
+        "/openapi.json",
+        "Tài liệu OpenAPI này",
+        None,
+        "Any",
+        false,
+    ),
+    op(
+        "get",
+        "/settings",
+        "Thông tin cơ quan ban hành văn bản",
+        None,
+        "Settings",
+        true,
+    ),
+    op(
+        "put",
+        "/settings",
+        "Sửa thông tin cơ quan ban hành",
+        Some("Settings"),
+        "Settings",
+        true,
+    ),
+    op("get", "/units", "Danh sách đơn vị", None, "UnitList", true),
+    op(
+        "post",
+        "/units",
+        "Thêm đơn vị",
+        Some("UnitInput"),
+        "Unit",
+        true,
+    ),
+    op(
+        "post",
+        "/units/import",
+        "Nhập đơn vị từ CSV/XLSX (multipart, trường file)",
+        Some("Upload"),
+        "ImportResult",
+        true,
+    ),
+    op("get", "/units/{code}", "Xem đơn vị", None, "Unit", true),
+    op(
+        "patch",
+        "/units/{code}",
+        "Sửa, ngừng hoạt động đơn vị",
+        Some("UnitPatch"),
+        "Unit",
+        true,
+    ),
+    op(
+        "delete",
+        "/units/{code}",
+        "Xóa đơn vị chưa được sử dụng",
+        None,
+        "Empty",
+        true,
+    ),
+    op(
+        "get",
+        "/users",
+        "Danh sách người dùng",
+        None,
+        "UserList",
+        true,
+    ),
+    op(
+        "post",
+        "/users",
+        "Thêm người dùng",
+        Some("UserInput"),
+        "User",
+        true,
+    ),
+    op(
+        "patch",
+        "/users/{username}",
+        "Sửa người dùng, đổi mật khẩu, khóa tài khoản",
+        Some("UserPatch"),
+        "User",
+        true,
+    ),
+    op(
+        "get",
+        "/contests",
+        "Danh sách cuộc thi được xem",
+        None,
+        "ContestList",
+        true,
+    ),
+    op(
+        "post",
+        "/contests",
+        "Tạo cuộc thi",
+        Some("ContestInput"),
+        "Contest",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}",
+        "Xem cuộc thi",
+        None,
+        "Contest",
+        true,
+    ),
+    op(
+        "patch",
+        "/contests/{id}",
+        "Sửa thiết lập cuộc thi",
+        Some("ContestInput"),
+        "Contest",
+        true,
+    ),
+    op(
+        "post",
+        "/contests/{id}/transition",
+        "Chuyển trạng thái cuộc thi",
+        Some("Transition"),
+        "Contest",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}/audit",
+        "Nhật ký thay đổi của cuộc thi",
+        None,
+        "AuditPage",
+        true,
+    ),
+];
+
+fn schemas() -> Value {
+    let obj = |props: Value| json!({"type": "object", "properties": props});
+    let s = |t: &str| json!({"type": t});
+    let list_of = |key: &str, item: &str| {
+        obj(
+            json!({key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}),
+        )
+    };
+    json!({
+        "Error": obj(json!({"error": obj(json!({"code": s("string"), "message": s("string"), "details": s("object")}))})),
+        "Any": {},
+        "Empty": {},
+        "Ok": obj(json!({"ok": s("boolean")})),
+        "Health": obj(json!({"status": s("string"), "database": s("string")})),
+        "Login": obj(json!({"username": s("string"), "password": s("string")})),
+        "LoginResult": obj(json!({"token": s("string"), "user": {"$ref": "#/components/schemas/User"}})),
+        "Me": obj(json!({"user": {"$ref": "#/components/schemas/User"}})),
+        "Settings": obj(json!({
+            "parent_agency": s("string"), "agency": s("string"), "place": s("string"), "decision_code": s("string"),
+            "signing_authority": s("string"), "signer_title": s("string"), "recipients": {"type": "array", "items": s("string")}
+        })),
+        "Unit": obj(json!({"code": s("string"), "name": s("string"), "kind": {"enum": ["department", "district", "commune", "other"]},
+                           "parent_code": {"type": ["string", "null"]}, "active": s("boolean")})),
+        "UnitInput": obj(json!({"code": s("string"), "name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}})),
+        "UnitPatch": obj(json!({"name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "active": s("boolean")})),
+        "UnitList": list_of("units", "Unit"),
+        "Upload": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
+        "ImportResult": obj(json!({"created": s("integer"), "updated": s("integer"), "unchanged": s("integer")})),
+        "User": obj(json!({"username": s("string"), "full_name": s("string"), "role": {"enum": ["admin", "organizer", "focal", "approver", "viewer"]},
+                           "unit_code": s("string"), "email": {"type": ["string", "null"]}, "position": {"type": ["string", "null"]}, "active": s("boolean")})),
+        "UserInput": obj(json!({"username": s("string"), "full_name": s("string"), "password": s("string"), "role": s("string"),
+                                "unit_code": s("string"), "email": s("string"), "position": s("string")})),
+        "UserPatch": obj(json!({"full_name": s("string"), "password": s("string"), "role": s("string"), "unit_code": s("string"),
+                                "email": s("string"), "position": s("string"), "active": s("boolean")})),
+        "UserList": list_of("users", "User"),
+        "ContestInput": obj(json!({
+            "title": s("string"), "year": s("integer"),
+            "plan": obj(json!({"number": s("string"), "date": {"type": "string", "format": "date"}, "signer": s("string")})),
+            "organizer_unit_code": s("string"), "description": s("string"),
+            "participant_unit_codes": {"type": "array", "items": s("string")}, "min_entries_per_unit": s("integer"),
+            "topics": {"type": "array", "items": obj(json!({"code": s("string"), "name": s("string"), "group": s("string")}))},
+            "forms": {"type": "array", "items": {"enum": ["outline", "scheme", "project"]}},
+            "opens_at": s("string"), "submission_deadline": s("string"), "evaluation_ends_at": {"type": ["string", "null"]},
+            "criteria": {"type": "array", "items": obj(json!({"code": s("string"), "name": s("string"), "description": s("string"),
+                "max_points": s("number"), "bands": {"type": "array", "items": obj(json!({"label": s("string"), "min": s("number"), "max": s("number")}))}}))},
+            "tie_break": {"type": "array", "items": s("string")}, "aggregation": {"enum": ["mean", "trimmed_mean", "zscore"]},
+            "award_min_score": s("number"),
+            "prizes": {"type": "array", "items": obj(json!({"tier": {"enum": ["first", "second", "third", "consolation"]}, "count": s("integer"), "amount_vnd": s("integer")}))},
+            "judges_see_unit_names": s("boolean"), "judges_see_other_scores": s("boolean"),
+            "outlier_threshold_percent": s("integer"), "reminder_offsets_days": {"type": "array", "items": s("integer")},
+            "example_settings": s("boolean")
+        })),
+        "Contest": {"allOf": [{"$ref": "#/components/schemas/ContestInput"}, obj(json!({
+            "id": s("integer"), "state": {"enum": ["draft", "open", "closed", "judging", "deliberation", "approved", "published", "archived"]},
+            "allowed_transitions": {"type": "array", "items": s("string")}, "rubric_total": s("number"), "prize_budget_vnd": s("integer"),
+            "created_at": s("string"), "updated_at": s("string")}))]},
+        "ContestSummary": obj(json!({"id": s("integer"), "title": s("string"), "year": s("integer"), "state": s("string"),
+            "organizer_unit_code": s("string"), "opens_at": s("string"), "submission_deadline": s("string")})),
+        "ContestList": list_of("contests", "ContestSummary"),
+        "Transition": obj(json!({"to": s("string"), "reason": s("string")})),
+        "AuditPage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
+    })
+}
+
+/// The document.
+pub fn build() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for o in OPERATIONS {
+        let mut operation = json!({
+            "summary": o.summary,
+            "responses": {
+                "200": {"description": "Thành công", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", o.response)}}}},
+                "default": {"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+        });
+        if let Some(req) = o.request {
+            let media = if req == "Upload" {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
+            operation["requestBody"] = json!({"required": true, "content": {media: {"schema": {"$ref": format!("#/components/schemas/{req}")}}}});
+        }
+        if o.auth {
+            operation["security"] = json!([{"bearer": []}]);
+        }
+        let params: Vec<Value> = ["id", "code", "username"]
+            .iter()
+            .filter(|p| o.path.contains(&format!("{{{p}}}")))
+            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": if *p == "id" {"integer"} else {"string"}}}))
+            .collect();
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        let entry = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));
+        entry[o.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "sangkien API", "version": "1", "description": "API của hệ thống quản lý cuộc thi sáng kiến, giải pháp cải cách hành chính."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

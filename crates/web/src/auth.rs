@@ -1,0 +1,143 @@
+//! Who is calling: API callers by Bearer token, browsers by session cookie.
+//! Authorization shows in handler signatures through these extractors.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, header, request::Parts},
+};
+use sangkien_domain::account::Role;
+use sangkien_storage::account::{self, Account, Session, SessionKind};
+
+use crate::{AppState, error::ApiError};
+
+pub const SESSION_COOKIE: &str = "sk_session";
+pub const LOGIN_CSRF_COOKIE: &str = "sk_login_csrf";
+/// Web sessions last a working day; API tokens a day and a night.
+pub const WEB_SESSION_SECONDS: i64 = 12 * 3600;
+pub const API_SESSION_SECONDS: i64 = 24 * 3600;
+
+/// An authenticated API caller.
+pub struct ApiUser(pub Account);
+
+impl ApiUser {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<&Account, ApiError> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
+        let mut conn = state.store.reader().await?;
+        let session = account::session(&mut conn, token, SessionKind::Api, state.now()).await?;
+        session
+            .map(|s| ApiUser(s.account))
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The value of one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when configured.
+pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// A browser session, if the cookie names a live one.
+pub async fn web_session(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<(String, Session)>, ApiError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let mut conn = state.store.reader().await?;
+    let session = account::session(&mut conn, token, SessionKind::Web, state.now()).await?;
+    Ok(session.map(|s| (token.to_string(), s)))
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Failed logins allowed per account, and per address, in [`LOGIN_WINDOW_SECONDS`].
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+pub const LOGIN_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// Checks a username and password, with rate limiting per account and per address,
+/// and opens a session of `kind`. Returns the account, the token and the CSRF token.
+/// Unknown users and wrong passwords get the same answer in about the same time.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+    kind: SessionKind,
+) -> Result<(Account, String, String), ApiError> {
+    let now = state.now();
+    let username = username.trim().to_lowercase();
+    let mut tx = state.store.begin().await?;
+    let (by_account, by_address) =
+        account::recent_failures(&mut tx, &username, address, now - LOGIN_WINDOW_SECONDS).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        return Err(ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, hoặc liên hệ quản trị hệ thống.",
+        ));
+    }
+    let found = account::get_with_hash(&mut tx, &username).await?;
+    let hash = found
+        .as_ref()
+        .map(|(_, h)| h.as_str())
+        .unwrap_or(sangkien_domain::account::DUMMY_HASH);
+    let password_ok = sangkien_domain::account::verify_password(password, hash);
+    let account = found.map(|(a, _)| a).filter(|a| a.active && password_ok);
+    account::record_attempt(&mut tx, &username, address, now, account.is_some()).await?;
+    let Some(account) = account else {
+        sangkien_storage::Store::commit(tx).await?;
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+        ));
+    };
+    let ttl = match kind {
+        SessionKind::Api => API_SESSION_SECONDS,
+        SessionKind::Web => WEB_SESSION_SECONDS,
+    };
+    let (token, csrf) = account::create_session(&mut tx, account.id, kind, now, ttl).await?;
+    sangkien_storage::Store::commit(tx).await?;
+    tracing::info!(account_id = account.id, "login");
+    Ok((account, token, csrf))
+}

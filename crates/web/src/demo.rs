@@ -1,0 +1,297 @@
+//! The demo of SPEC §7: Cao Bằng's units of 2021, one user per role, the council-to-be,
+//! and the 2021 contest of plan 2684/KH-UBND with example rubric and prizes.
+
+use sangkien_domain::{
+    account::{self, Role},
+    contest::{self, ContestInput, ContestState},
+    time::{self, DayEdge},
+    unit,
+};
+use sangkien_export::table;
+use sangkien_storage::{
+    StorageError, Store, account as accounts, audit::Actor, contest as contests, unit as units,
+};
+
+/// The password of every demo account (printed by `serve --demo`).
+pub const DEMO_PASSWORD: &str = "CaoBang@2021";
+
+/// Demo accounts: username, full name, role, unit, position.
+pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
+    (
+        "quantri",
+        "Nguyễn Quản Trị",
+        Role::Admin,
+        "SNV",
+        "Chuyên viên Trung tâm tin học",
+    ),
+    (
+        "snv.tochuc",
+        "Hoàng Thị Thu",
+        Role::Organizer,
+        "SNV",
+        "Trưởng phòng Cải cách hành chính",
+    ),
+    (
+        "hoaan.daumoi",
+        "Nông Văn Hải",
+        Role::Focal,
+        "HHA",
+        "Chánh Văn phòng HĐND và UBND huyện",
+    ),
+    (
+        "stp.daumoi",
+        "Bế Thị Lan",
+        Role::Focal,
+        "STP",
+        "Chánh Văn phòng Sở",
+    ),
+    (
+        "ubnd.pheduyet",
+        "Lê Hải Hòa",
+        Role::Approver,
+        "VPUBND",
+        "Phó Chủ tịch UBND tỉnh",
+    ),
+    (
+        "theodoi",
+        "Đàm Văn Minh",
+        Role::Viewer,
+        "VPUBND",
+        "Chuyên viên theo dõi CCHC",
+    ),
+    (
+        "hd.vpubnd",
+        "Triệu Văn Đức",
+        Role::Viewer,
+        "VPUBND",
+        "Phó Chánh Văn phòng UBND tỉnh",
+    ),
+    (
+        "hd.snv",
+        "Lương Thị Hạnh",
+        Role::Viewer,
+        "SNV",
+        "Phó Giám đốc Sở Nội vụ",
+    ),
+    (
+        "hd.skhcn",
+        "Hà Văn Sơn",
+        Role::Viewer,
+        "SKHCN",
+        "Phó Giám đốc Sở Khoa học và Công nghệ",
+    ),
+    (
+        "hd.stc",
+        "Mã Thị Hoa",
+        Role::Viewer,
+        "STC",
+        "Trưởng phòng Quản lý ngân sách",
+    ),
+    (
+        "hd.stp",
+        "Chu Văn Tùng",
+        Role::Viewer,
+        "STP",
+        "Phó Giám đốc Sở Tư pháp",
+    ),
+    (
+        "hd.stttt",
+        "Vi Thị Ngọc",
+        Role::Viewer,
+        "STTTT",
+        "Phó Giám đốc Sở Thông tin và Truyền thông",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the database already holds data; the demo loads only into an empty database")]
+    NotEmpty,
+    #[error("demo data is invalid: {0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The contest of plan 2684/KH-UBND (settings marked as examples where the plan is silent).
+pub fn contest_input(participants: Vec<String>) -> ContestInput {
+    let topic = |code: &str, name: &str, group: &str| contest::TopicInput {
+        code: code.into(),
+        name: name.into(),
+        group: group.into(),
+    };
+    let g1 = "Các lĩnh vực cải cách hành chính";
+    let g2 = "Cải thiện, nâng cao các chỉ số";
+    let g3 = "Ứng dụng CNTT, nâng cao chất lượng phục vụ";
+    let criterion = |code: &str, name: &str, description: &str, max: f64| contest::CriterionInput {
+        code: code.into(),
+        name: name.into(),
+        description: description.into(),
+        max_points: max,
+        bands: Vec::new(),
+    };
+    let mut input = ContestInput {
+        title: "Cuộc thi Sáng kiến, giải pháp về cải cách hành chính tỉnh Cao Bằng năm 2021".into(),
+        year: 2021,
+        organizer_unit_code: "SNV".into(),
+        description: "Huy động, tìm kiếm và triển khai, nhân rộng các sáng kiến, giải pháp hữu ích trong thực hiện cải cách hành chính để nâng cao chất lượng phục vụ nhân dân, tổ chức và doanh nghiệp. Mỗi cơ quan, đơn vị, địa phương đề xuất ít nhất 01 sáng kiến, giải pháp đã được triển khai hoặc đang được triển khai thực hiện.".into(),
+        participant_unit_codes: participants,
+        min_entries_per_unit: 1,
+        opens_at: "2021-09-30".into(),
+        submission_deadline: "2021-10-31".into(),
+        evaluation_ends_at: Some("2021-11-30".into()),
+        tie_break: vec!["effectiveness".into(), "novelty".into(), "applicability".into()],
+        aggregation: "mean".into(),
+        award_min_score: 50.0,
+        example_settings: true,
+        ..ContestInput::default()
+    };
+    input.plan.number = "2684/KH-UBND".into();
+    input.plan.date = "2021-09-30".into();
+    input.plan.signer = "Lê Hải Hòa".into();
+    input.topics = vec![
+        topic(
+            "VBQPPL",
+            "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật",
+            g1,
+        ),
+        topic("TTHC", "Cải cách thủ tục hành chính", g1),
+        topic("TCBM", "Cải cách tổ chức bộ máy hành chính nhà nước", g1),
+        topic("CDCV", "Cải cách chế độ công vụ", g1),
+        topic("TCC", "Cải cách tài chính công", g1),
+        topic(
+            "CQS",
+            "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
+            g1,
+        ),
+        topic("PARINDEX", "Chỉ số cải cách hành chính (PAR INDEX)", g2),
+        topic(
+            "SIPAS",
+            "Chỉ số hài lòng của người dân, tổ chức (SIPAS)",
+            g2,
+        ),
+        topic(
+            "PAPI",
+            "Chỉ số hiệu quả quản trị và hành chính công (PAPI)",
+            g2,
+        ),
+        topic(
+            "ICT",
+            "Chỉ số sẵn sàng cho phát triển và ứng dụng CNTT-TT (ICT Index)",
+            g2,
+        ),
+        topic("PCI", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", g2),
+        topic(
+            "CNTT",
+            "Ứng dụng công nghệ thông tin trong quản lý, điều hành, cung cấp dịch vụ công",
+            g3,
+        ),
+        topic(
+            "THAMMUU",
+            "Nâng cao chất lượng tham mưu, xây dựng môi trường làm việc chuyên nghiệp",
+            g3,
+        ),
+    ];
+    input.criteria = vec![
+        criterion(
+            "novelty",
+            "Tính mới, tính sáng tạo",
+            "Giải pháp mới hoặc cải tiến so với giải pháp đã có; không sao chép.",
+            30.0,
+        ),
+        criterion(
+            "effectiveness",
+            "Tính hiệu quả",
+            "Lợi ích mang lại cho người dân, tổ chức, doanh nghiệp và cơ quan.",
+            30.0,
+        ),
+        criterion(
+            "applicability",
+            "Khả năng áp dụng, nhân rộng",
+            "Có thể triển khai ở các cơ quan, đơn vị, địa phương khác.",
+            30.0,
+        ),
+        criterion(
+            "presentation",
+            "Hình thức trình bày, tính phù hợp",
+            "Kết cấu theo quy định, trình bày rõ ràng, đúng chủ đề.",
+            10.0,
+        ),
+    ];
+    input.prizes = [
+        ("first", 1, 5_000_000),
+        ("second", 2, 3_000_000),
+        ("third", 3, 2_000_000),
+        ("consolation", 4, 1_000_000),
+    ]
+    .into_iter()
+    .map(|(tier, count, amount_vnd)| contest::PrizeInput {
+        tier: tier.into(),
+        count,
+        amount_vnd,
+    })
+    .collect();
+    input
+}
+
+/// Loads the demo into an empty database. The contest is opened as the organizer did on
+/// 30/09/2021, so its deadline (31/10/2021) has passed and it can be closed.
+pub async fn load(store: &Store, now: i64) -> Result<(), DemoError> {
+    let mut tx = store.begin().await?;
+    if !units::list(&mut tx).await?.is_empty() {
+        return Err(DemoError::NotEmpty);
+    }
+    let system = Actor::system(now);
+    let t = table::read(include_bytes!("../demo/caobang-units-2021.csv"))
+        .map_err(|e| DemoError::Invalid(e.to_string()))?;
+    let mut rows = Vec::new();
+    for (_, cells) in &t.rows {
+        let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
+        let parent = Some(cell(3)).filter(|p| !p.is_empty());
+        let u = unit::validate(cell(0), cell(1), cell(2), parent, &|_| true)
+            .map_err(|e| DemoError::Invalid(e.to_string()))?;
+        rows.push(u);
+    }
+    units::import(&mut tx, &system, &rows).await?;
+    for (username, full_name, role, unit_code, position) in DEMO_USERS {
+        let new = account::validate_new(
+            username,
+            full_name,
+            role.as_str(),
+            unit_code,
+            None,
+            Some(position),
+            &|_| true,
+        )
+        .map_err(|e| DemoError::Invalid(e.to_string()))?;
+        let hash = account::hash_password(DEMO_PASSWORD).map_err(DemoError::Invalid)?;
+        accounts::create(&mut tx, &system, &new, &hash).await?;
+    }
+    let codes: Vec<String> = rows.iter().map(|u| u.code.clone()).collect();
+    let settings = contest::validate(&contest_input(codes), &|_| true)
+        .map_err(|e| DemoError::Invalid(e.to_string()))?;
+    let organizer = Actor::user("snv.tochuc", now);
+    let record = contests::create(&mut tx, &organizer, &settings).await?;
+    let opened_on = time::parse_instant("2021-09-30T08:00:00+07:00", DayEdge::Start)
+        .unwrap_or(settings.opens_at);
+    contest::check_transition(
+        &settings,
+        ContestState::Draft,
+        ContestState::Open,
+        Role::Organizer,
+        opened_on,
+        None,
+    )
+    .map_err(|e| DemoError::Invalid(e.message))?;
+    contests::set_state(
+        &mut tx,
+        &organizer,
+        record.id,
+        ContestState::Draft,
+        ContestState::Open,
+        None,
+    )
+    .await?;
+    Store::commit(tx).await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Extractors that turn malformed requests into the API's error shape: wrong content
+//! type (415), body too large (413), invalid UTF-8 or JSON syntax (400), wrong types or
+//! unknown fields (422 naming the field), bad path ids (404).
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request},
+    http::{StatusCode, header, request::Parts},
+};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Nội dung phải ở dạng JSON (Content-Type: application/json).",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "Nội dung gửi lên quá lớn.",
+                )
+            } else {
+                ApiError::bad_request("unreadable_body", "Không đọc được nội dung gửi lên.")
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON bytes with the API's error mapping.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_utf8",
+            "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ.",
+        )
+    })?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
+            _ => ApiError::bad_request(
+                "malformed_json",
+                format!(
+                    "JSON không đúng cú pháp (dòng {}, cột {}).",
+                    inner.line(),
+                    inner.column()
+                ),
+            ),
+        }
+    })?;
+    de.end().map_err(|_| {
+        ApiError::bad_request(
+            "malformed_json",
+            "JSON có nội dung thừa sau đối tượng chính.",
+        )
+    })?;
+    Ok(value)
+}
+
+fn data_error(path: &str, reason: &str) -> ApiError {
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    let message = if let Some(rest) = reason.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let full = if field.is_empty() {
+            name.to_string()
+        } else {
+            format!("{field}.{name}")
+        };
+        return ApiError::field(
+            &full,
+            format!("Trường «{full}» không được hỗ trợ; hãy bỏ trường này."),
+        );
+    } else if let Some(rest) = reason.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return ApiError::field(name, format!("Thiếu trường bắt buộc «{name}»."));
+    } else if reason.contains("expected i64")
+        || reason.contains("expected u")
+        || reason.contains("expected i32")
+    {
+        "phải là một số nguyên".to_string()
+    } else if reason.contains("expected f64") {
+        "phải là một số".to_string()
+    } else if reason.contains("expected a string") {
+        "phải là một chuỗi ký tự".to_string()
+    } else if reason.contains("expected a boolean") {
+        "phải là true hoặc false".to_string()
+    } else if reason.contains("expected a sequence") {
+        "phải là một danh sách".to_string()
+    } else if reason.contains("expected struct") || reason.contains("expected a map") {
+        "phải là một đối tượng JSON".to_string()
+    } else {
+        "có giá trị không hợp lệ".to_string()
+    };
+    let label = if field.is_empty() {
+        "Nội dung gửi lên".to_string()
+    } else {
+        format!("Trường «{field}»")
+    };
+    ApiError::field(
+        if field.is_empty() { "body" } else { &field },
+        format!("{label} {message}."),
+    )
+}
+
+/// A numeric id in the path; anything else is "not found".
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found("đối tượng"))?;
+        raw.parse::<i64>()
+            .map(Id)
+            .map_err(|_| ApiError::not_found("đối tượng"))
+    }
+}
+
+/// A text key in the path (unit code, username).
+pub struct Key(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Key {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found("đối tượng"))?;
+        Ok(Key(raw))
+    }
+}
+
+/// The client's address, for rate limiting; "unknown" in-process (tests).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}
+
+/// `?page=&per_page=`, 1-based, at most 200 a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let mut paging = Paging {
+            page: 1,
+            per_page: 50,
+        };
+        for pair in parts
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let parse = |field: &str, max: i64| {
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| {
+                        ApiError::field(
+                            field,
+                            format!("Tham số «{field}» phải là số nguyên từ 1 đến {max}."),
+                        )
+                    })
+            };
+            match k {
+                "page" => paging.page = parse("page", 1_000_000)?,
+                "per_page" => paging.per_page = parse("per_page", 200)?,
+                _ => {}
+            }
+        }
+        Ok(paging)
+    }
+}

@@ -1,0 +1,181 @@
+//! `GET/POST /login`, `POST /logout`.
+
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use sangkien_storage::{Store, account};
+use serde::Deserialize;
+
+use super::{Nav, render_status};
+use crate::{
+    AppState,
+    auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, WEB_SESSION_SECONDS},
+    extract::ClientAddr,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(form).post(submit))
+        .route("/logout", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Option<Nav>,
+    error: Option<String>,
+    csrf: String,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+/// Only local paths are followed after login.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+fn login_page(
+    status: StatusCode,
+    error: Option<String>,
+    next: &str,
+    username: &str,
+    secure: bool,
+) -> Response {
+    // A fresh double-submit token for the login form (there is no session yet).
+    let csrf = account::random_token().unwrap_or_default();
+    let mut res = render_status(
+        status,
+        &LoginPage {
+            nav: None,
+            error,
+            csrf: csrf.clone(),
+            next: safe_next(next),
+            username: username.to_string(),
+        },
+    );
+    if let Ok(v) = auth::set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, secure).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    if let Ok(Some(_)) = auth::web_session(&headers, &state).await {
+        return Redirect::to(&safe_next(&q.next)).into_response();
+    }
+    login_page(
+        StatusCode::OK,
+        None,
+        &q.next,
+        "",
+        state.config.secure_cookies,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+    next: String,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let secure = state.config.secure_cookies;
+    let Ok(Form(f)) = form else {
+        return login_page(
+            StatusCode::BAD_REQUEST,
+            Some("Biểu mẫu không hợp lệ.".into()),
+            "/",
+            "",
+            secure,
+        );
+    };
+    let cookie_csrf = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if f.csrf.is_empty() || !auth::same_secret(&f.csrf, cookie_csrf) {
+        let msg = "Phiên đăng nhập đã hết hạn; hãy nhập lại tên đăng nhập và mật khẩu.".to_string();
+        return login_page(
+            StatusCode::FORBIDDEN,
+            Some(msg),
+            &f.next,
+            &f.username,
+            secure,
+        );
+    }
+    match auth::login(
+        &state,
+        &f.username,
+        &f.password,
+        &addr,
+        account::SessionKind::Web,
+    )
+    .await
+    {
+        Ok((_, token, _)) => {
+            let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+            let h = res.headers_mut();
+            if let Ok(v) =
+                auth::set_cookie(SESSION_COOKIE, &token, WEB_SESSION_SECONDS, secure).parse()
+            {
+                h.append(header::SET_COOKIE, v);
+            }
+            if let Ok(v) = auth::set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure).parse() {
+                h.append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e) => login_page(e.status, Some(e.message), &f.next, &f.username, secure),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    if let Ok(Some((token, session))) = auth::web_session(&headers, &state).await {
+        let sent = form.map(|Form(f)| f.csrf).unwrap_or_default();
+        if auth::same_secret(&sent, &session.csrf_token)
+            && let Ok(mut tx) = state.store.begin().await
+        {
+            let _ = account::delete_session(&mut tx, &token).await;
+            let _ = Store::commit(tx).await;
+        }
+    }
+    let mut res = Redirect::to("/login").into_response();
+    if let Ok(v) = auth::set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

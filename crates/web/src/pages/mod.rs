@@ -1,0 +1,160 @@
+//! Server-rendered Vietnamese pages. Cookie sessions; every form carries the session's
+//! CSRF token; post/redirect/get.
+
+mod contest;
+mod lists;
+mod login;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{StatusCode, header, request::Parts},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use sangkien_domain::labels::Label;
+use sangkien_storage::account::Session;
+
+use crate::{AppState, auth, error::ApiError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(login::router())
+        .merge(contest::router())
+        .merge(lists::router())
+        .route("/static/app.css", get(css))
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// What the layout shows about the signed-in user.
+pub struct Nav {
+    pub full_name: String,
+    pub role_label: &'static str,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+/// A signed-in browser user; anonymous visitors are sent to the login page.
+pub struct PageUser {
+    pub session: Session,
+}
+
+impl PageUser {
+    pub fn nav(&self) -> Option<Nav> {
+        let a = &self.session.account;
+        Some(Nav {
+            full_name: a.full_name.clone(),
+            role_label: a.role.vi(),
+            is_admin: a.role == sangkien_domain::account::Role::Admin,
+            csrf: self.session.csrf_token.clone(),
+        })
+    }
+
+    /// Checks the CSRF token a form sent.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
+        if auth::same_secret(sent, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(error_page(
+                StatusCode::FORBIDDEN,
+                "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match auth::web_session(&parts.headers, state).await {
+            Ok(Some((_, session))) => Ok(PageUser { session }),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if next.starts_with('/') && !next.starts_with("//") {
+                    next
+                } else {
+                    "/"
+                };
+                let encoded: String = target
+                    .bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect();
+                Err(Redirect::to(&format!("/login?next={encoded}")).into_response())
+            }
+            Err(e) => Err(page_error(e)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    nav: Option<Nav>,
+    heading: &'a str,
+    message: &'a str,
+}
+
+/// A Vietnamese error page.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Không tìm thấy",
+        StatusCode::FORBIDDEN => "Không có quyền truy cập",
+        StatusCode::CONFLICT => "Không thực hiện được",
+        s if s.is_server_error() => "Lỗi hệ thống",
+        _ => "Yêu cầu không hợp lệ",
+    };
+    render_status(
+        status,
+        &ErrorPage {
+            nav: None,
+            heading,
+            message,
+        },
+    )
+}
+
+/// An API error shown as a page.
+pub fn page_error(e: ApiError) -> Response {
+    error_page(e.status, &e.message)
+}
+
+/// Renders a template as HTML.
+pub fn render(t: &impl Template) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi hệ thống khi hiển thị trang.",
+            )
+                .into_response()
+        }
+    }
+}
