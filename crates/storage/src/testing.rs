@@ -50,3 +50,11 @@ pub async fn fresh(backend: Backend) -> Result<TestDb> {
         }
     }
 }
+
+/// Runs raw SQL against the write pool: for tests that simulate tampering or faults.
+pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
+    Ok(sqlx::query(sql)
+        .execute(&store.write)
+        .await?
+        .rows_affected())
+}

@@ -96,10 +96,11 @@ fn data_error(path: &str, reason: &str) -> ApiError {
     };
     let message = if let Some(rest) = reason.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
+        // serde_path_to_error's path already ends with the unknown field.
         let full = if field.is_empty() {
             name.to_string()
         } else {
-            format!("{field}.{name}")
+            field.clone()
         };
         return ApiError::field(
             &full,

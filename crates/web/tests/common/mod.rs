@@ -1,0 +1,217 @@
+//! `TestApp`: the whole application on a fresh database (SQLite, or PostgreSQL when
+//! `SANGKIEN_TEST_DB=postgres`) with the demo loaded: units, a user for every role and
+//! the Cao Bằng 2021 contest. Requests go through the router in-process.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicI64, Ordering},
+};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Method, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use sangkien_storage::{Store, testing};
+use sangkien_web::{AppState, Clock, WebConfig, demo};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub clock: Arc<TestClock>,
+    _db: testing::TestDb,
+}
+
+/// 15/10/2021 10:00 Vietnam time: the demo contest is open, its deadline ahead.
+pub const OCT_15_2021: i64 = 1_634_266_800;
+pub const PASSWORD: &str = demo::DEMO_PASSWORD;
+
+pub struct Response {
+    pub status: StatusCode,
+    pub body: Value,
+    pub text: String,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let db = testing::fresh(testing::backend_from_env())
+            .await
+            .expect("fresh database");
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        demo::load(&store, OCT_15_2021).await.expect("demo");
+        let clock = Arc::new(TestClock(AtomicI64::new(OCT_15_2021)));
+        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+        TestApp {
+            router: sangkien_web::app(state),
+            store,
+            clock,
+            _db: db,
+        }
+    }
+
+    pub fn set_now(&self, seconds: i64) {
+        self.clock.0.store(seconds, Ordering::SeqCst);
+    }
+
+    /// A raw request.
+    pub async fn send(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.expect("router");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        };
+        self.send(req.expect("request")).await
+    }
+
+    /// Sends raw bytes as the body with the given content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Logs in through the API and returns the Bearer token.
+    pub async fn login(&self, username: &str) -> String {
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.text);
+        res.body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn organizer(&self) -> String {
+        self.login("snv.tochuc").await
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("quantri").await
+    }
+
+    pub async fn transition(&self, token: &str, id: i64, to: &str) -> Response {
+        self.post(
+            &format!("/api/v1/contests/{id}/transition"),
+            token,
+            json!({"to": to}),
+        )
+        .await
+    }
+
+    /// A multipart body with one file field named `file`.
+    pub async fn upload(&self, path: &str, token: &str, filename: &str, bytes: &[u8]) -> Response {
+        let boundary = "----sangkien-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.raw(
+            Method::POST,
+            path,
+            token,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await
+    }
+
+    /// The field names of a 422 validation error.
+    pub fn fields(res: &Response) -> Vec<String> {
+        res.body["error"]["details"]["fields"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["field"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A complete, valid contest body (deadline 31/12/2021, opening 01/10/2021).
+pub fn contest_body() -> Value {
+    json!({
+        "title": "Cuộc thi sáng kiến thử nghiệm", "year": 2021,
+        "plan": {"number": "99/KH-UBND", "date": "2021-09-01", "signer": "Nguyễn Văn A"},
+        "organizer_unit_code": "SNV", "participant_unit_codes": ["STP", "HHA"], "min_entries_per_unit": 1,
+        "topics": [{"code": "TTHC", "name": "Cải cách thủ tục hành chính", "group": "Các lĩnh vực CCHC"}],
+        "forms": ["outline", "scheme", "project"],
+        "opens_at": "2021-10-01", "submission_deadline": "2021-12-31", "evaluation_ends_at": "2022-01-31",
+        "criteria": [
+            {"code": "novelty", "name": "Tính mới", "description": "", "max_points": 40},
+            {"code": "effectiveness", "name": "Hiệu quả", "description": "", "max_points": 60}
+        ],
+        "tie_break": ["effectiveness", "novelty"], "aggregation": "mean", "award_min_score": 50,
+        "prizes": [{"tier": "first", "count": 1, "amount_vnd": 5000000}]
+    })
+}

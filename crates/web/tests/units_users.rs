@@ -1,0 +1,254 @@
+//! Units (CRUD, import) and users (admin) through the API.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn admin_manages_units_and_referenced_units_are_only_deactivated() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/units",
+            &admin,
+            json!({"code": "XTL", "name": "xã Trà Lĩnh", "kind": "commune", "parent_code": "HTK"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let res = app
+        .post(
+            "/api/v1/units",
+            &admin,
+            json!({"code": "XTL", "name": "Trùng", "kind": "commune"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(TestApp::fields(&res), vec!["code"]);
+
+    // A parent cannot become its own descendant.
+    let res = app
+        .patch("/api/v1/units/HTK", &admin, json!({"parent_code": "XTL"}))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(TestApp::fields(&res), vec!["parent_code"]);
+
+    // HTK has a child and takes part in the demo contest: it cannot be deleted.
+    let res = app
+        .call(Method::DELETE, "/api/v1/units/HTK", Some(&admin), None)
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(res.body["error"]["code"], "unit_in_use");
+    let res = app
+        .patch("/api/v1/units/HTK", &admin, json!({"active": false}))
+        .await;
+    assert_eq!(res.body["active"], false);
+    // The leaf commune can be deleted.
+    assert_eq!(
+        app.call(Method::DELETE, "/api/v1/units/XTL", Some(&admin), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get("/api/v1/units/XTL", &admin).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Any signed-in user reads units; only the admin changes them.
+    let focal = app.login("hoaan.daumoi").await;
+    assert_eq!(
+        app.get("/api/v1/units", &focal).await.body["units"]
+            .as_array()
+            .unwrap()
+            .len(),
+        30
+    );
+    let res = app
+        .post(
+            "/api/v1/units",
+            &focal,
+            json!({"code": "A1", "name": "A", "kind": "other"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.body["error"]["code"], "forbidden");
+}
+
+#[tokio::test]
+async fn an_import_with_bad_rows_imports_nothing_and_lists_every_bad_row() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let csv = "code,name,kind,parent_code\n\
+               XA1,xã Hồng Việt,commune,HHA\n\
+               XA 2,xã Bạch Đằng,commune,HHA\n\
+               XA3,,commune,HHA\n\
+               XA4,xã Dân Chủ,province,HHA\n\
+               XA5,xã Nam Tuấn,commune,KHONGCO\n\
+               XA1,xã Hồng Việt (lặp),commune,HHA\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(res.body["error"]["code"], "import_rejected");
+    let lines: Vec<u64> = res.body["error"]["details"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 4, 5, 6, 7]);
+    assert_eq!(
+        app.get("/api/v1/units/XA1", &admin).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The good file imports, children before their parents included.
+    let csv = "code,name,kind,parent_code\nTHON1,thôn Nà Cáp,other,XA1\nXA1,xã Hồng Việt,commune,HHA\nHHA,huyện Hòa An,district,\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(
+        res.body,
+        json!({"created": 2, "updated": 0, "unchanged": 1})
+    );
+    assert_eq!(
+        app.get("/api/v1/units/THON1", &admin).await.body["parent_code"],
+        "XA1"
+    );
+}
+
+#[tokio::test]
+async fn units_import_from_xlsx_recognised_by_content() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in [
+        ["code", "name", "kind", "parent_code"],
+        ["PTG", "phường Tân Giang", "commune", "TPCB"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let res = app
+        .upload("/api/v1/units/import", &admin, "donvi.csv", &bytes)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(
+        app.get("/api/v1/units/PTG", &admin).await.body["name"],
+        "phường Tân Giang"
+    );
+
+    let res = app
+        .upload(
+            "/api/v1/units/import",
+            &admin,
+            "donvi.xlsx",
+            b"PK\x03\x04not really a workbook",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.body["error"]["code"], "invalid_file");
+}
+
+#[tokio::test]
+async fn admin_creates_users_with_password_rules_and_deactivation_ends_sessions() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let body = json!({"username": "hqh.daumoi", "full_name": "Lục Văn Bình", "password": "ngan1", "role": "focal", "unit_code": "HQH"});
+    let res = app.post("/api/v1/users", &admin, body.clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(TestApp::fields(&res), vec!["password"]);
+    assert!(
+        res.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ít nhất 10 ký tự")
+    );
+
+    let mut ok = body.clone();
+    ok["password"] = json!(common::PASSWORD);
+    let res = app.post("/api/v1/users", &admin, ok.clone()).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert!(res.body.get("password").is_none() && res.body.get("password_hash").is_none());
+    let res = app.post("/api/v1/users", &admin, ok).await;
+    assert_eq!(TestApp::fields(&res), vec!["username"]);
+
+    let token = app.login("hqh.daumoi").await;
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.body["user"]["unit_code"],
+        "HQH"
+    );
+    let res = app
+        .patch("/api/v1/users/hqh.daumoi", &admin, json!({"active": false}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Only admins see users; the last admin cannot be removed.
+    let org = app.organizer().await;
+    assert_eq!(
+        app.get("/api/v1/users", &org).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = app
+        .patch("/api/v1/users/quantri", &admin, json!({"role": "viewer"}))
+        .await;
+    assert_eq!(res.body["error"]["code"], "last_admin");
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_per_account_and_logout_ends_the_token() {
+    let app = TestApp::new().await;
+    let wrong = json!({"username": "snv.tochuc", "password": "sai-mat-khau-1"});
+    for _ in 0..5 {
+        let res = app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(wrong.clone()),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(res.body["error"]["code"], "invalid_credentials");
+    }
+    let right = json!({"username": "snv.tochuc", "password": common::PASSWORD});
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(right.clone()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another account from the same address is not blocked yet.
+    assert_eq!(app.login("quantri").await.len(), 64);
+    // After the window the right password works again.
+    app.set_now(common::OCT_15_2021 + 16 * 60);
+    let token = app.login("snv.tochuc").await;
+    assert_eq!(
+        app.call(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
