@@ -1,4 +1,5 @@
 //! Both databases get the same schema from the migrations.
+#![allow(clippy::expect_used)]
 
 use sangkien_storage::{Backend, Store, migrations, schema, testing};
 

@@ -34,18 +34,10 @@ impl Clock for SystemClock {
 }
 
 /// Settings of the web layer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     /// Mark session cookies `Secure` (when served behind TLS).
     pub secure_cookies: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            secure_cookies: false,
-        }
-    }
 }
 
 /// Shared state of every request.

@@ -61,7 +61,8 @@ impl PageUser {
         })
     }
 
-    /// Checks the CSRF token a form sent.
+    /// Checks the CSRF token a form sent; the error is the page to answer with.
+    #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
         if auth::same_secret(sent, &self.session.csrf_token) {
             Ok(())

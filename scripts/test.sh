@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs every test of sangkien: formatting and lints, the Rust suite on SQLite and again
+# on PostgreSQL, and the browser tests (Debian's Chromium driven by playwright-core) on
+# both. Installs or starts what the tests need; stops loudly when something is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL=${SANGKIEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+PG_ADMIN_URL=${PG_URL%/*}/postgres
+export SANGKIEN_TEST_POSTGRES_URL=$PG_URL
+
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "'$*' needs root: run it once as root, then run this script again."
+  fi
+}
+
+apt_updated=
+apt_install() {
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    command -v pg_ctlcluster >/dev/null || { step "installing PostgreSQL"; apt_install postgresql postgresql-client; }
+    step "starting PostgreSQL"
+    for version in $(ls /etc/postgresql 2>/dev/null); do
+      as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    done
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL does not answer on 127.0.0.1:5432."
+  fi
+  local db=${PG_URL##*/}; db=${db%%\?*}
+  if ! psql "$PG_ADMIN_URL" -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+    psql "$PG_ADMIN_URL" -qc "create database $db" || die "cannot create database $db (is trust auth for user postgres set up?)"
+  fi
+  # Schemas and databases left by earlier interrupted runs.
+  psql "$PG_URL" -tAc "select nspname from pg_namespace where nspname like 't\\_%'" |
+    while read -r schema; do psql "$PG_URL" -qc "drop schema if exists $schema cascade" >/dev/null; done
+  psql "$PG_ADMIN_URL" -tAc "select datname from pg_database where datname like 'e2e\\_%'" |
+    while read -r old; do psql "$PG_ADMIN_URL" -qc "drop database if exists $old" >/dev/null; done
+}
+
+ensure_browser() {
+  command -v chromium >/dev/null || { step "installing Chromium"; apt_install chromium; }
+  command -v node >/dev/null || { step "installing Node.js"; apt_install nodejs npm; }
+  if [ ! -d e2e/node_modules/playwright-core ]; then
+    step "installing playwright-core"
+    (cd e2e && npm ci --no-audit --no-fund)
+  fi
+}
+
+run_rust_tests() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --no-fail-fast
+  else
+    cargo test --workspace --no-fail-fast
+  fi
+}
+
+command -v psql >/dev/null || { step "installing the PostgreSQL client"; apt_install postgresql-client; }
+ensure_postgres
+ensure_browser
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests on SQLite"
+SANGKIEN_TEST_DB=sqlite run_rust_tests
+step "Rust tests on PostgreSQL"
+SANGKIEN_TEST_DB=postgres run_rust_tests
+
+step "browser tests (Chromium) on SQLite"
+cargo build -p sangkien
+(cd e2e && SANGKIEN_TEST_DB=sqlite npm test)
+step "browser tests (Chromium) on PostgreSQL"
+(cd e2e && SANGKIEN_TEST_DB=postgres npm test)
+
+step "all tests passed"
