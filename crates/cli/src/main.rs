@@ -96,8 +96,9 @@ impl DbArgs {
         if let Some(url) = &self.database_url {
             return Ok(url.clone());
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!("không tạo được thư mục dữ liệu {}", self.data_dir.display())
+        })?;
         Ok(format!(
             "sqlite://{}",
             self.data_dir.join("sangkien.db").display()
@@ -107,11 +108,11 @@ impl DbArgs {
     async fn store(&self) -> Result<Store> {
         let store = Store::connect(&self.url()?)
             .await
-            .context("cannot open the database")?;
+            .context("không mở được cơ sở dữ liệu")?;
         store
             .migrate()
             .await
-            .context("cannot migrate the database")?;
+            .context("không cập nhật được cấu trúc cơ sở dữ liệu")?;
         Ok(store)
     }
 }
@@ -185,12 +186,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let password = match password_env {
                 Some(var) => std::env::var(&var)
-                    .with_context(|| format!("environment variable {var} is not set"))?,
+                    .with_context(|| format!("chưa đặt biến môi trường {var}"))?,
                 None => {
                     let mut s = String::new();
                     std::io::stdin()
                         .read_to_string(&mut s)
-                        .context("cannot read the password from stdin")?;
+                        .context("không đọc được mật khẩu từ đầu vào chuẩn")?;
                     s.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
@@ -237,7 +238,7 @@ async fn create_admin(
     let mut tx = store.begin().await?;
     if units::get(&mut tx, unit_code).await?.is_none() {
         let Some(name) = unit_name else {
-            bail!("unit {unit_code} does not exist: give --unit-name to create it");
+            bail!("chưa có đơn vị {unit_code}: thêm --unit-name để tạo đơn vị này");
         };
         let u = unit::validate(unit_code, name, "other", None, &|_| false)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -278,7 +279,7 @@ async fn serve(store: Store, listen: SocketAddr, secure_cookies: bool, demo: boo
     let app = sangkien_web::app(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+        .with_context(|| format!("không mở được cổng {listen}"))?;
     let addr = listener.local_addr()?;
     println!("sangkien đang chạy tại http://{addr}/");
     if demo {

@@ -105,9 +105,9 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("the database already holds data; the demo loads only into an empty database")]
+    #[error("cơ sở dữ liệu đã có dữ liệu; dữ liệu minh họa chỉ nạp vào cơ sở dữ liệu trống")]
     NotEmpty,
-    #[error("demo data is invalid: {0}")]
+    #[error("dữ liệu minh họa không hợp lệ: {0}")]
     Invalid(String),
     #[error(transparent)]
     Storage(#[from] StorageError),

@@ -145,9 +145,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::not_found("đối tượng"))?;
+        let Key(raw) = Key::from_request_parts(parts, state).await?;
         raw.parse::<i64>()
             .map(Id)
             .map_err(|_| ApiError::not_found("đối tượng"))

@@ -1,0 +1,87 @@
+//! The binary: demo, admin create, audit verify (exit codes and messages).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+use sangkien_storage::{Store, testing};
+
+fn sangkien(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sangkien"));
+    cmd.args([
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "--database-url",
+        url,
+    ])
+    .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run sangkien")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test]
+async fn audit_verify_passes_then_names_the_tampered_record() {
+    let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+    let out = sangkien(&db.url, &["demo"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("snv.tochuc"));
+
+    let out = sangkien(&db.url, &["audit", "verify"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Nhật ký nguyên vẹn"));
+
+    let store = Store::connect(&db.url).await.unwrap();
+    testing::execute_raw(
+        &store,
+        "update audit_record set actor = 'ke.gian' where audit_record_id = 3",
+    )
+    .await
+    .unwrap();
+    store.close().await;
+    let out = sangkien(&db.url, &["audit", "verify"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("bản ghi nhật ký số 3"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn admin_create_takes_the_password_from_the_environment_and_checks_it() {
+    let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+    let args = [
+        "admin",
+        "create",
+        "--username",
+        "quantri",
+        "--unit",
+        "TTTH",
+        "--unit-name",
+        "Trung tâm Tin học",
+        "--password-env",
+        "SK_PW",
+    ];
+    let out = sangkien(&db.url, &args, &[("SK_PW", "ngan")]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("ít nhất 10 ký tự"), "{}", text(&out));
+
+    let out = sangkien(&db.url, &args, &[("SK_PW", "Quan-Tri-2026")]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = sangkien(&db.url, &args, &[("SK_PW", "Quan-Tri-2026")]);
+    assert!(text(&out).contains("đã tồn tại"), "{}", text(&out));
+    // The demo refuses a database that already holds data.
+    let out = sangkien(&db.url, &["demo"], &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("đã có dữ liệu"), "{}", text(&out));
+}
