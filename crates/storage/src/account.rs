@@ -203,8 +203,7 @@ pub struct Session {
 /// 32 random bytes, hex.
 pub fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes)
-        .map_err(|e| StorageError::Corrupt(format!("no randomness: {e}")))?;
+    getrandom::getrandom(&mut bytes).map_err(|e| StorageError::Randomness(e.to_string()))?;
     Ok(hex::encode(bytes))
 }
 

@@ -36,6 +36,9 @@ pub enum StorageError {
     /// Stored data that cannot be read back (a bug or a hand edit).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The operating system gave no random bytes (tokens cannot be made safely).
+    #[error("no randomness available: {0}")]
+    Randomness(String),
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
 }
