@@ -7,9 +7,11 @@
 pub mod account;
 pub mod audit;
 pub mod contest;
+pub mod entry;
 pub mod error;
 pub mod labels;
 pub mod points;
+pub mod similarity;
 pub mod text;
 pub mod time;
 pub mod unit;

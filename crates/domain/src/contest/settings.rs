@@ -173,6 +173,10 @@ pub struct ContestInput {
     pub judges_see_other_scores: bool,
     pub outlier_threshold_percent: i64,
     pub reminder_offsets_days: Vec<i64>,
+    /// Size limit of one attachment, in MB (10^6 bytes).
+    pub max_file_mb: i64,
+    /// Size limit of all attachments of one entry together, in MB.
+    pub max_entry_mb: i64,
     pub example_settings: bool,
 }
 
@@ -203,6 +207,8 @@ impl Default for ContestInput {
             judges_see_other_scores: false,
             outlier_threshold_percent: 20,
             reminder_offsets_days: vec![7, 3, 1],
+            max_file_mb: 20,
+            max_entry_mb: 50,
             example_settings: false,
         }
     }
@@ -314,10 +320,22 @@ pub struct ContestSettings {
     pub judges_see_other_scores: bool,
     pub outlier_threshold_percent: i64,
     pub reminder_offsets_days: Vec<i64>,
+    pub max_file_mb: i64,
+    pub max_entry_mb: i64,
     pub example_settings: bool,
 }
 
 impl ContestSettings {
+    /// The size limit of one attachment, in bytes.
+    pub fn max_file_bytes(&self) -> u64 {
+        self.max_file_mb.max(0) as u64 * 1_000_000
+    }
+
+    /// The size limit of all attachments of an entry, in bytes.
+    pub fn max_entry_bytes(&self) -> u64 {
+        self.max_entry_mb.max(0) as u64 * 1_000_000
+    }
+
     /// The rubric total: the one formula, in hundredths.
     pub fn rubric_total(&self) -> Points {
         Points(self.criteria.iter().map(|c| c.max_points.0).sum())
@@ -391,6 +409,8 @@ impl ContestSettings {
             judges_see_other_scores: self.judges_see_other_scores,
             outlier_threshold_percent: self.outlier_threshold_percent,
             reminder_offsets_days: self.reminder_offsets_days.clone(),
+            max_file_mb: self.max_file_mb,
+            max_entry_mb: self.max_entry_mb,
             example_settings: self.example_settings,
         }
     }
@@ -562,6 +582,18 @@ pub fn validate(
         }
     }
     reminder_offsets_days.sort_unstable_by(|a, b| b.cmp(a));
+    if !(1..=200).contains(&input.max_file_mb) {
+        e.add(
+            "max_file_mb",
+            "Dung lượng tối đa của một tệp phải từ 1 đến 200 MB.",
+        );
+    }
+    if !(1..=1000).contains(&input.max_entry_mb) || input.max_entry_mb < input.max_file_mb {
+        e.add(
+            "max_entry_mb",
+            "Dung lượng tối đa của một sáng kiến phải từ 1 đến 1000 MB và không nhỏ hơn dung lượng tối đa của một tệp.",
+        );
+    }
 
     let (Some(plan), Some(opens_at), Some(submission_deadline), Some(aggregation)) =
         (plan, opens_at, deadline, aggregation)
@@ -590,6 +622,8 @@ pub fn validate(
         judges_see_other_scores: input.judges_see_other_scores,
         outlier_threshold_percent: input.outlier_threshold_percent,
         reminder_offsets_days,
+        max_file_mb: input.max_file_mb,
+        max_entry_mb: input.max_entry_mb,
         example_settings: input.example_settings,
     })
 }

@@ -1,0 +1,89 @@
+//! The duplicate check: word shingles over Vietnamese text folded to lower case
+//! without diacritics, compared by exact Jaccard similarity. Folding makes "Hòa An",
+//! "Hoà An" and "HOA AN" the same words, so retyped or re-encoded copies still match.
+
+use std::{
+    collections::HashSet,
+    hash::{DefaultHasher, Hash, Hasher},
+};
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Words per shingle.
+const SHINGLE: usize = 3;
+
+/// Lower case, without diacritics (đ → d), NFC-independent.
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The set of hashed word shingles of a text. A text of fewer words than a shingle
+/// gives one shingle of all its words (or nothing when it has none).
+pub fn shingles(text: &str) -> HashSet<u64> {
+    let folded = fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let hash = |ws: &[&str]| {
+        let mut h = DefaultHasher::new();
+        ws.hash(&mut h);
+        h.finish()
+    };
+    if words.is_empty() {
+        return HashSet::new();
+    }
+    if words.len() < SHINGLE {
+        return HashSet::from([hash(&words)]);
+    }
+    words.windows(SHINGLE).map(hash).collect()
+}
+
+/// |A ∩ B| / |A ∪ B|, 0 when both are empty.
+pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let inter = small.iter().filter(|x| large.contains(x)).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_marks_and_case() {
+        assert_eq!(fold("Đổi mới THỦ TỤC Hòa An"), "doi moi thu tuc hoa an");
+        // Decomposed input folds the same as composed.
+        assert_eq!(fold("Ho\u{0300}a"), fold("Hòa"));
+    }
+
+    #[test]
+    fn the_same_text_retyped_without_marks_is_identical() {
+        let a = shingles("Ứng dụng phần mềm một cửa điện tử tại xã Bình Long");
+        let b = shingles("ung dung phan mem mot cua dien tu tai xa binh long");
+        assert_eq!(jaccard(&a, &b), 1.0);
+    }
+
+    #[test]
+    fn unrelated_texts_are_far_apart_and_overlaps_are_between() {
+        let a = shingles("số hóa hồ sơ lưu trữ tại văn phòng ủy ban nhân dân huyện");
+        let b = shingles("tổ chức đối thoại trực tiếp với doanh nghiệp hằng quý");
+        let c = shingles("số hóa hồ sơ lưu trữ tại văn phòng sở tư pháp");
+        assert_eq!(jaccard(&a, &b), 0.0);
+        let ac = jaccard(&a, &c);
+        assert!(ac > 0.2 && ac < 1.0, "{ac}");
+        assert_eq!(jaccard(&HashSet::new(), &HashSet::new()), 0.0);
+    }
+}
