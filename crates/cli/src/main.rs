@@ -4,9 +4,11 @@ use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use sangkien_domain::time::DayEdge;
 use sangkien_domain::{account, unit};
+use sangkien_files::{FileStore, SweepReport};
 use sangkien_storage::{Store, account as accounts, audit, audit::Actor, unit as units};
-use sangkien_web::{AppState, SystemClock, WebConfig, demo};
+use sangkien_web::{AppState, Clock, SystemClock, WebConfig, demo};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +50,18 @@ enum Command {
         /// Mark session cookies Secure (set when served over HTTPS).
         #[arg(long, env = "SANGKIEN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Run as if the clock started at this instant (RFC 3339 or a date) and moved on
+        /// from there: for demos and tests of a past contest, never for production.
+        #[arg(long, env = "SANGKIEN_CLOCK_START")]
+        clock_start: Option<String>,
+        /// Seconds between runs of the background jobs (reminders, e-mail).
+        #[arg(long, env = "SANGKIEN_JOBS_INTERVAL", default_value_t = 60)]
+        jobs_interval: u64,
+    },
+    /// Attachment files.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
     },
     /// Apply database migrations.
     Migrate,
@@ -86,6 +100,20 @@ enum AdminCommand {
 }
 
 #[derive(Subcommand)]
+enum FilesCommand {
+    /// Remove files no database row refers to (left by a crash between writing a file
+    /// and committing its row) and abandoned partial uploads.
+    Sweep {
+        /// Only files older than this many seconds (uploads in flight are younger).
+        #[arg(long, default_value_t = 3600)]
+        older_than: u64,
+    },
+    /// Check that every attachment row has its file with the right SHA-256; exits 2
+    /// naming the first problems otherwise.
+    Check,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain; exits non-zero naming the first bad record.
     Verify,
@@ -103,6 +131,12 @@ impl DbArgs {
             "sqlite://{}",
             self.data_dir.join("sangkien.db").display()
         ))
+    }
+
+    fn files(&self) -> Result<FileStore> {
+        let dir = self.data_dir.join("files");
+        FileStore::open(&dir)
+            .with_context(|| format!("không mở được thư mục tệp đính kèm {}", dir.display()))
     }
 
     async fn store(&self) -> Result<Store> {
@@ -154,17 +188,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo => {
             let store = cli.db.store().await?;
-            demo::load(&store, now).await?;
+            demo::load(&store, &cli.db.files()?, now).await?;
             print_demo_logins();
         }
         Command::Serve {
             listen,
             demo: with_demo,
             secure_cookies,
+            clock_start,
+            jobs_interval,
         } => {
             let store = cli.db.store().await?;
+            let files = cli.db.files()?;
+            let clock: Arc<dyn Clock> = match clock_start {
+                Some(text) => {
+                    let start = sangkien_domain::time::parse_instant(&text, DayEdge::Start)
+                        .with_context(|| {
+                            format!("--clock-start «{text}» không phải thời điểm hợp lệ")
+                        })?;
+                    Arc::new(StartedClock::new(start))
+                }
+                None => Arc::new(SystemClock),
+            };
+            let now = clock.now();
             if with_demo {
-                match demo::load(&store, now).await {
+                match demo::load(&store, &files, now).await {
                     Ok(()) => println!("Đã nạp dữ liệu minh họa Cao Bằng 2021."),
                     Err(demo::DemoError::NotEmpty) => println!(
                         "Cơ sở dữ liệu đã có dữ liệu: giữ nguyên, không nạp lại dữ liệu minh họa."
@@ -172,7 +220,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     Err(e) => return Err(e.into()),
                 }
             }
-            serve(store, listen, secure_cookies, with_demo).await?;
+            let report = sweep(&store, &files, 3600).await?;
+            if report.orphans_removed + report.temporary_removed > 0 {
+                println!(
+                    "Đã dọn {} tệp không còn được tham chiếu và {} tệp tải lên dở dang.",
+                    report.orphans_removed, report.temporary_removed
+                );
+            }
+            let state = AppState::new(store, files, clock, WebConfig { secure_cookies });
+            serve(state, listen, with_demo, jobs_interval).await?;
         }
         Command::Admin {
             command:
@@ -207,6 +263,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
             .await?;
             println!("Đã tạo quản trị hệ thống «{username}».");
+        }
+        Command::Files {
+            command: FilesCommand::Sweep { older_than },
+        } => {
+            let store = cli.db.store().await?;
+            let report = sweep(&store, &cli.db.files()?, older_than).await?;
+            println!(
+                "Đã dọn {} tệp không còn được tham chiếu, {} tệp tải lên dở dang; giữ lại {} tệp.",
+                report.orphans_removed, report.temporary_removed, report.kept
+            );
+        }
+        Command::Files {
+            command: FilesCommand::Check,
+        } => {
+            let store = cli.db.store().await?;
+            let files = cli.db.files()?;
+            let rows = {
+                let mut conn = store.reader().await?;
+                sangkien_storage::entry::all_attachments(&mut conn).await?
+            };
+            let mut bad = 0;
+            for (id, entry_id, sha) in &rows {
+                match files.hash_of_stored(sha).await? {
+                    Some(actual) if actual == *sha => {}
+                    Some(_) => {
+                        bad += 1;
+                        eprintln!(
+                            "Tệp đính kèm {id} (sáng kiến {entry_id}): nội dung không khớp SHA-256 {sha}"
+                        );
+                    }
+                    None => {
+                        bad += 1;
+                        eprintln!("Tệp đính kèm {id} (sáng kiến {entry_id}): thiếu tệp {sha}");
+                    }
+                }
+            }
+            if bad > 0 {
+                eprintln!("{bad}/{} tệp đính kèm có lỗi.", rows.len());
+                return Ok(ExitCode::from(2));
+            }
+            println!("Toàn bộ {} tệp đính kèm nguyên vẹn.", rows.len());
         }
         Command::Audit {
             command: AuditCommand::Verify,
@@ -270,11 +367,43 @@ fn print_demo_logins() {
     println!("  hd.* — thành viên dự kiến của Hội đồng đánh giá");
 }
 
-async fn serve(store: Store, listen: SocketAddr, secure_cookies: bool, demo: bool) -> Result<()> {
-    let state = AppState::new(
-        store.clone(),
-        Arc::new(SystemClock),
-        WebConfig { secure_cookies },
+/// Removes orphaned attachment files older than `older_than` seconds.
+async fn sweep(store: &Store, files: &FileStore, older_than: u64) -> Result<SweepReport> {
+    let referenced = {
+        let mut conn = store.reader().await?;
+        sangkien_storage::entry::all_sha256(&mut conn).await?
+    };
+    files
+        .sweep(&referenced, std::time::Duration::from_secs(older_than))
+        .context("không dọn được thư mục tệp đính kèm")
+}
+
+/// A clock that starts at a chosen instant and runs at real speed from there.
+struct StartedClock {
+    start: i64,
+    began: std::time::Instant,
+}
+
+impl StartedClock {
+    fn new(start: i64) -> Self {
+        Self {
+            start,
+            began: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for StartedClock {
+    fn now(&self) -> i64 {
+        self.start + self.began.elapsed().as_secs() as i64
+    }
+}
+
+async fn serve(state: AppState, listen: SocketAddr, demo: bool, jobs_interval: u64) -> Result<()> {
+    let store = state.store.clone();
+    sangkien_web::jobs::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(jobs_interval.max(1)),
     );
     let app = sangkien_web::app(state);
     let listener = tokio::net::TcpListener::bind(listen)

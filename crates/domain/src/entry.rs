@@ -529,6 +529,20 @@ pub fn validate_extension(
     }
 }
 
+/// The automatic reminder offsets (days before the deadline) due at `now` and not yet
+/// run. Nothing is due after the deadline. When several are due at once (the server was
+/// stopped for a while), all are returned and the caller sends one reminder for them.
+pub fn due_reminder_offsets(offsets: &[i64], deadline: i64, now: i64, done: &[i64]) -> Vec<i64> {
+    if now > deadline {
+        return Vec::new();
+    }
+    offsets
+        .iter()
+        .copied()
+        .filter(|d| now >= deadline - d * 86_400 && !done.contains(d))
+        .collect()
+}
+
 /// Checks a screening decision: ineligible needs a reason.
 pub fn validate_screening(eligible: bool, reason: &str) -> Result<String, ValidationErrors> {
     let mut e = ValidationErrors::new();
@@ -577,6 +591,23 @@ mod tests {
             },
             ..EntryContent::default()
         }
+    }
+
+    #[test]
+    fn reminder_offsets_fall_due_once_and_never_after_the_deadline() {
+        let deadline = 1_000_000;
+        let day = 86_400;
+        assert!(due_reminder_offsets(&[7, 3, 1], deadline, deadline - 8 * day, &[]).is_empty());
+        assert_eq!(
+            due_reminder_offsets(&[7, 3, 1], deadline, deadline - 7 * day, &[]),
+            vec![7]
+        );
+        assert!(due_reminder_offsets(&[7, 3, 1], deadline, deadline - 5 * day, &[7]).is_empty());
+        assert_eq!(
+            due_reminder_offsets(&[7, 3, 1], deadline, deadline - 2 * day, &[]),
+            vec![7, 3]
+        );
+        assert!(due_reminder_offsets(&[7, 3, 1], deadline, deadline + 1, &[]).is_empty());
     }
 
     #[test]

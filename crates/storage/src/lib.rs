@@ -5,6 +5,9 @@
 pub mod account;
 pub mod audit;
 pub mod contest;
+pub mod entry;
+pub mod idempotency;
+pub mod message;
 pub mod migrations;
 pub mod schema;
 pub mod setting;

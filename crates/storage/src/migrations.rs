@@ -14,12 +14,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Step {
+        version: 2,
+        name: "entries",
+        sqlite: include_str!("../migrations/sqlite/0002_entries.sql"),
+        postgres: include_str!("../migrations/postgres/0002_entries.sql"),
+    },
+];
 
 /// The versions and names of all migrations, the same for both databases.
 pub fn versions() -> Vec<(i64, &'static str)> {

@@ -1,6 +1,7 @@
 //! The demo of SPEC §7: Cao Bằng's units of 2021, one user per role, the council-to-be,
 //! and the 2021 contest of plan 2684/KH-UBND with example rubric and prizes.
 
+use sangkien_domain::entry::{self, Author, Description, EntryContent};
 use sangkien_domain::{
     account::{self, Role},
     contest::{self, ContestInput, ContestState},
@@ -8,8 +9,13 @@ use sangkien_domain::{
     unit,
 };
 use sangkien_export::table;
+use sangkien_files::{FileKind, FileStore};
 use sangkien_storage::{
-    StorageError, Store, account as accounts, audit::Actor, contest as contests, unit as units,
+    StorageError, Store, account as accounts,
+    audit::Actor,
+    contest as contests,
+    entry::{self as entries, NewAttachment},
+    unit as units,
 };
 
 /// The password of every demo account (printed by `serve --demo`).
@@ -236,7 +242,7 @@ pub fn contest_input(participants: Vec<String>) -> ContestInput {
 
 /// Loads the demo into an empty database. The contest is opened as the organizer did on
 /// 30/09/2021, so its deadline (31/10/2021) has passed and it can be closed.
-pub async fn load(store: &Store, now: i64) -> Result<(), DemoError> {
+pub async fn load(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
     let mut tx = store.begin().await?;
     if !units::list(&mut tx).await?.is_empty() {
         return Err(DemoError::NotEmpty);
@@ -292,6 +298,148 @@ pub async fn load(store: &Store, now: i64) -> Result<(), DemoError> {
         None,
     )
     .await?;
+    Store::commit(tx).await?;
+    load_entries(store, files, record.id).await
+}
+
+/// Sample entries (SPEC §7): some submitted with their PDF, some drafts, and units
+/// with none, so the coverage view shows something real. Dated October 2021.
+const DEMO_ENTRIES: &[(&str, &str, &str, &str, bool)] = &[
+    (
+        "HHA",
+        "Số hóa quy trình tiếp nhận hồ sơ một cửa cấp xã tại huyện Hòa An",
+        "TTHC",
+        "Nông Văn Hải",
+        true,
+    ),
+    (
+        "HHA",
+        "Tổ công tác hỗ trợ người dân nộp hồ sơ trực tuyến tại nhà văn hóa xóm",
+        "CNTT",
+        "Nông Văn Hải",
+        false,
+    ),
+    (
+        "STP",
+        "Chứng thực điện tử bản sao từ bản chính tại Sở Tư pháp",
+        "TTHC",
+        "Lục Thị Mai",
+        true,
+    ),
+    (
+        "TPCB",
+        "Ứng dụng bản đồ số quản lý hồ sơ đất đai tại thành phố Cao Bằng",
+        "CNTT",
+        "Bế Văn Thành",
+        true,
+    ),
+    (
+        "SYT",
+        "Đặt lịch khám bệnh trực tuyến tại các bệnh viện tuyến tỉnh",
+        "CNTT",
+        "Hoàng Thị Lan",
+        true,
+    ),
+    (
+        "HTK",
+        "Phiếu khảo sát mức độ hài lòng bằng mã QR tại bộ phận một cửa huyện Trùng Khánh",
+        "SIPAS",
+        "Đàm Văn Dũng",
+        false,
+    ),
+];
+
+async fn load_entries(store: &Store, files: &FileStore, contest_id: i64) -> Result<(), DemoError> {
+    let invalid = |e: String| DemoError::Invalid(e);
+    let mut tx = store.begin().await?;
+    let contest = contests::get(&mut tx, contest_id)
+        .await?
+        .ok_or_else(|| invalid("demo contest vanished".into()))?;
+    let mut at = time::parse_instant("2021-10-05T09:00:00+07:00", DayEdge::Start).unwrap_or(0);
+    for (unit_code, title, topic, author, submitted) in DEMO_ENTRIES {
+        at += 86_400;
+        let topic = if contest.settings.topics.iter().any(|t| t.code == *topic) {
+            topic.to_string()
+        } else {
+            contest
+                .settings
+                .topics
+                .first()
+                .map(|t| t.code.clone())
+                .unwrap_or_default()
+        };
+        let unit_name = units::get(&mut tx, unit_code)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let content = EntryContent {
+            title: title.to_string(),
+            topic_code: topic,
+            form: "scheme".into(),
+            authors: vec![Author {
+                full_name: author.to_string(),
+                workplace: unit_name.clone(),
+                position: "Chuyên viên".into(),
+                qualification: "Cử nhân".into(),
+                contribution_percent: Some(100.0),
+                ..Author::default()
+            }],
+            field_of_application: "Cải cách hành chính".into(),
+            first_applied_on: "2021-03-01".into(),
+            implementation_status: "implemented".into(),
+            description: Description {
+                current_situation: format!("Trước đây, {unit_name} tiếp nhận và xử lý hồ sơ hoàn toàn bằng giấy; người dân phải đi lại nhiều lần."),
+                solution: format!("{title}: xây dựng quy trình, tập huấn cán bộ, áp dụng thử tại hai xã rồi mở rộng."),
+                novelty: "Lần đầu áp dụng tại địa phương, kết hợp phần mềm sẵn có với cách làm mới.".into(),
+                conditions: "Cán bộ một cửa được tập huấn; đường truyền Internet ổn định.".into(),
+                benefits: "Rút ngắn thời gian giải quyết hồ sơ khoảng 30%, giảm chi phí đi lại cho người dân.".into(),
+                replication_scope: "Có thể áp dụng tại các huyện, thành phố khác trong tỉnh.".into(),
+            },
+            ..EntryContent::default()
+        };
+        let content =
+            entry::validate(&content, &contest.settings).map_err(|e| invalid(e.to_string()))?;
+        let actor = Actor::user("snv.tochuc", at);
+        let e = entries::create(&mut tx, &actor, contest_id, unit_code, &content).await?;
+        if *submitted {
+            let pdf = sangkien_files::sample_pdf(&[
+                title,
+                &unit_name,
+                "Cuoc thi sang kien CCHC tinh Cao Bang 2021",
+            ]);
+            let mut incoming = files
+                .incoming(u64::MAX)
+                .await
+                .map_err(|e| invalid(e.to_string()))?;
+            incoming
+                .write(&pdf)
+                .await
+                .map_err(|e| invalid(e.to_string()))?;
+            let staged = incoming
+                .finish()
+                .await
+                .map_err(|e| invalid(e.to_string()))?;
+            let size = staged.size as i64;
+            let sha = files
+                .commit(staged)
+                .await
+                .map_err(|e| invalid(e.to_string()))?;
+            entries::add_attachment(
+                &mut tx,
+                &actor,
+                &e,
+                &NewAttachment {
+                    kind: "main",
+                    filename: &format!("sang-kien-{}.pdf", unit_code.to_lowercase()),
+                    size,
+                    sha256: &sha,
+                    content_type: FileKind::Pdf.content_type(),
+                },
+            )
+            .await?;
+            entries::write_version(&mut tx, &actor, e.id).await?;
+        }
+    }
     Store::commit(tx).await?;
     Ok(())
 }

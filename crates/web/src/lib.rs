@@ -8,12 +8,16 @@ mod auth;
 pub mod demo;
 mod error;
 mod extract;
+mod idem;
+pub mod jobs;
+mod mail;
 mod pages;
 mod security;
 
 use std::sync::Arc;
 
 use axum::Router;
+use sangkien_files::FileStore;
 use sangkien_storage::Store;
 
 pub use error::ApiError;
@@ -44,14 +48,16 @@ pub struct WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub files: FileStore,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
 }
 
 impl AppState {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(store: Store, files: FileStore, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
         Self {
             store,
+            files,
             clock,
             config: Arc::new(config),
         }

@@ -2,9 +2,11 @@
 
 mod auth;
 pub(crate) mod contest;
+pub(crate) mod coverage;
+pub(crate) mod entry;
 mod health;
 pub mod openapi;
-mod setting;
+pub(crate) mod setting;
 mod unit;
 mod user;
 
@@ -18,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .merge(unit::router())
         .merge(user::router())
         .merge(contest::router())
+        .merge(entry::router())
+        .merge(coverage::router())
         .merge(setting::router())
         .merge(health::router());
     Router::new()

@@ -23,6 +23,34 @@ pub struct AgencySettings {
     pub signing_authority: String,
     pub signer_title: String,
     pub recipients: Vec<String>,
+    /// Outgoing mail; without it messages stay in the outbox and the in-app inbox.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// The SMTP server for e-mail. The password comes from `SANGKIEN_SMTP_PASSWORD`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub security: String,
+    pub username: String,
+    pub from_address: String,
+    pub from_name: String,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            security: "starttls".into(),
+            username: String::new(),
+            from_address: String::new(),
+            from_name: "Ban Tổ chức cuộc thi sáng kiến".into(),
+        }
+    }
 }
 
 impl Default for AgencySettings {
@@ -35,6 +63,7 @@ impl Default for AgencySettings {
             signing_authority: "KT. CHỦ TỊCH".into(),
             signer_title: "PHÓ CHỦ TỊCH".into(),
             recipients: vec!["Như Điều 3;".into(), "Lưu: VT, NC.".into()],
+            smtp: None,
         }
     }
 }
@@ -92,6 +121,52 @@ impl AgencySettings {
                     text::check(&mut e, &format!("recipients[{i}]"), "Nơi nhận", r, 1, 300)
                 })
                 .collect(),
+            smtp: self.smtp.map(|m| SmtpSettings {
+                host: text::check(&mut e, "smtp.host", "Máy chủ SMTP", &m.host, 1, 200),
+                port: if m.port == 0 {
+                    e.add("smtp.port", "Cổng SMTP phải từ 1 đến 65535.");
+                    m.port
+                } else {
+                    m.port
+                },
+                security: if ["none", "starttls", "tls"].contains(&m.security.as_str()) {
+                    m.security
+                } else {
+                    e.add(
+                        "smtp.security",
+                        "Bảo mật SMTP phải là none, starttls hoặc tls.",
+                    );
+                    m.security
+                },
+                username: text::check(
+                    &mut e,
+                    "smtp.username",
+                    "Tên đăng nhập SMTP",
+                    &m.username,
+                    0,
+                    200,
+                ),
+                from_address: {
+                    let mut inner = ValidationErrors::new();
+                    let a =
+                        sangkien_domain::account::check_email(&mut inner, Some(&m.from_address));
+                    if a.is_none() || !inner.is_empty() {
+                        e.add(
+                            "smtp.from_address",
+                            "Địa chỉ gửi phải là một địa chỉ thư điện tử hợp lệ.",
+                        );
+                    }
+                    a.unwrap_or_default()
+                },
+                from_name: text::check(
+                    &mut e,
+                    "smtp.from_name",
+                    "Tên người gửi",
+                    &m.from_name,
+                    0,
+                    200,
+                ),
+            }),
         };
         e.into_result(s)
     }

@@ -159,3 +159,12 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
         }
     }
 }
+
+/// The error of a form whose CSRF token does not match the session.
+pub fn csrf_error() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf_mismatch",
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
+    )
+}

@@ -14,6 +14,7 @@ use axum::{
     http::{Method, Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
+use sangkien_files::FileStore;
 use sangkien_storage::{Store, testing};
 use sangkien_web::{AppState, Clock, WebConfig, demo};
 use serde_json::{Value, json};
@@ -29,9 +30,12 @@ impl Clock for TestClock {
 
 pub struct TestApp {
     pub router: Router,
+    pub state: AppState,
     pub store: Store,
     pub clock: Arc<TestClock>,
+    pub files: FileStore,
     _db: testing::TestDb,
+    _files_dir: tempfile::TempDir,
 }
 
 /// 15/10/2021 10:00 Vietnam time: the demo contest is open, its deadline ahead.
@@ -52,14 +56,24 @@ impl TestApp {
             .expect("fresh database");
         let store = Store::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        demo::load(&store, OCT_15_2021).await.expect("demo");
+        let files_dir = tempfile::tempdir().expect("files dir");
+        let files = FileStore::open(files_dir.path()).expect("file store");
+        demo::load(&store, &files, OCT_15_2021).await.expect("demo");
         let clock = Arc::new(TestClock(AtomicI64::new(OCT_15_2021)));
-        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+        let state = AppState::new(
+            store.clone(),
+            files.clone(),
+            clock.clone(),
+            WebConfig::default(),
+        );
         TestApp {
-            router: sangkien_web::app(state),
+            router: sangkien_web::app(state.clone()),
+            state,
             store,
+            files,
             clock,
             _db: db,
+            _files_dir: files_dir,
         }
     }
 

@@ -1,0 +1,691 @@
+//! Entries, their immutable versions, attachments, per-unit extensions and screening.
+//! The working copy lives in `entry`; every submission (and every change after the
+//! first one) writes a new `entry_version` row that is never updated afterwards.
+
+use std::collections::HashSet;
+
+use sangkien_domain::entry::{EntryContent, EntryStatus};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+    unit,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRecord {
+    pub id: i64,
+    pub contest_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub status: EntryStatus,
+    pub content: EntryContent,
+    /// The number of the last version written, 0 before the first submission.
+    pub version: i64,
+    pub submitted_at: Option<i64>,
+    pub eligible: Option<bool>,
+    pub screening_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub entry_id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub content_type: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionRecord {
+    pub version: i64,
+    pub content: EntryContent,
+    pub attachments: serde_json::Value,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+}
+
+const SELECT: &str = "select e.entry_id, e.contest_id, u.code, u.name, e.status, e.content, e.version, \
+     e.submitted_at, e.eligible, e.screening_reason, e.created_by, e.created_at, e.updated_at \
+     from entry e join unit u on u.unit_id = e.unit_id";
+
+fn corrupt(what: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(what.to_string())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<EntryRecord> {
+    let id: i64 = r.try_get(0)?;
+    let status: String = r.try_get(4)?;
+    let content: String = r.try_get(5)?;
+    Ok(EntryRecord {
+        id,
+        contest_id: r.try_get(1)?,
+        unit_code: r.try_get(2)?,
+        unit_name: r.try_get(3)?,
+        status: EntryStatus::parse(&status)
+            .ok_or_else(|| corrupt(format!("entry {id} status {status}")))?,
+        content: serde_json::from_str(&content)
+            .map_err(|e| corrupt(format!("entry {id} content: {e}")))?,
+        version: r.try_get(6)?,
+        submitted_at: r.try_get(7)?,
+        eligible: r.try_get::<Option<i64>, _>(8)?.map(crate::flag),
+        screening_reason: r.try_get(9)?,
+        created_by: r.try_get(10)?,
+        created_at: r.try_get(11)?,
+        updated_at: r.try_get(12)?,
+    })
+}
+
+fn content_json(c: &EntryContent) -> String {
+    serde_json::to_string(c).unwrap_or_default()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRecord>> {
+    let sql = format!("{SELECT} where e.entry_id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// A page of a contest's entries, optionally of one unit, ordered by unit then id;
+/// with the total count.
+pub async fn list(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    unit_code: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EntryRecord>, i64)> {
+    let filter = "e.contest_id = $1 and ($2 = '' or u.code = $2)";
+    let unit = unit_code.unwrap_or("");
+    let sql = format!("{SELECT} where {filter} order by u.code, e.entry_id limit $3 offset $4");
+    let items = sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(unit)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let total: i64 = sqlx::query(&format!(
+        "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {filter}"
+    ))
+    .bind(contest_id)
+    .bind(unit)
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?;
+    Ok((items, total))
+}
+
+/// The id, contest and content of every entry of the given statuses, for the
+/// duplicate check.
+pub async fn texts(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, EntryContent)>> {
+    sqlx::query(
+        "select e.entry_id, e.contest_id, u.code, e.content from entry e join unit u on u.unit_id = e.unit_id \
+         where e.status = 'submitted'",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let id: i64 = r.try_get(0)?;
+        let content: String = r.try_get(3)?;
+        Ok((
+            id,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            serde_json::from_str(&content)
+                .map_err(|e| corrupt(format!("entry {id} content: {e}")))?,
+        ))
+    })
+    .collect()
+}
+
+/// Creates a draft entry for a unit.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    unit_code: &str,
+    content: &EntryContent,
+) -> Result<EntryRecord> {
+    let unit_id = unit::id_of(conn, unit_code)
+        .await?
+        .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
+    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let id: i64 = sqlx::query(
+        "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
+         values ($1, $2, 'draft', $3, $4, 0, $5, $6, $6) returning entry_id",
+    )
+    .bind(contest_id)
+    .bind(unit_id)
+    .bind(&content.title)
+    .bind(content_json(content))
+    .bind(&by)
+    .bind(actor.at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "entry.create",
+            object_type: "entry",
+            object_id: id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(json!({"unit_code": unit_code, "title": content.title})),
+        },
+    )
+    .await?;
+    get(conn, id)
+        .await?
+        .ok_or_else(|| corrupt(format!("entry {id} vanished")))
+}
+
+/// Replaces the working copy of an entry.
+pub async fn update_content(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    content: &EntryContent,
+) -> Result<()> {
+    sqlx::query("update entry set title = $1, content = $2, updated_at = $3 where entry_id = $4")
+        .bind(&content.title)
+        .bind(content_json(content))
+        .bind(actor.at)
+        .bind(entry.id)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "entry.update",
+            object_type: "entry",
+            object_id: entry.id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: Some(json!({"title": entry.content.title})),
+            after: Some(json!({"title": content.title})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the next immutable version of an entry from its current working copy and
+/// attachments, and marks it submitted. Returns the new version number.
+pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i64) -> Result<i64> {
+    let entry = get(conn, entry_id)
+        .await?
+        .ok_or_else(|| corrupt(format!("entry {entry_id} vanished")))?;
+    let attachments: Vec<serde_json::Value> = list_attachments(conn, entry_id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            json!({"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size,
+                   "sha256": a.sha256, "content_type": a.content_type})
+        })
+        .collect();
+    let version = entry.version + 1;
+    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    sqlx::query(
+        "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(entry_id)
+    .bind(version)
+    .bind(content_json(&entry.content))
+    .bind(serde_json::Value::Array(attachments.clone()).to_string())
+    .bind(actor.at)
+    .bind(&by)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update entry set status = 'submitted', version = $1, submitted_at = $2, updated_at = $2 where entry_id = $3",
+    )
+    .bind(version)
+    .bind(actor.at)
+    .bind(entry_id)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "entry.submit",
+            object_type: "entry",
+            object_id: entry_id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: Some(json!({"status": entry.status.as_str(), "version": entry.version})),
+            after: Some(json!({"status": "submitted", "version": version,
+                               "attachments": attachments.iter().map(|a| a["sha256"].clone()).collect::<Vec<_>>()})),
+        },
+    )
+    .await?;
+    Ok(version)
+}
+
+/// Sets the status of an entry (withdrawal).
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    to: EntryStatus,
+) -> Result<()> {
+    sqlx::query("update entry set status = $1, updated_at = $2 where entry_id = $3")
+        .bind(to.as_str())
+        .bind(actor.at)
+        .bind(entry.id)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "entry.status",
+            object_type: "entry",
+            object_id: entry.id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: Some(json!({"status": entry.status.as_str()})),
+            after: Some(json!({"status": to.as_str()})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn versions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<VersionRecord>> {
+    sqlx::query(
+        "select version, content, attachments, submitted_at, submitted_by from entry_version \
+         where entry_id = $1 order by version",
+    )
+    .bind(entry_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let content: String = r.try_get(1)?;
+        let attachments: String = r.try_get(2)?;
+        Ok(VersionRecord {
+            version: r.try_get(0)?,
+            content: serde_json::from_str(&content)
+                .map_err(|e| corrupt(format!("entry {entry_id} version content: {e}")))?,
+            attachments: serde_json::from_str(&attachments)
+                .map_err(|e| corrupt(format!("entry {entry_id} version attachments: {e}")))?,
+            submitted_at: r.try_get(3)?,
+            submitted_by: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Records a screening decision.
+pub async fn screen(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    eligible: bool,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "update entry set eligible = $1, screening_reason = $2, updated_at = $3 where entry_id = $4",
+    )
+    .bind(i64::from(eligible))
+    .bind(reason)
+    .bind(actor.at)
+    .bind(entry.id)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "entry.screen",
+            object_type: "entry",
+            object_id: entry.id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: Some(json!({"eligible": entry.eligible, "reason": entry.screening_reason})),
+            after: Some(json!({"eligible": eligible, "reason": reason})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+const ATTACHMENT: &str = "select attachment_id, entry_id, kind, filename, size, sha256, content_type, created_by, created_at \
+                          from attachment";
+
+fn attachment_row(r: &sqlx::any::AnyRow) -> Result<AttachmentRecord> {
+    Ok(AttachmentRecord {
+        id: r.try_get(0)?,
+        entry_id: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        filename: r.try_get(3)?,
+        size: r.try_get(4)?,
+        sha256: r.try_get(5)?,
+        content_type: r.try_get(6)?,
+        created_by: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+    })
+}
+
+/// The current attachments of an entry (main first).
+pub async fn list_attachments(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+) -> Result<Vec<AttachmentRecord>> {
+    let sql = format!(
+        "{ATTACHMENT} where entry_id = $1 and detached_at is null order by case when kind = 'main' then 0 else 1 end, attachment_id"
+    );
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(attachment_row)
+        .collect()
+}
+
+/// An attachment of an entry, current or kept by an earlier version.
+pub async fn get_attachment(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+    attachment_id: i64,
+) -> Result<Option<AttachmentRecord>> {
+    let sql = format!("{ATTACHMENT} where entry_id = $1 and attachment_id = $2");
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .bind(attachment_id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(attachment_row)
+        .transpose()
+}
+
+/// A new attachment. A new `main` file replaces the current one, which stays only in
+/// the versions that had it.
+pub async fn add_attachment(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    a: &NewAttachment<'_>,
+) -> Result<AttachmentRecord> {
+    if a.kind == "main" {
+        sqlx::query(
+            "update attachment set detached_at = $1 where entry_id = $2 and kind = 'main' and detached_at is null",
+        )
+        .bind(actor.at)
+        .bind(entry.id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let id: i64 = sqlx::query(
+        "insert into attachment (entry_id, kind, filename, size, sha256, content_type, created_by, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning attachment_id",
+    )
+    .bind(entry.id)
+    .bind(a.kind)
+    .bind(a.filename)
+    .bind(a.size)
+    .bind(a.sha256)
+    .bind(a.content_type)
+    .bind(&by)
+    .bind(actor.at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "attachment.add",
+            object_type: "attachment",
+            object_id: id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: None,
+            after: Some(
+                json!({"entry_id": entry.id, "kind": a.kind, "filename": a.filename,
+                               "size": a.size, "sha256": a.sha256}),
+            ),
+        },
+    )
+    .await?;
+    get_attachment(conn, entry.id, id)
+        .await?
+        .ok_or_else(|| corrupt(format!("attachment {id} vanished")))
+}
+
+pub struct NewAttachment<'a> {
+    pub kind: &'a str,
+    pub filename: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub content_type: &'a str,
+}
+
+/// Deletes an attachment of a never-submitted draft. Its file stays until a sweep
+/// finds that nothing refers to it.
+pub async fn delete_attachment(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    a: &AttachmentRecord,
+) -> Result<()> {
+    sqlx::query("delete from attachment where attachment_id = $1")
+        .bind(a.id)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "attachment.delete",
+            object_type: "attachment",
+            object_id: a.id.to_string(),
+            contest_id: Some(entry.contest_id),
+            before: Some(json!({"entry_id": entry.id, "filename": a.filename, "sha256": a.sha256})),
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Bytes taken by the current attachments of an entry.
+pub async fn attachment_bytes(conn: &mut AnyConnection, entry_id: i64) -> Result<i64> {
+    Ok(sqlx::query(
+        "select cast(coalesce(sum(size), 0) as bigint) from attachment where entry_id = $1 and detached_at is null",
+    )
+    .bind(entry_id)
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?)
+}
+
+/// Every SHA-256 any attachment row refers to (for the sweep of orphaned files).
+pub async fn all_sha256(conn: &mut AnyConnection) -> Result<HashSet<String>> {
+    sqlx::query("select distinct sha256 from attachment")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect()
+}
+
+/// Every attachment row: id, entry and SHA-256 (for integrity checks).
+pub async fn all_attachments(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String)>> {
+    sqlx::query("select attachment_id, entry_id, sha256 from attachment order by attachment_id")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+/// A unit's extension of a contest deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extension {
+    pub unit_code: String,
+    pub until: i64,
+    pub reason: String,
+    pub granted_by: String,
+    pub granted_at: i64,
+}
+
+pub async fn extensions(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Extension>> {
+    sqlx::query(
+        "select u.code, x.until, x.reason, x.granted_by, x.granted_at from extension x \
+         join unit u on u.unit_id = x.unit_id where x.contest_id = $1 order by u.code",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Extension {
+            unit_code: r.try_get(0)?,
+            until: r.try_get(1)?,
+            reason: r.try_get(2)?,
+            granted_by: r.try_get(3)?,
+            granted_at: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+pub async fn extension_until(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    unit_code: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query(
+        "select x.until from extension x join unit u on u.unit_id = x.unit_id \
+         where x.contest_id = $1 and u.code = $2",
+    )
+    .bind(contest_id)
+    .bind(unit_code)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| r.try_get(0))
+    .transpose()?)
+}
+
+/// Grants (or replaces) a unit's extension.
+pub async fn put_extension(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    unit_code: &str,
+    until: i64,
+    reason: &str,
+) -> Result<()> {
+    let unit_id = unit::id_of(conn, unit_code)
+        .await?
+        .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
+    let before = extension_until(conn, contest_id, unit_code).await?;
+    sqlx::query("delete from extension where contest_id = $1 and unit_id = $2")
+        .bind(contest_id)
+        .bind(unit_id)
+        .execute(&mut *conn)
+        .await?;
+    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    sqlx::query(
+        "insert into extension (contest_id, unit_id, until, reason, granted_by, granted_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(contest_id)
+    .bind(unit_id)
+    .bind(until)
+    .bind(reason)
+    .bind(&by)
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "contest.extension",
+            object_type: "extension",
+            object_id: format!("{contest_id}/{unit_code}"),
+            contest_id: Some(contest_id),
+            before: before.map(|u| json!({"until": u})),
+            after: Some(json!({"unit_code": unit_code, "until": until, "reason": reason})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// One line of the coverage view.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub submitted: i64,
+    pub drafts: i64,
+    pub last_reminded_at: Option<i64>,
+}
+
+/// Submitted entries and drafts of every participating unit, with the last reminder.
+pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<CoverageRow>> {
+    let mut rows: Vec<CoverageRow> = sqlx::query(
+        "select u.code, u.name, \
+           cast(coalesce(sum(case when e.status = 'submitted' then 1 else 0 end), 0) as bigint), \
+           cast(coalesce(sum(case when e.status = 'draft' then 1 else 0 end), 0) as bigint) \
+         from contest_participant p join unit u on u.unit_id = p.unit_id \
+         left join entry e on e.contest_id = p.contest_id and e.unit_id = p.unit_id \
+         where p.contest_id = $1 group by u.code, u.name order by u.code",
+    )
+    .bind(contest_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CoverageRow {
+            unit_code: r.try_get(0)?,
+            unit_name: r.try_get(1)?,
+            submitted: r.try_get(2)?,
+            drafts: r.try_get(3)?,
+            last_reminded_at: None,
+        })
+    })
+    .collect::<Result<_>>()?;
+    let reminded: Vec<(String, i64)> = sqlx::query(
+        "select u.code, max(m.created_at) from message m join unit u on u.unit_id = m.unit_id \
+         where m.contest_id = $1 and m.kind = 'reminder' group by u.code",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    for row in &mut rows {
+        row.last_reminded_at = reminded
+            .iter()
+            .find(|(c, _)| *c == row.unit_code)
+            .map(|(_, at)| *at);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,69 @@
+//! Stored responses of POST requests sent with an `Idempotency-Key`, so a retried or
+//! double-clicked request returns the first result instead of doing the work twice.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{Result, StorageError};
+
+/// A response kept for a key.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// What the key was first used for (method and path, plus a body digest).
+    pub request: String,
+    pub status: i64,
+    pub body: String,
+}
+
+pub async fn find(conn: &mut AnyConnection, account_id: i64, key: &str) -> Result<Option<Stored>> {
+    sqlx::query("select request, status, body from idempotency where account_id = $1 and key = $2")
+        .bind(account_id)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| {
+            Ok(Stored {
+                request: r.try_get(0)?,
+                status: r.try_get(1)?,
+                body: r.try_get(2)?,
+            })
+        })
+        .transpose()
+}
+
+/// Keeps the response, in the same transaction as the work. A concurrent request with
+/// the same key that committed first makes this fail with `Duplicate("idempotency_key")`.
+pub async fn save(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    key: &str,
+    stored: &Stored,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "insert into idempotency (account_id, key, request, status, body, created_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(account_id)
+    .bind(key)
+    .bind(&stored.request)
+    .bind(stored.status)
+    .bind(&stored.body)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StorageError::Duplicate("idempotency_key")
+        }
+        other => StorageError::Database(other),
+    })?;
+    Ok(())
+}
+
+/// Forgets keys older than `before` (UTC seconds).
+pub async fn purge(conn: &mut AnyConnection, before: i64) -> Result<u64> {
+    Ok(sqlx::query("delete from idempotency where created_at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}

@@ -1,0 +1,280 @@
+//! The outbox and in-app inbox: every message is kept with its state (`queued`,
+//! `sending`, `sent`, `failed`). Delivery workers claim messages one at a time with a
+//! conditional update, so several server processes never send the same message twice.
+//! Automatic reminder runs are recorded per contest and offset under a primary key, so
+//! each offset fires once however many processes look at it.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+
+/// A message to queue for one account.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub contest_id: Option<i64>,
+    pub unit_code: Option<String>,
+    pub account_id: i64,
+    pub kind: &'static str,
+    pub subject: String,
+    pub body: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub contest_id: Option<i64>,
+    pub unit_code: Option<String>,
+    pub username: String,
+    pub full_name: String,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub email: Option<String>,
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+const SELECT: &str = "select m.message_id, m.contest_id, u.code, a.username, a.full_name, m.kind, m.subject, m.body, \
+     m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at \
+     from message m join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<MessageRecord> {
+    Ok(MessageRecord {
+        id: r.try_get(0)?,
+        contest_id: r.try_get(1)?,
+        unit_code: r.try_get(2)?,
+        username: r.try_get(3)?,
+        full_name: r.try_get(4)?,
+        kind: r.try_get(5)?,
+        subject: r.try_get(6)?,
+        body: r.try_get(7)?,
+        email: r.try_get(8)?,
+        state: r.try_get(9)?,
+        attempts: r.try_get(10)?,
+        last_error: r.try_get(11)?,
+        created_at: r.try_get(12)?,
+        sent_at: r.try_get(13)?,
+    })
+}
+
+pub async fn queue(conn: &mut AnyConnection, at: i64, m: &NewMessage) -> Result<i64> {
+    let unit_id = match &m.unit_code {
+        Some(code) => crate::unit::id_of(conn, code).await?,
+        None => None,
+    };
+    Ok(sqlx::query(
+        "insert into message (contest_id, unit_id, account_id, kind, subject, body, email, state, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, 'queued', $8) returning message_id",
+    )
+    .bind(m.contest_id)
+    .bind(unit_id)
+    .bind(m.account_id)
+    .bind(m.kind)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(&m.email)
+    .bind(at)
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MessageRecord>> {
+    let sql = format!("{SELECT} where m.message_id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// A contest's messages, newest first, with the total.
+pub async fn outbox(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<MessageRecord>, i64)> {
+    let sql =
+        format!("{SELECT} where m.contest_id = $1 order by m.message_id desc limit $2 offset $3");
+    let items = sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let total: i64 =
+        sqlx::query("select cast(count(*) as bigint) from message where contest_id = $1")
+            .bind(contest_id)
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?;
+    Ok((items, total))
+}
+
+/// An account's inbox, newest first, with the total.
+pub async fn inbox(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<MessageRecord>, i64)> {
+    let sql =
+        format!("{SELECT} where m.account_id = $1 order by m.message_id desc limit $2 offset $3");
+    let items = sqlx::query(&sql)
+        .bind(account_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let total: i64 =
+        sqlx::query("select cast(count(*) as bigint) from message where account_id = $1")
+            .bind(account_id)
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?;
+    Ok((items, total))
+}
+
+/// Claims the oldest queued message that has an address, for sending by `worker`.
+/// Messages left in `sending` by a worker that died (claimed before `stale_before`) go
+/// back to the queue first. Returns `None` when there is nothing to send, or when
+/// another worker claimed the same message at the same moment.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    worker: &str,
+    now: i64,
+    stale_before: i64,
+    max_attempts: i64,
+) -> Result<Option<MessageRecord>> {
+    sqlx::query("update message set state = 'queued' where state = 'sending' and claimed_at < $1")
+        .bind(stale_before)
+        .execute(&mut *conn)
+        .await?;
+    let claimed = sqlx::query(
+        "update message set state = 'sending', claimed_by = $1, claimed_at = $2, attempts = attempts + 1 \
+         where message_id = (select message_id from message where state = 'queued' and email is not null \
+                             and attempts < $3 order by message_id limit 1) \
+         and state = 'queued' returning message_id",
+    )
+    .bind(worker)
+    .bind(now)
+    .bind(max_attempts)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match claimed {
+        Some(r) => get(conn, r.try_get(0)?).await,
+        None => Ok(None),
+    }
+}
+
+/// Records the outcome of a delivery attempt: sent, or back to the queue with the
+/// error (or `failed` once out of attempts).
+pub async fn finish(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: i64,
+    error: Option<&str>,
+    max_attempts: i64,
+) -> Result<()> {
+    match error {
+        None => {
+            sqlx::query(
+                "update message set state = 'sent', sent_at = $1, last_error = null where message_id = $2",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        }
+        Some(e) => {
+            sqlx::query(
+                "update message set state = case when attempts >= $1 then 'failed' else 'queued' end, \
+                 last_error = $2 where message_id = $3",
+            )
+            .bind(max_attempts)
+            .bind(e)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records that the reminder of `offset_days` ran for a contest. Returns false when
+/// it had already run (in this or another process): the caller then sends nothing.
+pub async fn claim_reminder_run(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    offset_days: i64,
+    at: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "insert into reminder_run (contest_id, offset_days, ran_at, messages) values ($1, $2, $3, 0) \
+         on conflict do nothing",
+    )
+    .bind(contest_id)
+    .bind(offset_days)
+    .bind(at)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn set_reminder_run_count(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    offset_days: i64,
+    messages: i64,
+) -> Result<()> {
+    sqlx::query("update reminder_run set messages = $1 where contest_id = $2 and offset_days = $3")
+        .bind(messages)
+        .bind(contest_id)
+        .bind(offset_days)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Offsets already run for a contest.
+pub async fn reminder_runs(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<i64>> {
+    sqlx::query("select offset_days from reminder_run where contest_id = $1")
+        .bind(contest_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+}
+
+/// Active focal users of a unit: account id, full name, e-mail.
+pub async fn focal_users(
+    conn: &mut AnyConnection,
+    unit_code: &str,
+) -> Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query(
+        "select a.account_id, a.full_name, a.email from account a join unit u on u.unit_id = a.unit_id \
+         where u.code = $1 and a.role = 'focal' and a.active = 1 order by a.username",
+    )
+    .bind(unit_code)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect()
+}

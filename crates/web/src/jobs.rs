@@ -1,0 +1,213 @@
+//! Background work of the server: automatic reminders at the contest's offsets before
+//! the deadline, and delivery of queued messages by SMTP. Every process runs the same
+//! loop; the database decides who does what (a reminder run is claimed under a primary
+//! key, a message with a conditional update), so several processes sharing one
+//! PostgreSQL never send twice.
+
+use std::time::Duration;
+
+use sangkien_domain::{contest::ContestState, entry, time};
+use sangkien_storage::{
+    Conn, StorageError, Store, audit::Actor, contest as contests, contest::ContestRecord,
+    entry as entries, message,
+};
+use serde_json::json;
+
+use crate::{AppState, mail};
+
+/// Attempts before a message is marked failed.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// A message claimed this long ago by a worker that never reported back is retried.
+const STALE_SECONDS: i64 = 600;
+
+/// What queueing reminders did.
+#[derive(Debug, Default, Clone)]
+pub struct ReminderOutcome {
+    pub message_ids: Vec<i64>,
+    /// Units reminded.
+    pub units: Vec<String>,
+    /// Units below the minimum with no active focal user to remind.
+    pub unreachable: Vec<String>,
+}
+
+/// Queues a reminder to every active focal user of each unit below the minimum.
+pub async fn queue_reminders(
+    conn: &mut Conn,
+    contest: &ContestRecord,
+    now: i64,
+) -> Result<ReminderOutcome, StorageError> {
+    let s = &contest.settings;
+    let rows = entries::coverage(conn, contest.id).await?;
+    let extensions = entries::extensions(conn, contest.id).await?;
+    let mut out = ReminderOutcome::default();
+    for row in rows.iter().filter(|r| r.submitted < s.min_entries_per_unit) {
+        let users = message::focal_users(conn, &row.unit_code).await?;
+        if users.is_empty() {
+            out.unreachable.push(row.unit_code.clone());
+            continue;
+        }
+        let ext = extensions
+            .iter()
+            .find(|x| x.unit_code == row.unit_code)
+            .map(|x| x.until);
+        let deadline = entry::unit_deadline(s, ext);
+        let days_left = ((deadline - now).max(0) + 86_399) / 86_400;
+        for (account_id, full_name, email) in users {
+            let subject = format!("Nhắc nộp sáng kiến: {}", s.title);
+            let body = format!(
+                "Kính gửi {full_name} ({unit}),\n\n\
+                 Đến {today}, {unit} đã nộp {submitted} sáng kiến; kế hoạch yêu cầu mỗi đơn vị nộp ít nhất {min}.\n\
+                 Hạn nộp của đơn vị: {deadline} (giờ Việt Nam), còn khoảng {days_left} ngày.\n\n\
+                 Đề nghị đơn vị hoàn thiện hồ sơ và nộp sáng kiến trên hệ thống trước thời hạn. \
+                 Bản nháp chưa nộp không được tính.\n\nBan Tổ chức cuộc thi",
+                unit = row.unit_name,
+                today = time::display_vn(now),
+                submitted = row.submitted,
+                min = s.min_entries_per_unit,
+                deadline = time::display_vn(deadline),
+            );
+            let id = message::queue(
+                conn,
+                now,
+                &message::NewMessage {
+                    contest_id: Some(contest.id),
+                    unit_code: Some(row.unit_code.clone()),
+                    account_id,
+                    kind: "reminder",
+                    subject,
+                    body,
+                    email: email.filter(|e| !e.trim().is_empty()),
+                },
+            )
+            .await?;
+            out.message_ids.push(id);
+        }
+        out.units.push(row.unit_code.clone());
+    }
+    Ok(out)
+}
+
+/// Runs the automatic reminders that are due for every open contest. Returns the
+/// number of messages queued by this process.
+pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, StorageError> {
+    let open: Vec<i64> = {
+        let mut conn = store.reader().await?;
+        contests::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == ContestState::Open && c.submission_deadline >= now)
+            .map(|c| c.id)
+            .collect()
+    };
+    let mut queued = 0;
+    for id in open {
+        let mut tx = store.begin().await?;
+        let Some(contest) = contests::get(&mut tx, id).await? else {
+            continue;
+        };
+        let done = message::reminder_runs(&mut tx, id).await?;
+        let due = entry::due_reminder_offsets(
+            &contest.settings.reminder_offsets_days,
+            contest.settings.submission_deadline,
+            now,
+            &done,
+        );
+        if due.is_empty() {
+            continue;
+        }
+        let mut claimed = Vec::new();
+        for d in &due {
+            if message::claim_reminder_run(&mut tx, id, *d, now).await? {
+                claimed.push(*d);
+            }
+        }
+        let Some(smallest) = claimed.iter().min().copied() else {
+            continue;
+        };
+        let outcome = queue_reminders(&mut tx, &contest, now).await?;
+        message::set_reminder_run_count(&mut tx, id, smallest, outcome.message_ids.len() as i64)
+            .await?;
+        sangkien_storage::audit::append(
+            &mut tx,
+            &Actor::system(now),
+            sangkien_storage::audit::Event {
+                action: "contest.remind",
+                object_type: "contest",
+                object_id: id.to_string(),
+                contest_id: Some(id),
+                before: None,
+                after: Some(json!({"automatic": true, "offsets_days": claimed,
+                                   "messages": outcome.message_ids.len(), "units": outcome.units})),
+            },
+        )
+        .await?;
+        Store::commit(tx).await?;
+        queued += outcome.message_ids.len();
+    }
+    Ok(queued)
+}
+
+/// Sends queued messages by SMTP when it is configured. Returns (sent, failed).
+pub async fn deliver(
+    store: &Store,
+    worker: &str,
+    now: i64,
+) -> Result<(usize, usize), StorageError> {
+    let Some(smtp) = mail::configured(store).await? else {
+        return Ok((0, 0));
+    };
+    let (mut sent, mut failed) = (0, 0);
+    // A bounded batch per tick, so one slow server cannot hold the loop forever.
+    for _ in 0..200 {
+        let claimed = {
+            let mut conn = store.reader().await?;
+            message::claim(&mut conn, worker, now, now - STALE_SECONDS, MAX_ATTEMPTS).await?
+        };
+        let Some(m) = claimed else { break };
+        let result = smtp.send(&m).await;
+        let mut conn = store.reader().await?;
+        match result {
+            Ok(()) => {
+                message::finish(&mut conn, m.id, now, None, MAX_ATTEMPTS).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(message_id = m.id, error = %e, "e-mail delivery failed");
+                message::finish(&mut conn, m.id, now, Some(&e), MAX_ATTEMPTS).await?;
+                failed += 1;
+            }
+        }
+    }
+    Ok((sent, failed))
+}
+
+/// One pass of the background work.
+pub async fn tick(state: &AppState, worker: &str) -> Result<(), StorageError> {
+    let now = state.now();
+    let queued = run_due_reminders(&state.store, now).await?;
+    if queued > 0 {
+        tracing::info!(queued, "automatic reminders queued");
+    }
+    deliver(&state.store, worker, now).await?;
+    Ok(())
+}
+
+/// A name for this process's worker in the outbox.
+pub fn worker_name() -> String {
+    format!("{}-{}", std::process::id(), time::now_seconds())
+}
+
+/// Runs [`tick`] every `every` until the process ends.
+pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let worker = worker_name();
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            if let Err(e) = tick(&state, &worker).await {
+                tracing::warn!(error = %e, "background jobs failed; retrying next tick");
+            }
+        }
+    })
+}

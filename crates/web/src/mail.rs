@@ -1,0 +1,81 @@
+//! E-mail delivery over SMTP with lettre, configured in the system settings
+//! (`smtp`: host, port, security, username, from). The password is never stored: it
+//! comes from the `SANGKIEN_SMTP_PASSWORD` environment variable.
+
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+    transport::smtp::authentication::Credentials,
+};
+use sangkien_storage::{StorageError, Store, message::MessageRecord, setting};
+
+use crate::api::setting::{AgencySettings, SmtpSettings};
+
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// The SMTP sender when the settings name a server.
+pub async fn configured(store: &Store) -> Result<Option<Smtp>, StorageError> {
+    let mut conn = store.reader().await?;
+    let settings: AgencySettings = setting::get(&mut conn)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let Some(s) = settings.smtp.filter(|s| !s.host.is_empty()) else {
+        return Ok(None);
+    };
+    match build(&s) {
+        Ok(smtp) => Ok(Some(smtp)),
+        Err(e) => {
+            tracing::warn!(error = %e, "SMTP settings unusable; messages stay in the outbox");
+            Ok(None)
+        }
+    }
+}
+
+fn build(s: &SmtpSettings) -> Result<Smtp, String> {
+    let builder = match s.security.as_str() {
+        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(|e| e.to_string())?,
+        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
+            .map_err(|e| e.to_string())?,
+        _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+    };
+    let mut builder = builder
+        .port(s.port)
+        .timeout(Some(std::time::Duration::from_secs(20)));
+    if !s.username.is_empty() {
+        let password = std::env::var("SANGKIEN_SMTP_PASSWORD").unwrap_or_default();
+        builder = builder.credentials(Credentials::new(s.username.clone(), password));
+    }
+    let from: Mailbox = format!("{} <{}>", s.from_name, s.from_address)
+        .parse()
+        .map_err(|e: lettre::address::AddressError| e.to_string())?;
+    Ok(Smtp {
+        transport: builder.build(),
+        from,
+    })
+}
+
+impl Smtp {
+    /// Sends one message; the error text is kept in the outbox.
+    pub async fn send(&self, m: &MessageRecord) -> Result<(), String> {
+        let to = m.email.as_deref().unwrap_or_default();
+        let to: Mailbox = format!("{} <{}>", m.full_name, to).parse().map_err(
+            |e: lettre::address::AddressError| format!("địa chỉ nhận không hợp lệ: {e}"),
+        )?;
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&m.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(m.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
