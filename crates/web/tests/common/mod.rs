@@ -199,6 +199,38 @@ impl TestApp {
         .await
     }
 
+    /// A multipart upload with a `kind` field and a `file` field.
+    pub async fn upload_kind(
+        &self,
+        path: &str,
+        token: &str,
+        kind: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Response {
+        let boundary = "----sangkien-test-boundary-7d1";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.raw(
+            Method::POST,
+            path,
+            token,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await
+    }
+
     /// The field names of a 422 validation error.
     pub fn fields(res: &Response) -> Vec<String> {
         res.body["error"]["details"]["fields"]
