@@ -151,13 +151,15 @@ pub async fn inbox(
 
 /// Claims the oldest queued message that has an address, for sending by `worker`.
 /// Messages left in `sending` by a worker that died (claimed before `stale_before`) go
-/// back to the queue first. Returns `None` when there is nothing to send, or when
-/// another worker claimed the same message at the same moment.
+/// back to the queue first; a message whose last attempt failed waits until
+/// `retry_before`. Returns `None` when there is nothing to send, or when another worker
+/// claimed the same message at the same moment.
 pub async fn claim(
     conn: &mut AnyConnection,
     worker: &str,
     now: i64,
     stale_before: i64,
+    retry_before: i64,
     max_attempts: i64,
 ) -> Result<Option<MessageRecord>> {
     sqlx::query("update message set state = 'queued' where state = 'sending' and claimed_at < $1")
@@ -167,12 +169,13 @@ pub async fn claim(
     let claimed = sqlx::query(
         "update message set state = 'sending', claimed_by = $1, claimed_at = $2, attempts = attempts + 1 \
          where message_id = (select message_id from message where state = 'queued' and email is not null \
-                             and attempts < $3 order by message_id limit 1) \
+                             and attempts < $3 and coalesce(claimed_at, 0) <= $4 order by message_id limit 1) \
          and state = 'queued' returning message_id",
     )
     .bind(worker)
     .bind(now)
     .bind(max_attempts)
+    .bind(retry_before)
     .fetch_optional(&mut *conn)
     .await?;
     match claimed {

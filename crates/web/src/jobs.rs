@@ -19,6 +19,8 @@ use crate::{AppState, mail};
 pub const MAX_ATTEMPTS: i64 = 5;
 /// A message claimed this long ago by a worker that never reported back is retried.
 const STALE_SECONDS: i64 = 600;
+/// A message whose delivery failed waits this long before the next attempt.
+const RETRY_SECONDS: i64 = 300;
 
 /// What queueing reminders did.
 #[derive(Debug, Default, Clone)]
@@ -101,20 +103,27 @@ pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, Storage
     };
     let mut queued = 0;
     for id in open {
-        let mut tx = store.begin().await?;
-        let Some(contest) = contests::get(&mut tx, id).await? else {
-            continue;
+        // Read what is due outside the write transaction, then claim first thing in
+        // it: on SQLite a transaction that reads before it writes cannot wait for
+        // another process's write lock, it fails at once.
+        let (contest, due) = {
+            let mut conn = store.reader().await?;
+            let Some(contest) = contests::get(&mut conn, id).await? else {
+                continue;
+            };
+            let done = message::reminder_runs(&mut conn, id).await?;
+            let due = entry::due_reminder_offsets(
+                &contest.settings.reminder_offsets_days,
+                contest.settings.submission_deadline,
+                now,
+                &done,
+            );
+            (contest, due)
         };
-        let done = message::reminder_runs(&mut tx, id).await?;
-        let due = entry::due_reminder_offsets(
-            &contest.settings.reminder_offsets_days,
-            contest.settings.submission_deadline,
-            now,
-            &done,
-        );
         if due.is_empty() {
             continue;
         }
+        let mut tx = store.begin().await?;
         let mut claimed = Vec::new();
         for d in &due {
             if message::claim_reminder_run(&mut tx, id, *d, now).await? {
@@ -122,6 +131,12 @@ pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, Storage
             }
         }
         let Some(smallest) = claimed.iter().min().copied() else {
+            continue;
+        };
+        let Some(contest) = contests::get(&mut tx, id)
+            .await?
+            .filter(|c| c.state == contest.state)
+        else {
             continue;
         };
         let outcome = queue_reminders(&mut tx, &contest, now).await?;
@@ -161,7 +176,15 @@ pub async fn deliver(
     for _ in 0..200 {
         let claimed = {
             let mut conn = store.reader().await?;
-            message::claim(&mut conn, worker, now, now - STALE_SECONDS, MAX_ATTEMPTS).await?
+            message::claim(
+                &mut conn,
+                worker,
+                now,
+                now - STALE_SECONDS,
+                now - RETRY_SECONDS,
+                MAX_ATTEMPTS,
+            )
+            .await?
         };
         let Some(m) = claimed else { break };
         let result = smtp.send(&m).await;

@@ -34,6 +34,7 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Arc<TestClock>,
     pub files: FileStore,
+    pub db_url: String,
     _db: testing::TestDb,
     _files_dir: tempfile::TempDir,
 }
@@ -72,6 +73,7 @@ impl TestApp {
             store,
             files,
             clock,
+            db_url: db.url.clone(),
             _db: db,
             _files_dir: files_dir,
         }

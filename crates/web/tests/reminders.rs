@@ -1,0 +1,337 @@
+//! Reminders (SPEC §3.3) on both databases: only units below the minimum, once per
+//! offset even with two server processes, the outbox and inbox, and delivery to a real
+//! SMTP server started by the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use axum::http::StatusCode;
+use common::TestApp;
+use sangkien_storage::Store;
+use sangkien_web::jobs;
+use serde_json::{Value, json};
+
+const DEADLINE: i64 = 1_635_699_599;
+const DAY: i64 = 86_400;
+const CONTEST: i64 = 1;
+
+/// Adds a focal user with an e-mail address to a unit.
+async fn focal(app: &TestApp, username: &str, unit: &str, email: &str) {
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"username": username, "full_name": "Đầu Mối Thử", "password": common::PASSWORD,
+                   "role": "focal", "unit_code": unit, "email": email}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+}
+
+fn recipients(res: &Value) -> Vec<String> {
+    let mut r: Vec<String> = res["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["username"].as_str().unwrap().to_string())
+        .collect();
+    r.sort();
+    r
+}
+
+#[tokio::test]
+async fn reminders_go_only_to_units_below_the_minimum() {
+    let app = TestApp::new().await;
+    focal(&app, "htk.daumoi", "HTK", "htk@caobang.gov.vn").await;
+    focal(&app, "hha.phu", "HHA", "hha2@caobang.gov.vn").await;
+    let org = app.organizer().await;
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/reminders"),
+            &org,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    // HTK has only a draft; HHA and STP have submitted entries.
+    assert_eq!(recipients(&res.body), vec!["htk.daumoi"]);
+    let m = &res.body["messages"][0];
+    assert_eq!(m["state"], "queued");
+    assert_eq!(m["unit_code"], "HTK");
+    assert!(m["body"].as_str().unwrap().contains("31/10/2021 23:59"));
+    assert!(
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nhắc nộp sáng kiến")
+    );
+    // Units below the minimum without a focal user are reported, not silently skipped.
+    let unreachable = res.body["unreachable_units"].as_array().unwrap();
+    assert!(unreachable.iter().any(|u| u == "HBLAM"));
+    // The coverage view shows when each unit was last reminded; the inbox shows it.
+    let cov = app
+        .get(&format!("/api/v1/contests/{CONTEST}/coverage"), &org)
+        .await;
+    let htk = cov.body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_code"] == "HTK")
+        .unwrap();
+    assert_eq!(htk["last_reminded_at"], "2021-10-15T10:00:00+07:00");
+    let htk_token = app.login("htk.daumoi").await;
+    let inbox = app.get("/api/v1/notifications", &htk_token).await;
+    assert_eq!(inbox.body["total"], 1);
+    let hoaan = app.login("hoaan.daumoi").await;
+    assert_eq!(
+        app.get("/api/v1/notifications", &hoaan).await.body["total"],
+        0
+    );
+    // Only organizers send reminders, only while the contest is open.
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/contests/{CONTEST}/reminders"),
+            &hoaan,
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let outbox = app
+        .get(&format!("/api/v1/contests/{CONTEST}/outbox"), &org)
+        .await;
+    assert_eq!(outbox.body["total"], 1);
+}
+
+#[tokio::test]
+async fn automatic_reminders_fire_once_per_offset_even_with_two_processes() {
+    let app = TestApp::new().await;
+    focal(&app, "htk.daumoi", "HTK", "htk@caobang.gov.vn").await;
+    focal(&app, "hbl.daumoi", "HBLAM", "hbl@caobang.gov.vn").await;
+    // A second "process": its own connection pool on the same database.
+    let other = Store::connect(&app.db_url).await.unwrap();
+    let both = |now: i64| {
+        let (a, b) = (app.store.clone(), other.clone());
+        async move {
+            let (x, y) = tokio::join!(
+                jobs::run_due_reminders(&a, now),
+                jobs::run_due_reminders(&b, now)
+            );
+            x.unwrap() + y.unwrap()
+        }
+    };
+    // Eight days before: nothing is due.
+    assert_eq!(both(DEADLINE - 8 * DAY).await, 0);
+    // Seven days before: one message to each of the two units' focal users, in total.
+    assert_eq!(both(DEADLINE - 7 * DAY + 3600).await, 2);
+    assert_eq!(both(DEADLINE - 7 * DAY + 7200).await, 0);
+    assert_eq!(both(DEADLINE - 3 * DAY).await, 2);
+    // After HBLAM submits, the 1-day reminder goes to HTK only.
+    app.set_now(DEADLINE - 2 * DAY);
+    let hbl = app.login("hbl.daumoi").await;
+    let mut body = json!({
+        "title": "Sáng kiến của huyện Bảo Lâm về một cửa", "topic_code": "TTHC", "form": "scheme",
+        "authors": [{"full_name": "Vi Văn D", "workplace": "UBND huyện Bảo Lâm", "position": "Chuyên viên",
+                     "qualification": "Cử nhân", "contribution_percent": 100}],
+        "field_of_application": "Một cửa", "first_applied_on": "2021-05-01", "implementation_status": "in_progress",
+        "description": {"current_situation": "a", "solution": "b", "novelty": "c", "conditions": "d",
+                        "benefits": "e", "replication_scope": "f"}
+    });
+    let id = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/entries"),
+            &hbl,
+            body.take(),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let up = app
+        .upload_kind(
+            &format!("/api/v1/entries/{id}/attachments"),
+            &hbl,
+            "main",
+            "a.pdf",
+            &sangkien_files::sample_pdf(&["Bao Lam"]),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&format!("/api/v1/entries/{id}/submit"), &hbl, json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(both(DEADLINE - DAY + 60).await, 1);
+    // After the deadline nothing more.
+    assert_eq!(both(DEADLINE + 60).await, 0);
+    app.set_now(DEADLINE - 2 * DAY);
+    let org = app.organizer().await;
+    let outbox = app
+        .get(
+            &format!("/api/v1/contests/{CONTEST}/outbox?per_page=200"),
+            &org,
+        )
+        .await;
+    let per_user = |u: &str| {
+        outbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["username"] == u)
+            .count()
+    };
+    assert_eq!(per_user("htk.daumoi"), 3);
+    assert_eq!(per_user("hbl.daumoi"), 2);
+    other.close().await;
+}
+
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Python's aiosmtpd storing every message in a Maildir.
+async fn smtp_sink() -> SmtpSink {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir.path().join("maildir"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3-aiosmtpd must be installed (scripts/test.sh installs it)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return SmtpSink { child, port, dir };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the SMTP sink did not start on port {port}");
+}
+
+/// Every message in the sink's Maildir as "To | Subject | body", decoded by Python's
+/// own e-mail parser.
+fn received(sink: &SmtpSink) -> Vec<String> {
+    let script = r#"
+import mailbox, sys
+from email.header import decode_header, make_header
+for m in mailbox.Maildir(sys.argv[1], create=False):
+    body = m.get_payload(decode=True).decode(m.get_content_charset() or 'utf-8')
+    print(str(make_header(decode_header(m['To']))) + ' | ' + str(make_header(decode_header(m['Subject']))) + ' | ' + body.replace('\n', ' '))
+"#;
+    let out = Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(sink.dir.path().join("maildir"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[tokio::test]
+async fn queued_messages_are_delivered_by_smtp_and_marked_sent() {
+    let sink = smtp_sink().await;
+    let app = TestApp::new().await;
+    focal(&app, "htk.daumoi", "HTK", "htk@caobang.gov.vn").await;
+    let admin = app.admin().await;
+    let res = app
+        .call(
+            axum::http::Method::PUT,
+            "/api/v1/settings",
+            Some(&admin),
+            Some(json!({"smtp": {"host": "127.0.0.1", "port": sink.port, "security": "none",
+                                  "from_address": "sangkien@caobang.gov.vn", "from_name": "Sở Nội vụ Cao Bằng"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let org = app.organizer().await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/reminders"),
+        &org,
+        json!({}),
+    )
+    .await;
+    let (sent, failed) = jobs::deliver(&app.store, "test-worker", common::OCT_15_2021)
+        .await
+        .unwrap();
+    assert_eq!((sent, failed), (1, 0));
+    // A second worker finds nothing left to send.
+    assert_eq!(
+        jobs::deliver(&app.store, "other-worker", common::OCT_15_2021)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    let mail = received(&sink);
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0].contains("htk@caobang.gov.vn"), "{}", mail[0]);
+    assert!(
+        mail[0].contains("Nhắc nộp sáng kiến: Cuộc thi Sáng kiến"),
+        "{}",
+        mail[0]
+    );
+    assert!(
+        mail[0].contains("huyện Trùng Khánh đã nộp 0 sáng kiến"),
+        "{}",
+        mail[0]
+    );
+    let outbox = app
+        .get(&format!("/api/v1/contests/{CONTEST}/outbox"), &org)
+        .await;
+    assert_eq!(outbox.body["items"][0]["state"], "sent");
+    // A dead server: the attempt is recorded with its error and the message is retried.
+    drop(sink);
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/reminders"),
+        &org,
+        json!({}),
+    )
+    .await;
+    let (sent, failed) = jobs::deliver(&app.store, "test-worker", common::OCT_15_2021)
+        .await
+        .unwrap();
+    assert_eq!((sent, failed), (0, 1));
+    let outbox = app
+        .get(&format!("/api/v1/contests/{CONTEST}/outbox"), &org)
+        .await;
+    let latest = &outbox.body["items"][0];
+    assert_eq!(latest["state"], "queued");
+    assert_eq!(latest["attempts"], 1);
+    assert!(!latest["last_error"].as_str().unwrap().is_empty());
+}
