@@ -205,3 +205,202 @@ async fn lists_follow_roles() {
         "a focal user gets no transition buttons"
     );
 }
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn multipart_page(
+    app: &TestApp,
+    path: &str,
+    session: &str,
+    csrf: Option<&str>,
+    bytes: &[u8],
+) -> common::Response {
+    let boundary = "----page-upload";
+    let mut body = Vec::new();
+    if let Some(c) = csrf {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nmain\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"van-ban.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, format!("sk_session={session}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+#[tokio::test]
+async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let s = web_login(&app, "hoaan.daumoi").await;
+    let cookie = format!("sk_session={s}");
+    let new = page(&app, "/contests/1/entries/new", Some(&s)).await;
+    assert_eq!(new.status, StatusCode::OK);
+    let csrf = hidden(&new.text, "csrf");
+    let body = encode(&[
+        ("csrf", &csrf),
+        ("title", "Ứng dụng Zalo trả lời phản ánh của người dân"),
+        ("topic_code", "TTHC"),
+        ("first_applied_on", "2021-02-30"),
+        ("a0_full_name", "Nông Văn Hải"),
+        ("a0_contribution_percent", "năm mươi"),
+        (
+            "description.solution",
+            "Lập nhóm Zalo của từng xóm; cán bộ trả lời trong 24 giờ.",
+        ),
+        ("p0_full_name", "Hoàng Thị Én"),
+    ]);
+    let res = form(&app, "/contests/1/entries/new", &cookie, &body).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("Chưa lưu được"));
+    assert!(res.text.contains("Tỷ lệ đóng góp phải là một số"));
+    assert!(res.text.contains("Ngày áp dụng lần đầu phải là một ngày có thật"));
+    // Everything typed is still there.
+    for typed in [
+        "Ứng dụng Zalo trả lời phản ánh của người dân",
+        "2021-02-30",
+        "Nông Văn Hải",
+        "năm mươi",
+        "Lập nhóm Zalo của từng xóm; cán bộ trả lời trong 24 giờ.",
+        "Hoàng Thị Én",
+    ] {
+        assert!(res.text.contains(typed), "lost: {typed}");
+    }
+    assert!(res.text.contains("value=\"TTHC\" selected"));
+    // Fixed, the draft saves and the entry page lists what a submission still needs.
+    let body = encode(&[
+        ("csrf", &csrf),
+        ("title", "Ứng dụng Zalo trả lời phản ánh của người dân"),
+        ("topic_code", "TTHC"),
+        ("a0_full_name", "Nông Văn Hải"),
+        ("a0_contribution_percent", "100"),
+    ]);
+    let res = form(&app, "/contests/1/entries/new", &cookie, &body).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let location = res.headers["location"].to_str().unwrap().to_string();
+    assert!(location.ends_with("?done=created"), "{location}");
+    let entry = page(&app, &location, Some(&s)).await;
+    assert!(entry.text.contains("Cần bổ sung trước khi nộp"));
+    assert!(entry.text.contains("Chưa tải lên văn bản sáng kiến"));
+    assert!(!entry.text.contains(">Nộp sáng kiến<"));
+    // An upload without the form token is refused; with it, the file is recorded.
+    let id = location
+        .trim_start_matches("/entries/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let pdf = sangkien_files::sample_pdf(&["Zalo"]);
+    let path = format!("/entries/{id}/attachments");
+    let res = multipart_page(&app, &path, &s, None, &pdf).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = multipart_page(&app, &path, &s, Some("sai"), &pdf).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = multipart_page(&app, &path, &s, Some(&csrf), &pdf).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let entry = page(&app, &format!("/entries/{id}"), Some(&s)).await;
+    assert!(entry.text.contains("van-ban.pdf"));
+    // Another unit's focal user cannot see the page.
+    let other = web_login(&app, "stp.daumoi").await;
+    assert_eq!(
+        page(&app, &format!("/entries/{id}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_coverage_dashboard_draws_the_chart_and_downloads_csv() {
+    let app = TestApp::new().await;
+    let s = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, "/contests/1/coverage", Some(&s)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.text.contains("<svg class=\"chart\""));
+    assert!(res.text.contains("4/"), "{}", res.text);
+    assert!(res.text.contains("huyện Bảo Lâm"));
+    assert!(res.text.len() < 100_000, "page is {} bytes", res.text.len());
+    let csv = page(&app, "/contests/1/coverage.csv", Some(&s)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text.starts_with('\u{feff}'));
+    assert!(csv.text.contains("HHA,huyện Hòa An,1,1,Có"), "{}", csv.text);
+    // Reminders and an extension from the page.
+    let csrf = hidden(&res.text, "csrf");
+    let cookie = format!("sk_session={s}");
+    let r = form(
+        &app,
+        "/contests/1/reminders",
+        &cookie,
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let bad = form(
+        &app,
+        "/contests/1/extensions",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("unit_code", "HTK"),
+            ("until", "2021-11-05"),
+            ("reason", ""),
+        ]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = form(
+        &app,
+        "/contests/1/extensions",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("unit_code", "HTK"),
+            ("until", "2021-11-05"),
+            ("reason", "Lũ quét chia cắt huyện"),
+        ]),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    let res = page(&app, "/contests/1/coverage", Some(&s)).await;
+    assert!(res.text.contains("05/11/2021 23:59"));
+    let outbox = page(&app, "/contests/1/outbox", Some(&s)).await;
+    assert_eq!(outbox.status, StatusCode::OK);
+    // A focal user has no dashboard.
+    let focal = web_login(&app, "hoaan.daumoi").await;
+    assert_eq!(
+        page(&app, "/contests/1/coverage", Some(&focal))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

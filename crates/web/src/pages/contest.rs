@@ -120,6 +120,8 @@ struct ContestPage {
     actions: Vec<Action>,
     error: Option<String>,
     done: Option<String>,
+    sees_entries: bool,
+    sees_coverage: bool,
 }
 
 fn view(r: &ContestRecord, unit_names: &HashMap<String, String>) -> ContestView {
@@ -235,6 +237,9 @@ async fn contest_page(
         c: view(&record, &names),
         error,
         done,
+        sees_entries: matches!(user.session.account.role, Role::Organizer | Role::Focal)
+            && record.state != ContestState::Draft,
+        sees_coverage: matches!(user.session.account.role, Role::Organizer | Role::Viewer),
     })
 }
 

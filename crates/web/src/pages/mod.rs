@@ -2,6 +2,8 @@
 //! CSRF token; post/redirect/get.
 
 mod contest;
+mod coverage;
+mod entry;
 mod lists;
 mod login;
 
@@ -22,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
         .merge(contest::router())
+        .merge(entry::router())
+        .merge(coverage::router())
         .merge(lists::router())
         .route("/static/app.css", get(css))
 }

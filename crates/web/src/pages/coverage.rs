@@ -1,0 +1,429 @@
+//! The organizer's coverage dashboard (bar chart drawn on the server as SVG, units
+//! below the minimum, CSV download, reminders, extensions), the outbox, and every
+//! user's inbox.
+
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Query, State, rejection::FormRejection},
+    http::header,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use sangkien_domain::{account::Role, contest::ContestState, time};
+use sangkien_storage::{Store, message};
+use serde::Deserialize;
+
+use super::{Nav, PageUser, page_error, render, render_status};
+use crate::{
+    AppState,
+    api::{
+        contest::visible as visible_contest,
+        coverage::{CoverageLine, ExtensionBody, coverage_of, grant_extension, remind_now},
+    },
+    error::{ApiError, ApiResult},
+    extract::Id,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contests/{id}/coverage", get(dashboard))
+        .route("/contests/{id}/coverage.csv", get(csv_download))
+        .route("/contests/{id}/reminders", post(remind))
+        .route("/contests/{id}/extensions", post(extend))
+        .route("/contests/{id}/outbox", get(outbox))
+        .route("/notifications", get(inbox))
+}
+
+/// One bar of the chart, in SVG units.
+struct Bar {
+    y: i64,
+    text_y: i64,
+    label: String,
+    submitted_w: i64,
+    drafts_x: i64,
+    drafts_w: i64,
+    value_x: i64,
+    value: String,
+    ok: bool,
+}
+
+struct Line {
+    code: String,
+    name: String,
+    submitted: i64,
+    drafts: i64,
+    ok: bool,
+    reminded: String,
+    extension: String,
+}
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct Dashboard {
+    nav: Option<Nav>,
+    csrf: String,
+    id: i64,
+    title: String,
+    deadline: String,
+    min: i64,
+    is_organizer: bool,
+    is_open: bool,
+    can_extend: bool,
+    units: usize,
+    meeting: usize,
+    submitted: i64,
+    drafts: i64,
+    below: Vec<String>,
+    lines: Vec<Line>,
+    bars: Vec<Bar>,
+    chart_height: i64,
+    min_x: i64,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+const LABEL_W: i64 = 260;
+const BAR_AREA: i64 = 560;
+const ROW_H: i64 = 22;
+
+fn bars(lines: &[CoverageLine], min: i64) -> (Vec<Bar>, i64, i64) {
+    let max = lines
+        .iter()
+        .map(|l| l.row.submitted + l.row.drafts)
+        .max()
+        .unwrap_or(0)
+        .max(min)
+        .max(1);
+    let scale = |n: i64| n * BAR_AREA / max;
+    let bars = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let y = 24 + i as i64 * ROW_H;
+            let sw = scale(l.row.submitted);
+            let dw = scale(l.row.drafts);
+            Bar {
+                y,
+                text_y: y + 14,
+                label: l.row.unit_name.chars().take(38).collect(),
+                submitted_w: sw,
+                drafts_x: LABEL_W + sw,
+                drafts_w: dw,
+                value_x: LABEL_W + sw + dw + 6,
+                value: if l.row.drafts > 0 {
+                    format!("{} (+{} nháp)", l.row.submitted, l.row.drafts)
+                } else {
+                    l.row.submitted.to_string()
+                },
+                ok: l.meets_minimum,
+            }
+        })
+        .collect();
+    (
+        bars,
+        24 + lines.len() as i64 * ROW_H + 8,
+        LABEL_W + scale(min),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: String,
+}
+
+async fn dashboard_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    error: Option<String>,
+    done: Option<String>,
+) -> ApiResult<Dashboard> {
+    let account = &user.session.account;
+    if !matches!(account.role, Role::Organizer | Role::Viewer) {
+        return Err(ApiError::forbidden());
+    }
+    let mut conn = state.store.reader().await?;
+    let contest = visible_contest(&mut conn, account, id).await?;
+    let lines = coverage_of(&mut conn, &contest).await?;
+    let min = contest.settings.min_entries_per_unit;
+    let (bar_list, chart_height, min_x) = bars(&lines, min);
+    let is_organizer = account.role == Role::Organizer;
+    Ok(Dashboard {
+        nav: user.nav(),
+        csrf: user.session.csrf_token.clone(),
+        id,
+        title: contest.settings.title.clone(),
+        deadline: time::display_vn(contest.settings.submission_deadline),
+        min,
+        is_organizer,
+        is_open: contest.state == ContestState::Open,
+        can_extend: is_organizer
+            && matches!(contest.state, ContestState::Open | ContestState::Closed),
+        units: lines.len(),
+        meeting: lines.iter().filter(|l| l.meets_minimum).count(),
+        submitted: lines.iter().map(|l| l.row.submitted).sum(),
+        drafts: lines.iter().map(|l| l.row.drafts).sum(),
+        below: lines
+            .iter()
+            .filter(|l| !l.meets_minimum)
+            .map(|l| l.row.unit_name.clone())
+            .collect(),
+        lines: lines
+            .iter()
+            .map(|l| Line {
+                code: l.row.unit_code.clone(),
+                name: l.row.unit_name.clone(),
+                submitted: l.row.submitted,
+                drafts: l.row.drafts,
+                ok: l.meets_minimum,
+                reminded: l
+                    .row
+                    .last_reminded_at
+                    .map(time::display_vn)
+                    .unwrap_or_default(),
+                extension: l.extension_until.map(time::display_vn).unwrap_or_default(),
+            })
+            .collect(),
+        bars: bar_list,
+        chart_height,
+        min_x,
+        error,
+        done,
+    })
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let done = match q.done.as_str() {
+        "reminded" => Some(
+            "Đã xếp hàng thư nhắc tới đầu mối của các đơn vị chưa đạt số lượng tối thiểu."
+                .to_string(),
+        ),
+        "extended" => Some("Đã gia hạn nộp bài cho đơn vị.".to_string()),
+        _ => None,
+    };
+    match dashboard_page(&state, &user, id, None, done).await {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn after(state: &AppState, user: &PageUser, id: i64, result: ApiResult<&str>) -> Response {
+    match result {
+        Ok(done) => Redirect::to(&format!("/contests/{id}/coverage?done={done}")).into_response(),
+        Err(e) => match dashboard_page(state, user, id, Some(e.message.clone()), None).await {
+            Ok(page) => render_status(e.status, &page),
+            Err(_) => page_error(e),
+        },
+    }
+}
+
+/// CSV of the coverage view, with a BOM so Excel opens the Vietnamese text correctly.
+async fn csv_download(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let result: ApiResult<Vec<u8>> = async {
+        let page = dashboard_page(&state, &user, id, None, None).await?;
+        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let row = |w: &mut csv::Writer<Vec<u8>>, cells: &[&str]| {
+            w.write_record(cells).map_err(|_| ApiError::internal())
+        };
+        row(
+            &mut w,
+            &[
+                "Mã đơn vị",
+                "Đơn vị",
+                "Đã nộp",
+                "Bản nháp",
+                "Đạt tối thiểu",
+                "Nhắc gần nhất",
+                "Gia hạn đến",
+            ],
+        )?;
+        for l in &page.lines {
+            row(
+                &mut w,
+                &[
+                    &l.code,
+                    &l.name,
+                    &l.submitted.to_string(),
+                    &l.drafts.to_string(),
+                    if l.ok { "Có" } else { "Không" },
+                    &l.reminded,
+                    &l.extension,
+                ],
+            )?;
+        }
+        w.into_inner().map_err(|_| ApiError::internal())
+    }
+    .await;
+    match result {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"coverage-{id}.csv\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => page_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn remind(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result: ApiResult<&str> = async {
+        let mut tx = state.store.begin().await?;
+        remind_now(&state, &mut tx, &user.session.account, id).await?;
+        Store::commit(tx).await?;
+        Ok("reminded")
+    }
+    .await;
+    after(&state, &user, id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExtensionForm {
+    csrf: String,
+    unit_code: String,
+    until: String,
+    reason: String,
+}
+
+async fn extend(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    form: Result<Form<ExtensionForm>, FormRejection>,
+) -> Response {
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let body = ExtensionBody {
+        unit_code: f.unit_code,
+        until: f.until,
+        reason: f.reason,
+    };
+    let result = grant_extension(&state, &user.session.account, id, &body)
+        .await
+        .map(|()| "extended");
+    after(&state, &user, id, result).await
+}
+
+struct MessageRow {
+    at: String,
+    to: String,
+    unit: String,
+    subject: String,
+    body: String,
+    state: &'static str,
+    attempts: i64,
+    error: String,
+}
+
+fn state_label(s: &str) -> &'static str {
+    match s {
+        "queued" => "Chờ gửi",
+        "sending" => "Đang gửi",
+        "sent" => "Đã gửi",
+        "failed" => "Gửi lỗi",
+        _ => "Không rõ",
+    }
+}
+
+fn rows(items: Vec<message::MessageRecord>) -> Vec<MessageRow> {
+    items
+        .into_iter()
+        .map(|m| MessageRow {
+            at: time::display_vn(m.created_at),
+            to: match &m.email {
+                Some(e) => format!("{} <{e}>", m.full_name),
+                None => format!("{} (chỉ hộp thư trong hệ thống)", m.full_name),
+            },
+            unit: m.unit_code.unwrap_or_default(),
+            subject: m.subject,
+            body: m.body,
+            state: state_label(&m.state),
+            attempts: m.attempts,
+            error: m.last_error.unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct MessagesPage {
+    nav: Option<Nav>,
+    heading: String,
+    back: Option<(String, String)>,
+    outbox: bool,
+    items: Vec<MessageRow>,
+    total: i64,
+}
+
+async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let result: ApiResult<MessagesPage> = async {
+        if user.session.account.role != Role::Organizer {
+            return Err(ApiError::forbidden());
+        }
+        let mut conn = state.store.reader().await?;
+        let contest = visible_contest(&mut conn, &user.session.account, id).await?;
+        let (items, total) = message::outbox(&mut conn, id, 200, 0).await?;
+        Ok(MessagesPage {
+            nav: user.nav(),
+            heading: "Hộp thư đi".into(),
+            back: Some((format!("/contests/{id}/coverage"), contest.settings.title)),
+            outbox: true,
+            items: rows(items),
+            total,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
+    let result: ApiResult<MessagesPage> = async {
+        let mut conn = state.store.reader().await?;
+        let (items, total) = message::inbox(&mut conn, user.session.account.id, 200, 0).await?;
+        Ok(MessagesPage {
+            nav: user.nav(),
+            heading: "Hộp thư của tôi".into(),
+            back: None,
+            outbox: false,
+            items: rows(items),
+            total,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
