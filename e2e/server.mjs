@@ -1,24 +1,17 @@
 // Starts `sangkien serve --demo` on a free port with a fresh data directory (and a fresh
 // PostgreSQL database when SANGKIEN_TEST_DB=postgres); stops it and cleans up after.
+// `restart()` starts it again on the same data directory and database (crash tests).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/debug/sangkien');
+export const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/debug/sangkien');
 const PG = process.env.SANGKIEN_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
-export async function startServer() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-e2e-'));
-  const env = { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'warn' };
-  let dbName = null;
-  if (process.env.SANGKIEN_TEST_DB === 'postgres') {
-    dbName = `e2e_${process.pid}_${Date.now()}`;
-    execFileSync('psql', [PG, '-qc', `create database ${dbName}`]);
-    env.DATABASE_URL = PG.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
-  }
-  const child = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((ok, fail) => {
+function launch(env, args) {
+  const child = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 30000);
     child.stdout.on('data', (chunk) => {
@@ -28,15 +21,54 @@ export async function startServer() {
     });
     child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited with ${code}: ${out}`)); });
   });
-  return {
-    url,
+  return { child, url };
+}
+
+/// `clockStart`: run the server as if it were that instant (the demo contest is open on
+/// 15/10/2021); by default the real clock, when the 2021 deadline has passed.
+export async function startServer({ clockStart } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-e2e-'));
+  const env = { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'warn,lopdf=error' };
+  let dbName = null;
+  if (process.env.SANGKIEN_TEST_DB === 'postgres') {
+    dbName = `e2e_${process.pid}_${Date.now()}`;
+    execFileSync('psql', [PG, '-qc', `create database ${dbName}`]);
+    env.DATABASE_URL = PG.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
+  }
+  const args = clockStart ? ['--clock-start', clockStart] : [];
+  let current = launch(env, args);
+  const server = {
+    url: await current.url,
+    env,
+    dataDir,
+    /// Runs a `sangkien` subcommand on the same data directory and database.
+    cli(...cliArgs) {
+      try {
+        return { code: 0, out: execFileSync(BIN, cliArgs, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+      } catch (e) {
+        return { code: e.status, out: `${e.stdout}${e.stderr}` };
+      }
+    },
+    async kill() {
+      const exited = new Promise((r) => current.child.once('exit', r));
+      current.child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      current = launch(env, args);
+      server.url = await current.url;
+    },
     async stop() {
-      child.kill('SIGINT');
-      await new Promise((r) => child.once('exit', r));
+      if (current.child.exitCode === null && current.child.signalCode === null) {
+        const exited = new Promise((r) => current.child.once('exit', r));
+        current.child.kill('SIGINT');
+        await exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
       if (dbName) execFileSync('psql', [PG, '-qc', `drop database if exists ${dbName}`]);
     },
   };
+  return server;
 }
 
 export function chromiumOptions() {
@@ -45,4 +77,24 @@ export function chromiumOptions() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   };
+}
+
+/// A small valid one-page PDF (the cross-reference table points at real offsets).
+export function makePdf(text) {
+  const stream = `BT /F1 12 Tf 56 780 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((o, i) => { offsets.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
 }

@@ -143,7 +143,7 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {
                     "pragma journal_mode = wal",
                     "pragma foreign_keys = on",
                     "pragma busy_timeout = 10000",
-                    "pragma synchronous = normal",
+                    "pragma synchronous = full",
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }
