@@ -54,6 +54,12 @@ ensure_browser() {
   fi
 }
 
+ensure_smtp_sink() {
+  # The reminder tests deliver mail to Python's aiosmtpd and read it back.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { step "installing aiosmtpd"; apt_install python3-aiosmtpd; }
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is not importable by /usr/bin/python3."
+}
+
 run_rust_tests() {
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --no-fail-fast
@@ -65,6 +71,7 @@ run_rust_tests() {
 command -v psql >/dev/null || { step "installing the PostgreSQL client"; apt_install postgresql-client; }
 ensure_postgres
 ensure_browser
+ensure_smtp_sink
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

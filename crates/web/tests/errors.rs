@@ -172,6 +172,7 @@ async fn health_openapi_and_security_headers() {
         for method in ops.as_object().unwrap().keys() {
             let concrete = path
                 .replace("{id}", "1")
+                .replace("{aid}", "1")
                 .replace("{code}", "SNV")
                 .replace("{username}", "quantri");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

@@ -284,7 +284,10 @@ async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     assert!(res.text.contains("Chưa lưu được"));
     assert!(res.text.contains("Tỷ lệ đóng góp phải là một số"));
-    assert!(res.text.contains("Ngày áp dụng lần đầu phải là một ngày có thật"));
+    assert!(
+        res.text
+            .contains("Ngày áp dụng lần đầu phải là một ngày có thật")
+    );
     // Everything typed is still there.
     for typed in [
         "Ứng dụng Zalo trả lời phản ánh của người dân",

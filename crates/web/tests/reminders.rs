@@ -216,7 +216,7 @@ async fn smtp_sink() -> SmtpSink {
         .unwrap()
         .port();
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::new("/usr/bin/python3")
+    let mut child = Command::new("/usr/bin/python3")
         .args(["-m", "aiosmtpd", "-n", "-l"])
         .arg(format!("127.0.0.1:{port}"))
         .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -234,6 +234,8 @@ async fn smtp_sink() -> SmtpSink {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the SMTP sink did not start on port {port}");
 }
 

@@ -189,6 +189,151 @@ pub const OPERATIONS: &[Operation] = &[
         "AuditPage",
         true,
     ),
+    op(
+        "get",
+        "/contests/{id}/entries",
+        "Danh sách sáng kiến (đầu mối: của đơn vị mình)",
+        None,
+        "EntryPage",
+        true,
+    ),
+    op(
+        "post",
+        "/contests/{id}/entries",
+        "Tạo bản nháp sáng kiến (hỗ trợ Idempotency-Key)",
+        Some("EntryInput"),
+        "Entry",
+        true,
+    ),
+    op("get", "/entries/{id}", "Một sáng kiến", None, "Entry", true),
+    op(
+        "patch",
+        "/entries/{id}",
+        "Sửa sáng kiến (sau khi nộp: tạo phiên bản mới)",
+        Some("EntryInput"),
+        "Entry",
+        true,
+    ),
+    op(
+        "get",
+        "/entries/{id}/attachments",
+        "Tệp đính kèm hiện tại",
+        None,
+        "AttachmentList",
+        true,
+    ),
+    op(
+        "post",
+        "/entries/{id}/attachments",
+        "Tải lên tệp (multipart: kind=main|supporting, file)",
+        Some("AttachmentUpload"),
+        "Attachment",
+        true,
+    ),
+    op(
+        "get",
+        "/entries/{id}/attachments/{aid}",
+        "Tải xuống tệp đính kèm",
+        None,
+        "Any",
+        true,
+    ),
+    op(
+        "delete",
+        "/entries/{id}/attachments/{aid}",
+        "Xóa tệp của bản nháp chưa nộp",
+        None,
+        "Empty",
+        true,
+    ),
+    op(
+        "post",
+        "/entries/{id}/submit",
+        "Nộp sáng kiến (hỗ trợ Idempotency-Key)",
+        None,
+        "Entry",
+        true,
+    ),
+    op(
+        "post",
+        "/entries/{id}/withdraw",
+        "Rút sáng kiến",
+        None,
+        "Entry",
+        true,
+    ),
+    op(
+        "get",
+        "/entries/{id}/versions",
+        "Các phiên bản đã nộp",
+        None,
+        "Versions",
+        true,
+    ),
+    op(
+        "get",
+        "/entries/{id}/similar",
+        "Kiểm tra trùng lặp",
+        None,
+        "Similar",
+        true,
+    ),
+    op(
+        "post",
+        "/entries/{id}/screening",
+        "Xét điều kiện (sơ loại)",
+        Some("Screening"),
+        "Entry",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}/coverage",
+        "Theo dõi nộp bài theo đơn vị",
+        None,
+        "Coverage",
+        true,
+    ),
+    op(
+        "post",
+        "/contests/{id}/reminders",
+        "Gửi nhắc các đơn vị chưa đạt tối thiểu",
+        None,
+        "Reminders",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}/extensions",
+        "Các gia hạn nộp bài",
+        None,
+        "Extensions",
+        true,
+    ),
+    op(
+        "post",
+        "/contests/{id}/extensions",
+        "Gia hạn nộp bài cho một đơn vị",
+        Some("ExtensionInput"),
+        "Extensions",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}/outbox",
+        "Hộp thư đi của cuộc thi",
+        None,
+        "MessagePage",
+        true,
+    ),
+    op(
+        "get",
+        "/notifications",
+        "Hộp thư của người dùng",
+        None,
+        "MessagePage",
+        true,
+    ),
 ];
 
 fn schemas() -> Value {
@@ -210,7 +355,9 @@ fn schemas() -> Value {
         "Me": obj(json!({"user": {"$ref": "#/components/schemas/User"}})),
         "Settings": obj(json!({
             "parent_agency": s("string"), "agency": s("string"), "place": s("string"), "decision_code": s("string"),
-            "signing_authority": s("string"), "signer_title": s("string"), "recipients": {"type": "array", "items": s("string")}
+            "signing_authority": s("string"), "signer_title": s("string"), "recipients": {"type": "array", "items": s("string")},
+            "smtp": {"type": ["object", "null"], "properties": {"host": s("string"), "port": s("integer"),
+                "security": {"enum": ["none", "starttls", "tls"]}, "username": s("string"), "from_address": s("string"), "from_name": s("string")}}
         })),
         "Unit": obj(json!({"code": s("string"), "name": s("string"), "kind": {"enum": ["department", "district", "commune", "other"]},
                            "parent_code": {"type": ["string", "null"]}, "active": s("boolean")})),
@@ -251,6 +398,35 @@ fn schemas() -> Value {
             "organizer_unit_code": s("string"), "opens_at": s("string"), "submission_deadline": s("string")})),
         "ContestList": list_of("contests", "ContestSummary"),
         "Transition": obj(json!({"to": s("string"), "reason": s("string")})),
+        "EntryInput": obj(json!({
+            "unit_code": s("string"), "title": s("string"), "topic_code": s("string"), "form": s("string"),
+            "authors": {"type": "array", "items": obj(json!({"full_name": s("string"), "birth_date": s("string"), "workplace": s("string"),
+                "position": s("string"), "qualification": s("string"), "contribution_percent": s("number")}))},
+            "field_of_application": s("string"), "first_applied_on": s("string"), "implementation_status": {"enum": ["implemented", "in_progress", ""]},
+            "description": obj(json!({"current_situation": s("string"), "solution": s("string"), "novelty": s("string"),
+                "conditions": s("string"), "benefits": s("string"), "replication_scope": s("string")})),
+            "trial_participants": {"type": "array", "items": obj(json!({"full_name": s("string"), "workplace": s("string"), "task": s("string")}))},
+            "confidential": s("string")
+        })),
+        "Entry": {"allOf": [{"$ref": "#/components/schemas/EntryInput"}, obj(json!({
+            "id": s("integer"), "contest_id": s("integer"), "unit_code": s("string"), "status": {"enum": ["draft", "submitted", "withdrawn"]},
+            "version": s("integer"), "submitted_at": {"type": ["string", "null"]}, "eligible": {"type": ["boolean", "null"]},
+            "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+            "missing": {"type": "array", "items": s("object")}, "deadline": s("string")}))]},
+        "EntryPage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
+        "Attachment": obj(json!({"id": s("integer"), "kind": s("string"), "filename": s("string"), "size": s("integer"), "sha256": s("string"), "content_type": s("string")})),
+        "AttachmentList": list_of("attachments", "Attachment"),
+        "AttachmentUpload": {"type": "object", "properties": {"kind": {"enum": ["main", "supporting"]}, "file": {"type": "string", "format": "binary"}}},
+        "Versions": obj(json!({"entry_id": s("integer"), "versions": {"type": "array", "items": s("object")}})),
+        "Similar": {"type": "array", "items": obj(json!({"entry_id": s("integer"), "title": s("string"), "unit_code": s("string"), "contest_id": s("integer"), "similarity": s("number")}))},
+        "Screening": obj(json!({"eligible": s("boolean"), "reason": s("string")})),
+        "Coverage": obj(json!({"contest_id": s("integer"), "min_entries_per_unit": s("integer"), "units": {"type": "array", "items": obj(json!({
+            "unit_code": s("string"), "submitted": s("integer"), "drafts": s("integer"), "meets_minimum": s("boolean"), "last_reminded_at": {"type": ["string", "null"]}}))},
+            "totals": s("object"), "below_minimum": {"type": "array", "items": s("string")}})),
+        "Reminders": obj(json!({"messages": {"type": "array", "items": s("object")}, "units": {"type": "array", "items": s("string")}, "unreachable_units": {"type": "array", "items": s("string")}})),
+        "ExtensionInput": obj(json!({"unit_code": s("string"), "until": s("string"), "reason": s("string")})),
+        "Extensions": obj(json!({"extensions": {"type": "array", "items": s("object")}})),
+        "MessagePage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
         "AuditPage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
     })
 }
@@ -267,7 +443,7 @@ pub fn build() -> Value {
             }
         });
         if let Some(req) = o.request {
-            let media = if req == "Upload" {
+            let media = if req.ends_with("Upload") {
                 "multipart/form-data"
             } else {
                 "application/json"
@@ -277,10 +453,10 @@ pub fn build() -> Value {
         if o.auth {
             operation["security"] = json!([{"bearer": []}]);
         }
-        let params: Vec<Value> = ["id", "code", "username"]
+        let params: Vec<Value> = ["id", "aid", "code", "username"]
             .iter()
             .filter(|p| o.path.contains(&format!("{{{p}}}")))
-            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": if *p == "id" {"integer"} else {"string"}}}))
+            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": if matches!(*p, "id" | "aid") {"integer"} else {"string"}}}))
             .collect();
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);

@@ -379,16 +379,44 @@ impl FormPage {
     }
 }
 
+/// Where a form comes from and goes to: a new entry of a contest, or an entry's edit.
+struct FormTarget {
+    heading: String,
+    action: String,
+    back: String,
+}
+
+impl FormTarget {
+    fn new_entry(contest_id: i64) -> Self {
+        Self {
+            heading: "Sáng kiến mới".into(),
+            action: format!("/contests/{contest_id}/entries/new"),
+            back: format!("/contests/{contest_id}/entries"),
+        }
+    }
+
+    fn edit(entry_id: i64) -> Self {
+        Self {
+            heading: "Sửa sáng kiến".into(),
+            action: format!("/entries/{entry_id}/edit"),
+            back: format!("/entries/{entry_id}"),
+        }
+    }
+}
+
 async fn form_page(
     conn: &mut Conn,
     user: &PageUser,
     contest: &ContestRecord,
-    heading: String,
-    action: String,
-    back: String,
+    target: FormTarget,
     mut v: FormValues,
     errors: Vec<(String, String)>,
 ) -> ApiResult<FormPage> {
+    let FormTarget {
+        heading,
+        action,
+        back,
+    } = target;
     v.pad();
     let names: HashMap<String, String> = sangkien_storage::unit::list(conn)
         .await?
@@ -436,9 +464,7 @@ async fn new_form(State(state): State<AppState>, user: PageUser, Id(id): Id) -> 
             &mut conn,
             &user,
             &contest,
-            "Sáng kiến mới".into(),
-            format!("/contests/{id}/entries/new"),
-            format!("/contests/{id}/entries"),
+            FormTarget::new_entry(id),
             FormValues::from_content(&EntryContent::default()),
             Vec::new(),
         )
@@ -534,33 +560,18 @@ async fn save_form(
         Err(e) => {
             let page: ApiResult<FormPage> = async {
                 let mut conn = state.store.reader().await?;
-                let (contest, heading, action, back) = if creating {
+                let (contest, target) = if creating {
                     (
                         visible_contest(&mut conn, account, id).await?,
-                        "Sáng kiến mới".to_string(),
-                        format!("/contests/{id}/entries/new"),
-                        format!("/contests/{id}/entries"),
+                        FormTarget::new_entry(id),
                     )
                 } else {
-                    let (_, c) = visible(&mut conn, account, id).await?;
                     (
-                        c,
-                        "Sửa sáng kiến".to_string(),
-                        format!("/entries/{id}/edit"),
-                        format!("/entries/{id}"),
+                        visible(&mut conn, account, id).await?.1,
+                        FormTarget::edit(id),
                     )
                 };
-                form_page(
-                    &mut conn,
-                    user,
-                    &contest,
-                    heading,
-                    action,
-                    back,
-                    values,
-                    error_fields(&e),
-                )
-                .await
+                form_page(&mut conn, user, &contest, target, values, error_fields(&e)).await
             }
             .await;
             match page {
@@ -592,9 +603,7 @@ async fn edit_form(State(state): State<AppState>, user: PageUser, Id(id): Id) ->
             &mut conn,
             &user,
             &contest,
-            "Sửa sáng kiến".into(),
-            format!("/entries/{id}/edit"),
-            format!("/entries/{id}"),
+            FormTarget::edit(id),
             FormValues::from_content(&e.content),
             Vec::new(),
         )
