@@ -31,7 +31,9 @@ async function login() {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'snv.tochuc', password: 'CaoBang@2021' }),
   });
-  return (await res.json()).token;
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  return body.token;
 }
 
 function entryBody(unit, i) {

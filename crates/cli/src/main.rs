@@ -414,21 +414,6 @@ async fn serve(state: AppState, listen: SocketAddr, demo: bool, jobs_interval: u
     if demo {
         print_demo_logins();
     }
-    let purge_store = store.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            let now = sangkien_domain::time::now_seconds();
-            if let Ok(mut tx) = purge_store.begin().await
-                && accounts::purge_expired(&mut tx, now, now - 7 * 24 * 3600)
-                    .await
-                    .is_ok()
-            {
-                let _ = Store::commit(tx).await;
-            }
-        }
-    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -19,6 +19,10 @@ impl Actor {
     pub fn system(at: i64) -> Actor {
         Actor { username: None, at }
     }
+    /// The username, or `system` for the system itself.
+    pub fn name(&self) -> String {
+        self.username.clone().unwrap_or_else(|| "system".into())
+    }
     pub fn user(username: &str, at: i64) -> Actor {
         Actor {
             username: Some(username.to_string()),

@@ -169,7 +169,7 @@ pub async fn create(
     let unit_id = unit::id_of(conn, unit_code)
         .await?
         .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
-    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let by = actor.name();
     let id: i64 = sqlx::query(
         "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
          values ($1, $2, 'draft', $3, $4, 0, $5, $6, $6) returning entry_id",
@@ -246,7 +246,7 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
         })
         .collect();
     let version = entry.version + 1;
-    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let by = actor.name();
     sqlx::query(
         "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by) \
          values ($1, $2, $3, $4, $5, $6)",
@@ -439,7 +439,7 @@ pub async fn add_attachment(
         .execute(&mut *conn)
         .await?;
     }
-    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let by = actor.name();
     let id: i64 = sqlx::query(
         "insert into attachment (entry_id, kind, filename, size, sha256, content_type, created_by, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning attachment_id",
@@ -609,7 +609,7 @@ pub async fn put_extension(
         .bind(unit_id)
         .execute(&mut *conn)
         .await?;
-    let by = actor.username.clone().unwrap_or_else(|| "system".into());
+    let by = actor.name();
     sqlx::query(
         "insert into extension (contest_id, unit_id, until, reason, granted_by, granted_at) values ($1, $2, $3, $4, $5, $6)",
     )

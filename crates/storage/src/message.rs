@@ -95,44 +95,30 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MessageReco
         .transpose()
 }
 
-/// A contest's messages, newest first, with the total.
-pub async fn outbox(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<MessageRecord>, i64)> {
-    let sql =
-        format!("{SELECT} where m.contest_id = $1 order by m.message_id desc limit $2 offset $3");
-    let items = sqlx::query(&sql)
-        .bind(contest_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>>>()?;
-    let total: i64 =
-        sqlx::query("select cast(count(*) as bigint) from message where contest_id = $1")
-            .bind(contest_id)
-            .fetch_one(conn)
-            .await?
-            .try_get(0)?;
-    Ok((items, total))
+/// Whose messages to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Mailbox {
+    /// Everything a contest sent (the organizer's outbox).
+    Contest(i64),
+    /// What one account received (the in-app inbox).
+    Account(i64),
 }
 
-/// An account's inbox, newest first, with the total.
-pub async fn inbox(
+/// A page of messages, newest first, with the total.
+pub async fn list(
     conn: &mut AnyConnection,
-    account_id: i64,
+    mailbox: Mailbox,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MessageRecord>, i64)> {
+    let (column, id) = match mailbox {
+        Mailbox::Contest(id) => ("contest_id", id),
+        Mailbox::Account(id) => ("account_id", id),
+    };
     let sql =
-        format!("{SELECT} where m.account_id = $1 order by m.message_id desc limit $2 offset $3");
+        format!("{SELECT} where m.{column} = $1 order by m.message_id desc limit $2 offset $3");
     let items = sqlx::query(&sql)
-        .bind(account_id)
+        .bind(id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
@@ -140,12 +126,13 @@ pub async fn inbox(
         .iter()
         .map(from_row)
         .collect::<Result<Vec<_>>>()?;
-    let total: i64 =
-        sqlx::query("select cast(count(*) as bigint) from message where account_id = $1")
-            .bind(account_id)
-            .fetch_one(conn)
-            .await?
-            .try_get(0)?;
+    let total: i64 = sqlx::query(&format!(
+        "select cast(count(*) as bigint) from message where {column} = $1"
+    ))
+    .bind(id)
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?;
     Ok((items, total))
 }
 

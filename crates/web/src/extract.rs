@@ -152,6 +152,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// Two numeric ids in the path (`/entries/{id}/attachments/{aid}`); anything else is
+/// "not found".
+pub struct Ids(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let not_found = || ApiError::not_found("đối tượng");
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_found())?;
+        match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) => Ok(Ids(a, b)),
+            _ => Err(not_found()),
+        }
+    }
+}
+
 /// A text key in the path (unit code, username).
 pub struct Key(pub String);
 

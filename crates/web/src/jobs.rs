@@ -215,21 +215,39 @@ pub async fn tick(state: &AppState, worker: &str) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Forgets expired sessions, old login attempts (7 days) and old idempotency keys
+/// (7 days), by the application's clock.
+pub async fn housekeeping(state: &AppState) -> Result<(), StorageError> {
+    let now = state.now();
+    let week_ago = now - 7 * 86_400;
+    let mut tx = state.store.begin().await?;
+    sangkien_storage::account::purge_expired(&mut tx, now, week_ago).await?;
+    sangkien_storage::idempotency::purge(&mut tx, week_ago).await?;
+    Store::commit(tx).await
+}
+
 /// A name for this process's worker in the outbox.
 pub fn worker_name() -> String {
     format!("{}-{}", std::process::id(), time::now_seconds())
 }
 
-/// Runs [`tick`] every `every` until the process ends.
+/// Runs [`tick`] every `every`, and [`housekeeping`] every hour, until the process ends.
 pub fn spawn(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let worker = worker_name();
         let mut interval = tokio::time::interval(every);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_housekeeping: Option<std::time::Instant> = None;
         loop {
             interval.tick().await;
             if let Err(e) = tick(&state, &worker).await {
                 tracing::warn!(error = %e, "background jobs failed; retrying next tick");
+            }
+            if last_housekeeping.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+                last_housekeeping = Some(std::time::Instant::now());
+                if let Err(e) = housekeeping(&state).await {
+                    tracing::warn!(error = %e, "housekeeping failed; retrying in an hour");
+                }
             }
         }
     })

@@ -337,3 +337,21 @@ async fn queued_messages_are_delivered_by_smtp_and_marked_sent() {
     assert_eq!(latest["attempts"], 1);
     assert!(!latest["last_error"].as_str().unwrap().is_empty());
 }
+
+/// Housekeeping goes by the application's clock: with the clock set in 2021 (as
+/// `--clock-start` does), a session opened "now" survives it, and one past its expiry
+/// does not.
+#[tokio::test]
+async fn housekeeping_uses_the_application_clock() {
+    let app = TestApp::new().await;
+    let token = app.login("hoaan.daumoi").await;
+    jobs::housekeeping(&app.state).await.unwrap();
+    assert_eq!(app.get("/api/v1/me", &token).await.status, StatusCode::OK);
+    app.set_now(common::OCT_15_2021 + 2 * DAY);
+    jobs::housekeeping(&app.state).await.unwrap();
+    app.set_now(common::OCT_15_2021);
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -268,7 +268,13 @@ async fn outbox(
     let organizer = user.require(&[Role::Organizer])?;
     let mut conn = state.store.reader().await?;
     visible_contest(&mut conn, organizer, id).await?;
-    let (items, total) = message::outbox(&mut conn, id, paging.per_page, paging.offset()).await?;
+    let (items, total) = message::list(
+        &mut conn,
+        message::Mailbox::Contest(id),
+        paging.per_page,
+        paging.offset(),
+    )
+    .await?;
     Ok(Json(
         json!({"items": items.iter().map(message_json).collect::<Vec<_>>(),
                    "page": paging.page, "per_page": paging.per_page, "total": total}),
@@ -281,8 +287,13 @@ async fn notifications(
     paging: Paging,
 ) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
-    let (items, total) =
-        message::inbox(&mut conn, user.0.id, paging.per_page, paging.offset()).await?;
+    let (items, total) = message::list(
+        &mut conn,
+        message::Mailbox::Account(user.0.id),
+        paging.per_page,
+        paging.offset(),
+    )
+    .await?;
     Ok(Json(
         json!({"items": items.iter().map(message_json).collect::<Vec<_>>(),
                    "page": paging.page, "per_page": paging.per_page, "total": total}),

@@ -5,7 +5,7 @@
 use axum::{
     Json, Router,
     body::Body,
-    extract::{DefaultBodyLimit, Multipart, Path, State},
+    extract::{DefaultBodyLimit, Multipart, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -32,7 +32,7 @@ use crate::{
     api::contest::visible as visible_contest,
     auth::ApiUser,
     error::{ApiError, ApiResult},
-    extract::{ApiJson, Id, Paging, parse_json},
+    extract::{ApiJson, Id, Ids, Paging, parse_json},
     idem::{self, IdemKey},
 };
 
@@ -667,13 +667,6 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(attachment_json(&record))))
 }
 
-fn two_ids(raw: (String, String)) -> ApiResult<(i64, i64)> {
-    match (raw.0.parse(), raw.1.parse()) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        _ => Err(ApiError::not_found("tệp đính kèm")),
-    }
-}
-
 /// Streams a stored attachment to a caller who may see the entry.
 pub async fn send_attachment(
     state: &AppState,
@@ -729,9 +722,8 @@ pub async fn send_attachment(
 async fn download(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(raw): Path<(String, String)>,
+    Ids(id, aid): Ids,
 ) -> ApiResult<Response> {
-    let (id, aid) = two_ids(raw)?;
     send_attachment(&state, &user.0, id, aid).await
 }
 
@@ -764,9 +756,8 @@ pub async fn remove_attachment(
 async fn delete_attachment(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(raw): Path<(String, String)>,
+    Ids(id, aid): Ids,
 ) -> ApiResult<StatusCode> {
-    let (id, aid) = two_ids(raw)?;
     remove_attachment(&state, &user.0, id, aid).await?;
     Ok(StatusCode::NO_CONTENT)
 }

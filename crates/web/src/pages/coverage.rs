@@ -391,7 +391,8 @@ async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Re
         }
         let mut conn = state.store.reader().await?;
         let contest = visible_contest(&mut conn, &user.session.account, id).await?;
-        let (items, total) = message::outbox(&mut conn, id, 200, 0).await?;
+        let (items, total) =
+            message::list(&mut conn, message::Mailbox::Contest(id), 200, 0).await?;
         Ok(MessagesPage {
             nav: user.nav(),
             heading: "Hộp thư đi".into(),
@@ -411,7 +412,13 @@ async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Re
 async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
     let result: ApiResult<MessagesPage> = async {
         let mut conn = state.store.reader().await?;
-        let (items, total) = message::inbox(&mut conn, user.session.account.id, 200, 0).await?;
+        let (items, total) = message::list(
+            &mut conn,
+            message::Mailbox::Account(user.session.account.id),
+            200,
+            0,
+        )
+        .await?;
         Ok(MessagesPage {
             nav: user.nav(),
             heading: "Hộp thư của tôi".into(),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::{
     Form, Router,
-    extract::{Multipart, Path, Query, State, rejection::FormRejection},
+    extract::{Multipart, Query, State, rejection::FormRejection},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -33,7 +33,7 @@ use crate::{
         },
     },
     error::{ApiError, ApiResult},
-    extract::Id,
+    extract::{Id, Ids},
 };
 
 pub fn router() -> Router<AppState> {
@@ -916,40 +916,22 @@ async fn upload(
     after(&state, &user, id, result).await
 }
 
-fn two_ids(raw: (String, String)) -> ApiResult<(i64, i64)> {
-    match (raw.0.parse(), raw.1.parse()) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        _ => Err(ApiError::not_found("tệp đính kèm")),
-    }
-}
-
-async fn download(
-    State(state): State<AppState>,
-    user: PageUser,
-    Path(raw): Path<(String, String)>,
-) -> Response {
-    let result = async {
-        let (id, aid) = two_ids(raw)?;
-        send_attachment(&state, &user.session.account, id, aid).await
-    }
-    .await;
-    result.unwrap_or_else(page_error)
+async fn download(State(state): State<AppState>, user: PageUser, Ids(id, aid): Ids) -> Response {
+    send_attachment(&state, &user.session.account, id, aid)
+        .await
+        .unwrap_or_else(page_error)
 }
 
 async fn delete(
     State(state): State<AppState>,
     user: PageUser,
-    Path(raw): Path<(String, String)>,
+    Ids(id, aid): Ids,
     form: Pairs,
 ) -> Response {
     let pairs = pairs(form);
     if let Err(res) = user.check_csrf(csrf_of(&pairs)) {
         return res;
     }
-    let (id, aid) = match two_ids(raw) {
-        Ok(ids) => ids,
-        Err(e) => return page_error(e),
-    };
     let result = remove_attachment(&state, &user.session.account, id, aid)
         .await
         .map(|()| "deleted");
