@@ -569,9 +569,38 @@ async fn idempotent_posts_and_double_submits_make_one_entry_and_one_version() {
         .filter(|e| e["title"] == "Sáng kiến gửi hai lần")
         .collect();
     assert_eq!(mine.len(), 1);
-    // Double submit: the same version, once.
+    // A retried upload with its key adds nothing.
     let id = first.body["id"].as_i64().unwrap();
-    upload_main(&app, &t, id).await;
+    let upload_with_key = || {
+        let boundary = "b-idem";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nmain\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n").into_bytes();
+        body.extend_from_slice(&pdf());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/entries/{id}/attachments"))
+            .header("authorization", format!("Bearer {t}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("idempotency-key", "tai-len-1")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        app.send(req)
+    };
+    let a = upload_with_key().await;
+    let b = upload_with_key().await;
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(a.body["id"], b.body["id"]);
+    let files = app
+        .get(&format!("/api/v1/entries/{id}/attachments"), &t)
+        .await;
+    assert_eq!(files.body["attachments"].as_array().unwrap().len(), 1);
+    // Double submit: the same version, once.
     for _ in 0..3 {
         let res = app
             .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))

@@ -650,12 +650,24 @@ fn withdrawn() -> ApiError {
     )
 }
 
+/// With an `Idempotency-Key`, a retried upload whose first attempt succeeded returns the
+/// first attachment instead of adding a second. (The body is streamed, so the key is
+/// bound to the entry, not to the file's bytes; the response is stored just after the
+/// upload's own commit.)
 async fn upload(
     State(state): State<AppState>,
     user: ApiUser,
     Id(id): Id,
+    key: IdemKey,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
+    let request = idem::fingerprint(&format!("POST /entries/{id}/attachments"), b"");
+    if key.0.is_some() {
+        let mut tx = state.store.begin().await?;
+        if let Some(r) = idem::replay(&mut tx, &user.0, &key, &request).await? {
+            return Ok(r);
+        }
+    }
     let multipart = multipart.map_err(|_| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -664,7 +676,17 @@ async fn upload(
         )
     })?;
     let record = receive_upload(&state, &user.0, id, multipart, None).await?;
-    Ok((StatusCode::CREATED, Json(attachment_json(&record))))
+    let tx = state.store.begin().await?;
+    idem::commit(
+        &state,
+        tx,
+        &user.0,
+        &key,
+        &request,
+        StatusCode::CREATED,
+        attachment_json(&record),
+    )
+    .await
 }
 
 /// Streams a stored attachment to a caller who may see the entry.

@@ -225,7 +225,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(
         "post",
         "/entries/{id}/attachments",
-        "Tải lên tệp (multipart: kind=main|supporting, file)",
+        "Tải lên tệp (multipart: kind=main|supporting, file; hỗ trợ Idempotency-Key)",
         Some("AttachmentUpload"),
         "Attachment",
         true,
