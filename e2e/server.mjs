@@ -26,7 +26,7 @@ function launch(env, args) {
 
 /// `clockStart`: run the server as if it were that instant (the demo contest is open on
 /// 15/10/2021); by default the real clock, when the 2021 deadline has passed.
-export async function startServer({ clockStart } = {}) {
+export async function startServer({ clockStart, jobsInterval } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-e2e-'));
   const env = { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'warn,lopdf=error' };
   let dbName = null;
@@ -36,6 +36,7 @@ export async function startServer({ clockStart } = {}) {
     env.DATABASE_URL = PG.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
   }
   const args = clockStart ? ['--clock-start', clockStart] : [];
+  if (jobsInterval) args.push('--jobs-interval', String(jobsInterval));
   let current = launch(env, args);
   const server = {
     url: await current.url,
@@ -53,6 +54,19 @@ export async function startServer({ clockStart } = {}) {
       const exited = new Promise((r) => current.child.once('exit', r));
       current.child.kill('SIGKILL');
       await exited;
+    },
+    /// Another server process on the same data directory and database.
+    async another() {
+      const other = launch(env, args);
+      const url = await other.url;
+      return {
+        url,
+        async stop() {
+          const exited = new Promise((r) => other.child.once('exit', r));
+          other.child.kill('SIGINT');
+          await exited;
+        },
+      };
     },
     async restart() {
       current = launch(env, args);
