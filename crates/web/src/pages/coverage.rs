@@ -101,7 +101,12 @@ fn bars(lines: &[CoverageLine], min: i64) -> (Vec<Bar>, i64, i64) {
         .enumerate()
         .map(|(i, l)| {
             let y = 24 + i as i64 * ROW_H;
-            let sw = scale(l.row.submitted);
+            // A unit with nothing submitted still gets a thin red mark, so it shows.
+            let sw = if l.row.submitted == 0 {
+                3
+            } else {
+                scale(l.row.submitted)
+            };
             let dw = scale(l.row.drafts);
             Bar {
                 y,
