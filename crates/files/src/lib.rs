@@ -102,6 +102,9 @@ impl FileStore {
             .create_new(true)
             .open(&path)
             .await?;
+        // Small write buffers: fifty uploads at once should not each hold megabytes.
+        let mut file = file;
+        file.set_max_buf_size(64 * 1024);
         Ok(Incoming {
             path,
             file,
@@ -195,6 +198,41 @@ impl FileStore {
     }
 }
 
+type CheckJob = (PathBuf, tokio::sync::oneshot::Sender<Result<FileKind, Refusal>>);
+
+/// File checks run one at a time on one long-lived thread. Opening a PDF reads it whole;
+/// on a single thread those buffers come from one malloc arena and are reused, where on
+/// the many threads of the blocking pool every thread's arena would keep a freed file's
+/// worth of memory and the server would stay at the size of its busiest minute. Checks
+/// take milliseconds, so one thread keeps up with a rush (see docs/PERFORMANCE.md).
+async fn check_on_worker(path: PathBuf) -> io::Result<Result<FileKind, Refusal>> {
+    static WORKER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<CheckJob>>> =
+        std::sync::OnceLock::new();
+    let sender = WORKER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<CheckJob>();
+        let spawned = std::thread::Builder::new()
+            .name("sangkien-file-check".into())
+            .spawn(move || {
+                for (path, reply) in rx {
+                    let _ = reply.send(sniff(&path));
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the file check thread");
+        }
+        std::sync::Mutex::new(tx)
+    });
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let sent = sender
+        .lock()
+        .map_err(|_| io::Error::other("file check queue poisoned"))?
+        .send((path, reply));
+    sent.map_err(|_| io::Error::other("file check thread stopped"))?;
+    answer
+        .await
+        .map_err(|_| io::Error::other("file check thread stopped"))
+}
+
 fn getrandom_name(buf: &mut [u8]) {
     // The name only has to be unique among concurrent uploads; the time and a counter
     // are enough, so no source of randomness is needed.
@@ -239,9 +277,7 @@ impl Incoming {
         }
         drop(self.file);
         let path = self.path.clone();
-        let checked = tokio::task::spawn_blocking(move || sniff(&path))
-            .await
-            .map_err(|e| io::Error::other(e.to_string()));
+        let checked = check_on_worker(path).await;
         match checked {
             Ok(Ok(kind)) => Ok(Staged {
                 path: self.path,
