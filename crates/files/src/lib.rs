@@ -198,7 +198,10 @@ impl FileStore {
     }
 }
 
-type CheckJob = (PathBuf, tokio::sync::oneshot::Sender<Result<FileKind, Refusal>>);
+type CheckJob = (
+    PathBuf,
+    tokio::sync::oneshot::Sender<Result<FileKind, Refusal>>,
+);
 
 /// File checks run one at a time on one long-lived thread. Opening a PDF reads it whole;
 /// on a single thread those buffers come from one malloc arena and are reused, where on
