@@ -9,6 +9,7 @@ pub mod audit;
 pub mod contest;
 pub mod entry;
 pub mod error;
+pub mod judging;
 pub mod labels;
 pub mod points;
 pub mod similarity;
