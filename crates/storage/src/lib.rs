@@ -7,6 +7,7 @@ pub mod audit;
 pub mod contest;
 pub mod entry;
 pub mod idempotency;
+pub mod judging;
 pub mod message;
 pub mod migrations;
 pub mod schema;

@@ -27,6 +27,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0002_entries.sql"),
         postgres: include_str!("../migrations/postgres/0002_entries.sql"),
     },
+    Step {
+        version: 3,
+        name: "judging",
+        sqlite: include_str!("../migrations/sqlite/0003_judging.sql"),
+        postgres: include_str!("../migrations/postgres/0003_judging.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -2,6 +2,7 @@
 //! aggregation and ranking, and the assignment of judges to entries.
 
 pub mod assign;
+pub mod council;
 pub mod rank;
 pub mod sheet;
 

@@ -195,6 +195,9 @@ pub async fn apply_transition(
     let record = visible(&mut tx, user, id).await?;
     let now = state.now();
     contest::check_transition(&record.settings, record.state, to, user.role, now, reason)?;
+    if to == ContestState::Judging && record.state == ContestState::Closed {
+        crate::api::judging::check_ready_for_judging(&mut tx, &record).await?;
+    }
     if !store::set_state(
         &mut tx,
         &Actor::user(&user.username, now),

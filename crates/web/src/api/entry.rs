@@ -73,17 +73,22 @@ pub async fn visible(
     id: i64,
 ) -> ApiResult<(EntryRecord, ContestRecord)> {
     let entry = store::get(conn, id).await?.ok_or_else(not_found)?;
+    let contest = visible_contest(conn, user, entry.contest_id)
+        .await
+        .map_err(|_| not_found())?;
     let allowed = match user.role {
         Role::Organizer => true,
-        Role::Focal => entry.unit_code == user.unit_code,
-        _ => false,
+        Role::Focal if entry.unit_code == user.unit_code => true,
+        // A council member sees the entries assigned to them (never conflicted ones:
+        // declaring a conflict removes the assignment) once judging has started.
+        _ => {
+            contest.state >= ContestState::Judging
+                && sangkien_storage::judging::is_assigned(conn, entry.id, user.id).await?
+        }
     };
     if !allowed {
         return Err(not_found());
     }
-    let contest = visible_contest(conn, user, entry.contest_id)
-        .await
-        .map_err(|_| not_found())?;
     Ok((entry, contest))
 }
 

@@ -5,6 +5,7 @@ pub(crate) mod contest;
 pub(crate) mod coverage;
 pub(crate) mod entry;
 mod health;
+pub(crate) mod judging;
 pub mod openapi;
 pub(crate) mod setting;
 mod unit;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(contest::router())
         .merge(entry::router())
         .merge(coverage::router())
+        .merge(judging::router())
         .merge(setting::router())
         .merge(health::router());
     Router::new()

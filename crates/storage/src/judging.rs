@@ -1,0 +1,471 @@
+//! Judging: the council of a contest, declared conflicts, assignments and score sheets.
+
+use std::collections::BTreeMap;
+
+use sangkien_domain::points::Points;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+};
+
+fn corrupt(what: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(what.to_string())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub account_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub unit_code: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Council {
+    pub decision_number: String,
+    pub decision_date: String,
+    pub members: Vec<Member>,
+}
+
+/// The council of a contest, if one was set up.
+pub async fn council(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Council>> {
+    let Some(row) =
+        sqlx::query("select decision_number, decision_date from council where contest_id = $1")
+            .bind(contest_id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Council {
+        decision_number: row.try_get(0)?,
+        decision_date: row.try_get(1)?,
+        members: members(conn, contest_id).await?,
+    }))
+}
+
+/// The members of a contest's council, chair first, then by username.
+pub async fn members(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Member>> {
+    sqlx::query(
+        "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
+         join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id \
+         where m.contest_id = $1 order by case when m.role = 'chair' then 0 else 1 end, a.username",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Member {
+            account_id: r.try_get(0)?,
+            username: r.try_get(1)?,
+            full_name: r.try_get(2)?,
+            unit_code: r.try_get(3)?,
+            role: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Replaces the council: decision and members (account id, role).
+pub async fn put_council(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    decision_number: &str,
+    decision_date: &str,
+    members: &[(i64, String)],
+) -> Result<()> {
+    let before = council(conn, contest_id).await?;
+    sqlx::query("delete from council_member where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from council where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "insert into council (contest_id, decision_number, decision_date, updated_at) values ($1, $2, $3, $4)",
+    )
+    .bind(contest_id)
+    .bind(decision_number)
+    .bind(decision_date)
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    for (account_id, role) in members {
+        sqlx::query(
+            "insert into council_member (contest_id, account_id, role) values ($1, $2, $3)",
+        )
+        .bind(contest_id)
+        .bind(account_id)
+        .bind(role)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let after = council(conn, contest_id).await?;
+    let view = |c: &Option<Council>| {
+        c.as_ref().map(|c| {
+            json!({"decision": {"number": c.decision_number, "date": c.decision_date},
+                   "members": c.members.iter().map(|m| json!({"username": m.username, "role": m.role})).collect::<Vec<_>>()})
+        })
+    };
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "council.put",
+            object_type: "council",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: view(&before),
+            after: view(&after),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A declared conflict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Declared {
+    pub entry_id: i64,
+    pub username: String,
+    pub reason: String,
+    pub declared_by: String,
+    pub declared_at: i64,
+}
+
+pub async fn declared_conflicts(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+) -> Result<Vec<Declared>> {
+    sqlx::query(
+        "select c.entry_id, a.username, c.reason, c.declared_by, c.declared_at from conflict c \
+         join account a on a.account_id = c.account_id where c.contest_id = $1 order by c.entry_id, a.username",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Declared {
+            entry_id: r.try_get(0)?,
+            username: r.try_get(1)?,
+            reason: r.try_get(2)?,
+            declared_by: r.try_get(3)?,
+            declared_at: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Declares a conflict (idempotent: a second declaration keeps the first reason).
+/// Any assignment of that judge to that entry is removed, with its draft sheet.
+pub async fn declare_conflict(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    entry_id: i64,
+    account_id: i64,
+    reason: &str,
+) -> Result<bool> {
+    let added = sqlx::query(
+        "insert into conflict (entry_id, account_id, contest_id, reason, declared_by, declared_at) \
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
+    )
+    .bind(entry_id)
+    .bind(account_id)
+    .bind(contest_id)
+    .bind(reason)
+    .bind(actor.name())
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if added {
+        for table in ["assignment", "score_sheet"] {
+            sqlx::query(&format!(
+                "delete from {table} where entry_id = $1 and account_id = $2"
+            ))
+            .bind(entry_id)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        audit::append(
+            conn,
+            actor,
+            Event {
+                action: "conflict.declare",
+                object_type: "conflict",
+                object_id: format!("{entry_id}/{account_id}"),
+                contest_id: Some(contest_id),
+                before: None,
+                after: Some(
+                    json!({"entry_id": entry_id, "account_id": account_id, "reason": reason}),
+                ),
+            },
+        )
+        .await?;
+    }
+    Ok(added)
+}
+
+/// Replaces all assignments of a contest.
+pub async fn replace_assignments(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    mode: &str,
+    pairs: &[(i64, i64)],
+) -> Result<()> {
+    sqlx::query("delete from assignment where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    for (entry_id, account_id) in pairs {
+        sqlx::query(
+            "insert into assignment (entry_id, account_id, contest_id) values ($1, $2, $3)",
+        )
+        .bind(entry_id)
+        .bind(account_id)
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "assignment.replace",
+            object_type: "contest",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(json!({"mode": mode, "pairs": pairs.len()})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// (entry id, username) of every assignment of a contest.
+pub async fn assignments(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<(i64, String)>> {
+    sqlx::query(
+        "select s.entry_id, a.username from assignment s join account a on a.account_id = s.account_id \
+         where s.contest_id = $1 order by s.entry_id, a.username",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
+}
+
+pub async fn is_assigned(conn: &mut AnyConnection, entry_id: i64, account_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("select 1 from assignment where entry_id = $1 and account_id = $2")
+            .bind(entry_id)
+            .bind(account_id)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
+}
+
+/// A score sheet as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetRecord {
+    pub entry_id: i64,
+    pub username: String,
+    pub points: BTreeMap<String, Points>,
+    pub comments: BTreeMap<String, String>,
+    pub comment: String,
+    /// `draft` or `submitted`.
+    pub state: String,
+    pub submitted_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+const SHEET: &str = "select s.entry_id, a.username, s.points, s.comments, s.comment, s.state, s.submitted_at, s.updated_at \
+                     from score_sheet s join account a on a.account_id = s.account_id";
+
+fn sheet_row(r: &sqlx::any::AnyRow) -> Result<SheetRecord> {
+    let entry_id: i64 = r.try_get(0)?;
+    let points: String = r.try_get(2)?;
+    let comments: String = r.try_get(3)?;
+    let points: BTreeMap<String, i64> = serde_json::from_str(&points)
+        .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?;
+    Ok(SheetRecord {
+        entry_id,
+        username: r.try_get(1)?,
+        points: points.into_iter().map(|(k, v)| (k, Points(v))).collect(),
+        comments: serde_json::from_str(&comments)
+            .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?,
+        comment: r.try_get(4)?,
+        state: r.try_get(5)?,
+        submitted_at: r.try_get(6)?,
+        updated_at: r.try_get(7)?,
+    })
+}
+
+pub async fn sheet(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+    account_id: i64,
+) -> Result<Option<SheetRecord>> {
+    let sql = format!("{SHEET} where s.entry_id = $1 and s.account_id = $2");
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(sheet_row)
+        .transpose()
+}
+
+/// Every sheet of a contest (drafts too), by entry then judge.
+pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<SheetRecord>> {
+    let sql = format!("{SHEET} where s.contest_id = $1 order by s.entry_id, a.username");
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(sheet_row)
+        .collect()
+}
+
+/// Saves a sheet as a draft or submits it. Refuses (returns false) when the stored
+/// sheet is already submitted.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_sheet(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    entry_id: i64,
+    account_id: i64,
+    points: &BTreeMap<String, Points>,
+    comments: &BTreeMap<String, String>,
+    comment: &str,
+    submit: bool,
+) -> Result<bool> {
+    let existing: Option<String> =
+        sqlx::query("select state from score_sheet where entry_id = $1 and account_id = $2")
+            .bind(entry_id)
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    if existing.as_deref() == Some("submitted") {
+        return Ok(false);
+    }
+    let points_json = json!(
+        points
+            .iter()
+            .map(|(k, v)| (k.clone(), v.0))
+            .collect::<BTreeMap<_, _>>()
+    )
+    .to_string();
+    let comments_json = json!(comments).to_string();
+    let state = if submit { "submitted" } else { "draft" };
+    let submitted_at = submit.then_some(actor.at);
+    if existing.is_some() {
+        sqlx::query(
+            "update score_sheet set points = $1, comments = $2, comment = $3, state = $4, submitted_at = $5, updated_at = $6 \
+             where entry_id = $7 and account_id = $8 and state = 'draft'",
+        )
+        .bind(&points_json)
+        .bind(&comments_json)
+        .bind(comment)
+        .bind(state)
+        .bind(submitted_at)
+        .bind(actor.at)
+        .bind(entry_id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    } else {
+        sqlx::query(
+            "insert into score_sheet (entry_id, account_id, contest_id, points, comments, comment, state, submitted_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(entry_id)
+        .bind(account_id)
+        .bind(contest_id)
+        .bind(&points_json)
+        .bind(&comments_json)
+        .bind(comment)
+        .bind(state)
+        .bind(submitted_at)
+        .bind(actor.at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if submit {
+        audit::append(
+            conn,
+            actor,
+            Event {
+                action: "sheet.submit",
+                object_type: "score_sheet",
+                object_id: format!("{entry_id}/{account_id}"),
+                contest_id: Some(contest_id),
+                before: None,
+                after: Some(json!({"entry_id": entry_id, "points": serde_json::from_str::<serde_json::Value>(&points_json).unwrap_or_default()})),
+            },
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Reopens a submitted sheet (chair, with a reason; audited). False when it was not
+/// submitted.
+pub async fn unlock_sheet(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    entry_id: i64,
+    account_id: i64,
+    reason: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update score_sheet set state = 'draft', submitted_at = null, updated_at = $1 \
+         where entry_id = $2 and account_id = $3 and state = 'submitted'",
+    )
+    .bind(actor.at)
+    .bind(entry_id)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if done {
+        audit::append(
+            conn,
+            actor,
+            Event {
+                action: "sheet.unlock",
+                object_type: "score_sheet",
+                object_id: format!("{entry_id}/{account_id}"),
+                contest_id: Some(contest_id),
+                before: Some(json!({"state": "submitted"})),
+                after: Some(json!({"state": "draft", "reason": reason})),
+            },
+        )
+        .await?;
+    }
+    Ok(done)
+}
