@@ -388,3 +388,90 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
     let stp_row = rows.iter().find(|r| r["entry_id"] == 3).unwrap();
     assert_eq!(stp_row["sheets"], 3);
 }
+
+#[tokio::test]
+async fn progress_counts_sheets_and_flags_a_judge_far_from_the_mean() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    let ids = submitted_ids(&app, &org).await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    // On the first entry three judges agree and hd.stc is 40 points lower.
+    for (judge, novelty, eff) in [
+        ("hd.vpubnd", 25, 25),
+        ("hd.snv", 25, 25),
+        ("hd.stp", 25, 25),
+        ("hd.stc", 5, 5),
+    ] {
+        let t = app.login(judge).await;
+        let path = format!("/api/v1/entries/{}/scores/mine", ids[0]);
+        let res = app
+            .call(Method::PUT, &path, Some(&t),
+                  Some(json!({"points": {"novelty": novelty, "effectiveness": eff, "applicability": 20, "presentation": 8}})))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{judge}: {}", res.text);
+        app.post(&format!("{path}/submit"), &t, json!({})).await;
+    }
+    // hd.snv also leaves a draft on the second entry.
+    let snv = app.login("hd.snv").await;
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/entries/{}/scores/mine", ids[1]),
+        Some(&snv),
+        Some(json!({"points": {"novelty": 10}})),
+    )
+    .await;
+    let p = app
+        .get(&format!("/api/v1/contests/{CONTEST}/progress"), &org)
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    let judge = |u: &str| {
+        p.body["judges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["username"] == u)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(judge("hd.snv")["submitted"], 1);
+    assert_eq!(judge("hd.snv")["drafts"], 1);
+    assert_eq!(judge("hd.snv")["assigned"], 4);
+    assert_eq!(judge("hd.stp")["assigned"], 3);
+    let first = p.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entry_id"] == ids[0])
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (first["assigned"].as_u64(), first["submitted"].as_u64()),
+        (Some(4), Some(4))
+    );
+    assert_eq!(
+        p.body["outliers"],
+        json!([{"entry_id": ids[0], "username": "hd.stc", "total": 38.0, "mean": 68.0}])
+    );
+    // One entry with sheets: no agreement figure yet.
+    assert_eq!(p.body["agreement"]["icc1"], Value::Null);
+    // A member who is not the chair has no progress view.
+    assert_eq!(
+        app.get(&format!("/api/v1/contests/{CONTEST}/progress"), &snv)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let chair = app.login("hd.vpubnd").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/contests/{CONTEST}/progress"), &chair)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

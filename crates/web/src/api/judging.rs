@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/contests/{id}/my-assignments", get(my_assignments))
         .route("/contests/{id}/ranking", get(ranking))
+        .route("/contests/{id}/progress", get(progress))
         .route("/entries/{id}/scores/mine", put(save_mine).get(get_mine))
         .route("/entries/{id}/scores/mine/submit", post(submit_mine))
         .route("/entries/{id}/scores/{username}/unlock", post(unlock))
@@ -701,29 +702,40 @@ async fn unlock(
     ))
 }
 
-async fn ranking(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Id(id): Id,
-) -> ApiResult<Json<Value>> {
-    let caller = &user.0;
-    let mut conn = state.store.reader().await?;
-    let contest = visible_contest(&mut conn, caller, id).await?;
-    let me = membership(&mut conn, id, caller).await?;
+/// What the ranking and progress views work from: the entries the caller may see (the
+/// chair never sees those they are in conflict with), every sheet of them, and the
+/// submitted sheets per entry.
+pub struct Scores {
+    pub contest: ContestRecord,
+    pub entries: Vec<EntryRecord>,
+    pub sheets: Vec<store::SheetRecord>,
+    pub submitted: Vec<EntrySheets>,
+    pub members: Vec<Member>,
+}
+
+/// Loads [`Scores`] for organizers (from judging), the council chair (from judging) and,
+/// with `approver_too`, approvers (from deliberation); 403 for anyone else.
+pub async fn scores_for(
+    conn: &mut Conn,
+    caller: &Account,
+    id: i64,
+    approver_too: bool,
+) -> ApiResult<Scores> {
+    let contest = visible_contest(conn, caller, id).await?;
+    let me = membership(conn, id, caller).await?;
     let is_chair = me.as_ref().is_some_and(|m| m.role == "chair");
     let allowed = match caller.role {
         Role::Organizer => contest.state >= ContestState::Judging,
-        Role::Approver => contest.state >= ContestState::Deliberation,
+        Role::Approver if approver_too => contest.state >= ContestState::Deliberation,
         _ => is_chair && contest.state >= ContestState::Judging,
     };
     if !allowed {
         return Err(ApiError::forbidden());
     }
-    let list = eligible_entries(&mut conn, id).await?;
-    let members = store::members(&mut conn, id).await?;
+    let list = eligible_entries(conn, id).await?;
+    let members = store::members(conn, id).await?;
     let hidden: HashSet<i64> = if is_chair && caller.role != Role::Organizer {
-        // The chair never sees entries they are in conflict with.
-        conflicts(&mut conn, id, &list, &members)
+        conflicts(conn, id, &list, &members)
             .await?
             .into_keys()
             .filter(|(_, u)| me.as_ref().is_some_and(|m| &m.username == u))
@@ -732,27 +744,56 @@ async fn ranking(
     } else {
         HashSet::new()
     };
+    let entries: Vec<EntryRecord> = list
+        .into_iter()
+        .filter(|e| !hidden.contains(&e.id))
+        .collect();
+    let sheets: Vec<store::SheetRecord> = store::sheets(conn, id)
+        .await?
+        .into_iter()
+        .filter(|s| !hidden.contains(&s.entry_id))
+        .collect();
     let mut by_entry: BTreeMap<i64, Vec<Sheet>> = BTreeMap::new();
-    for s in store::sheets(&mut conn, id).await? {
-        if s.state == "submitted" {
-            by_entry.entry(s.entry_id).or_default().push(Sheet {
-                judge: s.username,
-                points: s.points,
-            });
-        }
+    for s in sheets.iter().filter(|s| s.state == "submitted") {
+        by_entry.entry(s.entry_id).or_default().push(Sheet {
+            judge: s.username.clone(),
+            points: s.points.clone(),
+        });
     }
-    let visible: Vec<&EntryRecord> = list.iter().filter(|e| !hidden.contains(&e.id)).collect();
-    let input: Vec<EntrySheets> = visible
+    let submitted = entries
         .iter()
         .map(|e| EntrySheets {
             entry_id: e.id,
             sheets: by_entry.remove(&e.id).unwrap_or_default(),
         })
         .collect();
-    let s = &contest.settings;
+    Ok(Scores {
+        contest,
+        entries,
+        sheets,
+        submitted,
+        members,
+    })
+}
+
+async fn ranking(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    let mut conn = state.store.reader().await?;
+    Ok(Json(ranking_json(
+        &scores_for(&mut conn, &user.0, id, true).await?,
+    )))
+}
+
+/// The ranking of SPEC §4: rank, entry, title, unit, score, judge totals, criterion
+/// means, tied.
+pub fn ranking_json(sc: &Scores) -> Value {
+    let s = &sc.contest.settings;
     let criteria: Vec<String> = s.criteria.iter().map(|c| c.code.clone()).collect();
     let rows = judging::rank(
-        &input,
+        &sc.submitted,
         &criteria,
         &s.tie_break,
         s.aggregation,
@@ -761,10 +802,11 @@ async fn ranking(
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let e = visible.iter().find(|e| e.id == r.entry_id);
+            let e = sc.entries.iter().find(|e| e.id == r.entry_id);
             json!({
                 "rank": r.rank, "entry_id": r.entry_id,
                 "title": e.map(|e| e.content.title.clone()), "unit_code": e.map(|e| e.unit_code.clone()),
+                "unit_name": e.map(|e| e.unit_name.clone()),
                 "score": r.score.as_points_f64(), "score_display": r.score.rounded().display_vi(),
                 "mean": r.mean.as_points_f64(), "zscore": r.zscore,
                 "judge_totals": r.judge_totals.iter().map(|(j, t)| json!({"username": j, "total": t})).collect::<Vec<_>>(),
@@ -773,7 +815,84 @@ async fn ranking(
             })
         })
         .collect();
-    Ok(Json(
-        json!({"aggregation": s.aggregation.as_str(), "ranking": items}),
-    ))
+    json!({"aggregation": s.aggregation.as_str(), "ranking": items})
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    let mut conn = state.store.reader().await?;
+    let sc = scores_for(&mut conn, &user.0, id, false).await?;
+    let assigned = store::assignments(&mut conn, id).await?;
+    Ok(Json(progress_json(&sc, &assigned)))
+}
+
+/// Sheets per judge and per entry, outliers, and the agreement figure.
+pub fn progress_json(sc: &Scores, assigned: &[(i64, String)]) -> Value {
+    let visible: HashSet<i64> = sc.entries.iter().map(|e| e.id).collect();
+    let assigned: Vec<&(i64, String)> = assigned
+        .iter()
+        .filter(|(e, _)| visible.contains(e))
+        .collect();
+    let state_of = |e: i64, u: &str| {
+        sc.sheets
+            .iter()
+            .find(|s| s.entry_id == e && s.username == u)
+            .map_or("empty", |s| s.state.as_str())
+    };
+    let judges: Vec<Value> = sc
+        .members
+        .iter()
+        .filter(|m| rules::role_scores(&m.role))
+        .map(|m| {
+            let mine: Vec<i64> = assigned
+                .iter()
+                .filter(|(_, u)| *u == m.username)
+                .map(|(e, _)| *e)
+                .collect();
+            let submitted = mine
+                .iter()
+                .filter(|e| state_of(**e, &m.username) == "submitted")
+                .count();
+            let drafts = mine
+                .iter()
+                .filter(|e| state_of(**e, &m.username) == "draft")
+                .count();
+            json!({"username": m.username, "full_name": m.full_name, "role": m.role,
+                   "assigned": mine.len(), "submitted": submitted, "drafts": drafts,
+                   "unfinished": mine.len() - submitted})
+        })
+        .collect();
+    let entries: Vec<Value> = sc
+        .entries
+        .iter()
+        .map(|e| {
+            let judges: Vec<&String> = assigned
+                .iter()
+                .filter(|(x, _)| *x == e.id)
+                .map(|(_, u)| u)
+                .collect();
+            let submitted = judges
+                .iter()
+                .filter(|u| state_of(e.id, u) == "submitted")
+                .count();
+            json!({"entry_id": e.id, "title": e.content.title, "unit_code": e.unit_code,
+                   "assigned": judges.len(), "submitted": submitted})
+        })
+        .collect();
+    let s = &sc.contest.settings;
+    let outliers: Vec<Value> =
+        judging::agreement::outliers(&sc.submitted, s.outlier_threshold_percent, s.rubric_total())
+            .into_iter()
+            .map(|o| json!({"entry_id": o.entry_id, "username": o.judge, "total": o.total, "mean": o.mean.as_points_f64()}))
+            .collect();
+    let used = sc.submitted.iter().filter(|e| e.sheets.len() >= 2).count();
+    json!({
+        "judges": judges, "entries": entries, "outliers": outliers,
+        "outlier_threshold_percent": s.outlier_threshold_percent,
+        "agreement": {"icc1": judging::agreement::icc1(&sc.submitted), "entries_used": used,
+                      "method": "ICC(1): một chiều, hiệu ứng ngẫu nhiên, trên tổng điểm của từng phiếu; chỉ tính các sáng kiến có từ 2 phiếu đã nộp"},
+    })
 }
