@@ -112,7 +112,7 @@ mod tests {
     fn a_judge_twenty_points_off_a_hundred_point_rubric_is_flagged_only_beyond_it() {
         // Mean 70; j2 at 45 is 25 away (flagged); j0, j1 at 80 are 10 away.
         let e = entry(1, &[8000, 8000, 4500]);
-        let found = outliers(&[e.clone()], 20, Points(10000));
+        let found = outliers(std::slice::from_ref(&e), 20, Points(10000));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].judge, "j2");
         // Exactly at the threshold is not beyond it: mean 60, 80 is 20 away.
