@@ -205,18 +205,37 @@ pub async fn finish(
     Ok(())
 }
 
+/// Which automatic reminders: to units before the submission deadline, or to judges
+/// before the end of the evaluation window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    Units,
+    Judges,
+}
+
+impl Run {
+    fn table(self) -> &'static str {
+        match self {
+            Run::Units => "reminder_run",
+            Run::Judges => "judge_reminder_run",
+        }
+    }
+}
+
 /// Records that the reminder of `offset_days` ran for a contest. Returns false when
 /// it had already run (in this or another process): the caller then sends nothing.
 pub async fn claim_reminder_run(
     conn: &mut AnyConnection,
+    run: Run,
     contest_id: i64,
     offset_days: i64,
     at: i64,
 ) -> Result<bool> {
-    Ok(sqlx::query(
-        "insert into reminder_run (contest_id, offset_days, ran_at, messages) values ($1, $2, $3, 0) \
+    Ok(sqlx::query(&format!(
+        "insert into {} (contest_id, offset_days, ran_at, messages) values ($1, $2, $3, 0) \
          on conflict do nothing",
-    )
+        run.table()
+    ))
     .bind(contest_id)
     .bind(offset_days)
     .bind(at)
@@ -228,28 +247,39 @@ pub async fn claim_reminder_run(
 
 pub async fn set_reminder_run_count(
     conn: &mut AnyConnection,
+    run: Run,
     contest_id: i64,
     offset_days: i64,
     messages: i64,
 ) -> Result<()> {
-    sqlx::query("update reminder_run set messages = $1 where contest_id = $2 and offset_days = $3")
-        .bind(messages)
-        .bind(contest_id)
-        .bind(offset_days)
-        .execute(conn)
-        .await?;
+    sqlx::query(&format!(
+        "update {} set messages = $1 where contest_id = $2 and offset_days = $3",
+        run.table()
+    ))
+    .bind(messages)
+    .bind(contest_id)
+    .bind(offset_days)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Offsets already run for a contest.
-pub async fn reminder_runs(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<i64>> {
-    sqlx::query("select offset_days from reminder_run where contest_id = $1")
-        .bind(contest_id)
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| Ok(r.try_get(0)?))
-        .collect()
+pub async fn reminder_runs(
+    conn: &mut AnyConnection,
+    run: Run,
+    contest_id: i64,
+) -> Result<Vec<i64>> {
+    sqlx::query(&format!(
+        "select offset_days from {} where contest_id = $1",
+        run.table()
+    ))
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get(0)?))
+    .collect()
 }
 
 /// Active focal users of a unit: account id, full name, e-mail.

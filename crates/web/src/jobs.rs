@@ -9,7 +9,7 @@ use std::time::Duration;
 use sangkien_domain::{contest::ContestState, entry, time};
 use sangkien_storage::{
     Conn, StorageError, Store, audit::Actor, contest as contests, contest::ContestRecord,
-    entry as entries, message,
+    entry as entries, message, message::Run,
 };
 use serde_json::json;
 
@@ -89,20 +89,88 @@ pub async fn queue_reminders(
     Ok(out)
 }
 
-/// Runs the automatic reminders that are due for every open contest. Returns the
-/// number of messages queued by this process.
+/// Queues a reminder to every judge who still has unfinished sheets (assigned entries
+/// without a submitted sheet).
+pub async fn queue_judge_reminders(
+    conn: &mut Conn,
+    contest: &ContestRecord,
+    now: i64,
+) -> Result<ReminderOutcome, StorageError> {
+    let assignments = sangkien_storage::judging::assignments(conn, contest.id).await?;
+    let sheets = sangkien_storage::judging::sheets(conn, contest.id).await?;
+    let members = sangkien_storage::judging::members(conn, contest.id).await?;
+    let mut out = ReminderOutcome::default();
+    for m in members {
+        let unfinished = assignments
+            .iter()
+            .filter(|(e, u)| {
+                *u == m.username
+                    && !sheets.iter().any(|s| {
+                        s.entry_id == *e && s.username == m.username && s.state == "submitted"
+                    })
+            })
+            .count();
+        if unfinished == 0 {
+            continue;
+        }
+        let email = sangkien_storage::account::get(conn, &m.username)
+            .await?
+            .and_then(|a| a.email)
+            .filter(|e| !e.trim().is_empty());
+        let deadline = contest
+            .settings
+            .evaluation_ends_at
+            .map(|t| {
+                format!(
+                    " Hạn hoàn thành việc chấm: {} (giờ Việt Nam).",
+                    time::display_vn(t)
+                )
+            })
+            .unwrap_or_default();
+        let id = message::queue(
+            conn,
+            now,
+            &message::NewMessage {
+                contest_id: Some(contest.id),
+                unit_code: Some(m.unit_code.clone()),
+                account_id: m.account_id,
+                kind: "judge_reminder",
+                subject: format!("Nhắc chấm điểm: {}", contest.settings.title),
+                body: format!(
+                    "Kính gửi {},\n\nĐến {}, đồng chí còn {unfinished} phiếu chấm chưa nộp.{deadline}\n\n\
+                     Đề nghị đồng chí hoàn thành và nộp phiếu chấm trên hệ thống.\n\nBan Tổ chức cuộc thi",
+                    m.full_name,
+                    time::display_vn(now),
+                ),
+                email,
+            },
+        )
+        .await?;
+        out.message_ids.push(id);
+        out.units.push(m.username.clone());
+    }
+    Ok(out)
+}
+
+/// Runs the automatic reminders that are due: to units below the minimum before the
+/// submission deadline (open contests), and to judges with unfinished sheets before
+/// the end of the evaluation window (contests being judged). Returns the number of
+/// messages queued by this process.
 pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, StorageError> {
-    let open: Vec<i64> = {
+    let candidates: Vec<(i64, Run)> = {
         let mut conn = store.reader().await?;
         contests::list(&mut conn)
             .await?
             .into_iter()
-            .filter(|c| c.state == ContestState::Open && c.submission_deadline >= now)
-            .map(|c| c.id)
+            .filter_map(|c| match c.state {
+                ContestState::Open if c.submission_deadline >= now => Some((c.id, Run::Units)),
+                ContestState::Judging => Some((c.id, Run::Judges)),
+                _ => None,
+            })
             .collect()
     };
     let mut queued = 0;
-    for id in open {
+    for (id, run) in candidates {
         // Read what is due outside the write transaction, then claim first thing in
         // it: on SQLite a transaction that reads before it writes cannot wait for
         // another process's write lock, it fails at once.
@@ -111,10 +179,15 @@ pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, Storage
             let Some(contest) = contests::get(&mut conn, id).await? else {
                 continue;
             };
-            let done = message::reminder_runs(&mut conn, id).await?;
+            let deadline = match run {
+                Run::Units => Some(contest.settings.submission_deadline),
+                Run::Judges => contest.settings.evaluation_ends_at,
+            };
+            let Some(deadline) = deadline else { continue };
+            let done = message::reminder_runs(&mut conn, run, id).await?;
             let due = entry::due_reminder_offsets(
                 &contest.settings.reminder_offsets_days,
-                contest.settings.submission_deadline,
+                deadline,
                 now,
                 &done,
             );
@@ -126,7 +199,7 @@ pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, Storage
         let mut tx = store.begin().await?;
         let mut claimed = Vec::new();
         for d in &due {
-            if message::claim_reminder_run(&mut tx, id, *d, now).await? {
+            if message::claim_reminder_run(&mut tx, run, id, *d, now).await? {
                 claimed.push(*d);
             }
         }
@@ -139,20 +212,32 @@ pub async fn run_due_reminders(store: &Store, now: i64) -> Result<usize, Storage
         else {
             continue;
         };
-        let outcome = queue_reminders(&mut tx, &contest, now).await?;
-        message::set_reminder_run_count(&mut tx, id, smallest, outcome.message_ids.len() as i64)
-            .await?;
+        let outcome = match run {
+            Run::Units => queue_reminders(&mut tx, &contest, now).await?,
+            Run::Judges => queue_judge_reminders(&mut tx, &contest, now).await?,
+        };
+        message::set_reminder_run_count(
+            &mut tx,
+            run,
+            id,
+            smallest,
+            outcome.message_ids.len() as i64,
+        )
+        .await?;
         sangkien_storage::audit::append(
             &mut tx,
             &Actor::system(now),
             sangkien_storage::audit::Event {
-                action: "contest.remind",
+                action: match run {
+                    Run::Units => "contest.remind",
+                    Run::Judges => "contest.remind_judges",
+                },
                 object_type: "contest",
                 object_id: id.to_string(),
                 contest_id: Some(id),
                 before: None,
                 after: Some(json!({"automatic": true, "offsets_days": claimed,
-                                   "messages": outcome.message_ids.len(), "units": outcome.units})),
+                                   "messages": outcome.message_ids.len(), "recipients": outcome.units})),
             },
         )
         .await?;

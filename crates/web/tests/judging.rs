@@ -475,3 +475,71 @@ async fn progress_counts_sheets_and_flags_a_judge_far_from_the_mean() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn judges_with_unfinished_sheets_are_reminded_on_demand_and_once_per_offset() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    let ids = submitted_ids(&app, &org).await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    // hd.stc finishes everything; the others have unfinished sheets.
+    let stc = app.login("hd.stc").await;
+    for id in &ids {
+        let path = format!("/api/v1/entries/{id}/scores/mine");
+        app.call(Method::PUT, &path, Some(&stc),
+                 Some(json!({"points": {"novelty": 20, "effectiveness": 20, "applicability": 20, "presentation": 5}})))
+            .await;
+        assert_eq!(
+            app.post(&format!("{path}/submit"), &stc, json!({}))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/reminders"),
+            &org,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let mut to: Vec<&str> = res.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["username"].as_str().unwrap())
+        .collect();
+    to.sort();
+    assert_eq!(to, vec!["hd.snv", "hd.stp", "hd.vpubnd"]);
+    assert!(
+        res.body["messages"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("phiếu chấm chưa nộp")
+    );
+    // Automatically, 3 days before the end of evaluation (30/11/2021 23:59:59), from two
+    // connection pools: once.
+    let other = sangkien_storage::Store::connect(&app.db_url).await.unwrap();
+    let eval_end = 1_638_291_599;
+    let at = eval_end - 3 * 86_400 + 60;
+    let (a, b) = tokio::join!(
+        sangkien_web::jobs::run_due_reminders(&app.store, at),
+        sangkien_web::jobs::run_due_reminders(&other, at)
+    );
+    // The 7- and 3-day offsets are both due: one reminder per unfinished judge.
+    assert_eq!(a.unwrap() + b.unwrap(), 3);
+    assert_eq!(
+        sangkien_web::jobs::run_due_reminders(&app.store, at + 60)
+            .await
+            .unwrap(),
+        0
+    );
+    other.close().await;
+}

@@ -48,3 +48,13 @@ create table score_sheet (
     primary key (entry_id, account_id)
 );
 create index score_sheet_contest_id on score_sheet (contest_id);
+
+-- Automatic reminders to judges with unfinished sheets, once per (contest, offset)
+-- before the end of the evaluation window.
+create table judge_reminder_run (
+    contest_id bigint not null references contest (contest_id),
+    offset_days bigint not null,
+    ran_at bigint not null,
+    messages bigint not null,
+    primary key (contest_id, offset_days)
+);

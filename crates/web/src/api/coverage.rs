@@ -125,16 +125,20 @@ pub async fn remind_now(
         return Err(ApiError::forbidden());
     }
     let contest = visible_contest(tx, user, id).await?;
-    if contest.state != ContestState::Open {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
-            "Chỉ gửi nhắc nộp bài khi cuộc thi đang nhận bài (open).",
-        )
-        .with_details(json!({"state": contest.state.as_str(), "needs": "open"})));
-    }
     let now = state.now();
-    let outcome = jobs::queue_reminders(tx, &contest, now).await?;
+    let outcome = match contest.state {
+        ContestState::Open => jobs::queue_reminders(tx, &contest, now).await?,
+        // During judging the reminders go to judges with unfinished sheets.
+        ContestState::Judging => jobs::queue_judge_reminders(tx, &contest, now).await?,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "invalid_state",
+                "Chỉ gửi nhắc khi cuộc thi đang nhận bài (nhắc các đơn vị) hoặc đang chấm (nhắc thành viên Hội đồng).",
+            )
+            .with_details(json!({"state": contest.state.as_str(), "needs": "open|judging"})));
+        }
+    };
     sangkien_storage::audit::append(
         tx,
         &Actor::user(&user.username, now),
