@@ -458,7 +458,7 @@ pub async fn check_ready_for_judging(conn: &mut Conn, contest: &ContestRecord) -
 }
 
 /// A judge and their assignment to an entry, while the contest is being judged.
-async fn my_sheet_context(
+pub async fn my_sheet_context(
     conn: &mut Conn,
     user: &Account,
     entry_id: i64,
@@ -525,18 +525,20 @@ async fn my_assignments(
     Ok(Json(json!({"items": items})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct SheetBody {
+pub struct SheetBody {
     #[serde(default)]
-    points: BTreeMap<String, f64>,
+    pub points: BTreeMap<String, f64>,
     #[serde(default)]
-    comments: BTreeMap<String, String>,
+    pub comments: BTreeMap<String, String>,
     #[serde(default)]
-    comment: String,
+    pub comment: String,
 }
 
-async fn store_sheet(
+/// Saves the caller's sheet for an entry as a draft (`Some(body)`) or submits the stored
+/// draft (`None`); shared by the API and the score sheet page.
+pub async fn save_sheet_for(
     state: &AppState,
     user: &Account,
     entry_id: i64,
@@ -620,7 +622,7 @@ async fn save_mine(
     Id(id): Id,
     ApiJson(body): ApiJson<SheetBody>,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(store_sheet(&state, &user.0, id, Some(body)).await?))
+    Ok(Json(save_sheet_for(&state, &user.0, id, Some(body)).await?))
 }
 
 async fn submit_mine(
@@ -628,7 +630,7 @@ async fn submit_mine(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(Json(store_sheet(&state, &user.0, id, None).await?))
+    Ok(Json(save_sheet_for(&state, &user.0, id, None).await?))
 }
 
 async fn get_mine(

@@ -122,6 +122,8 @@ struct ContestPage {
     done: Option<String>,
     sees_entries: bool,
     sees_coverage: bool,
+    is_judge: bool,
+    sees_progress: bool,
 }
 
 fn view(r: &ContestRecord, unit_names: &HashMap<String, String>) -> ContestView {
@@ -225,6 +227,8 @@ async fn contest_page(
 ) -> Result<ContestPage, ApiError> {
     let mut conn = state.store.reader().await?;
     let record = visible(&mut conn, &user.session.account, id).await?;
+    let member = crate::api::judging::membership(&mut conn, id, &user.session.account).await?;
+    let judging_started = record.state >= ContestState::Judging;
     let names = unit::list(&mut conn)
         .await?
         .into_iter()
@@ -240,6 +244,10 @@ async fn contest_page(
         sees_entries: matches!(user.session.account.role, Role::Organizer | Role::Focal)
             && record.state != ContestState::Draft,
         sees_coverage: matches!(user.session.account.role, Role::Organizer | Role::Viewer),
+        is_judge: member.is_some(),
+        sees_progress: judging_started
+            && (user.session.account.role == Role::Organizer
+                || member.as_ref().is_some_and(|m| m.role == "chair")),
     })
 }
 

@@ -4,6 +4,7 @@
 mod contest;
 mod coverage;
 mod entry;
+mod judging;
 mod lists;
 mod login;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(contest::router())
         .merge(entry::router())
         .merge(coverage::router())
+        .merge(judging::router())
         .merge(lists::router())
         .route("/static/app.css", get(css))
 }

@@ -1,0 +1,641 @@
+//! Judging pages: a judge's assigned entries, the score sheet beside the entry, and the
+//! organizer's (and chair's) progress view and ranking, with CSV downloads.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Query, State, rejection::FormRejection},
+    http::header,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use sangkien_domain::{contest::ContestState, points::Points};
+use sangkien_storage::{entry as entries, judging as store};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Nav, PageUser, page_error, render, render_status};
+use crate::{
+    AppState,
+    api::{
+        contest::visible as visible_contest,
+        judging::{
+            SheetBody, membership, my_sheet_context, progress_json, ranking_json, save_sheet_for,
+            scores_for,
+        },
+    },
+    error::{ApiError, ApiResult},
+    extract::Id,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contests/{id}/judging", get(my_list))
+        .route("/entries/{id}/score", get(sheet_page).post(save_sheet))
+        .route("/contests/{id}/progress", get(progress_page))
+        .route("/contests/{id}/progress.csv", get(progress_csv))
+        .route("/contests/{id}/ranking", get(ranking_page))
+        .route("/contests/{id}/ranking.csv", get(ranking_csv))
+}
+
+struct Assigned {
+    entry_id: i64,
+    title: String,
+    unit_name: String,
+    state: &'static str,
+    state_label: &'static str,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "judging.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    contest_id: i64,
+    contest_title: String,
+    role_label: &'static str,
+    judging: bool,
+    items: Vec<Assigned>,
+}
+
+fn sheet_state_label(state: &str) -> &'static str {
+    match state {
+        "submitted" => "Đã nộp (đã khóa)",
+        "draft" => "Đang chấm (bản nháp)",
+        _ => "Chưa chấm",
+    }
+}
+
+async fn my_list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let account = &user.session.account;
+    let result: ApiResult<ListPage> = async {
+        let mut conn = state.store.reader().await?;
+        let contest = visible_contest(&mut conn, account, id).await?;
+        let me = membership(&mut conn, id, account)
+            .await?
+            .ok_or_else(ApiError::forbidden)?;
+        let judging = contest.state >= ContestState::Judging;
+        let mut items = Vec::new();
+        if judging {
+            for (entry_id, _) in store::assignments(&mut conn, id)
+                .await?
+                .into_iter()
+                .filter(|(_, u)| *u == me.username)
+            {
+                let Some(e) = entries::get(&mut conn, entry_id).await? else {
+                    continue;
+                };
+                let sheet = store::sheet(&mut conn, entry_id, account.id).await?;
+                let st = sheet.as_ref().map_or("empty", |s| s.state.as_str());
+                items.push(Assigned {
+                    entry_id,
+                    title: e.content.title,
+                    unit_name: if contest.settings.judges_see_unit_names {
+                        e.unit_name
+                    } else {
+                        String::new()
+                    },
+                    state: match st {
+                        "submitted" => "submitted",
+                        "draft" => "draft",
+                        _ => "empty",
+                    },
+                    state_label: sheet_state_label(st),
+                    total: sheet
+                        .map(|s| Points(s.points.values().map(|p| p.0).sum()).display_vi())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        Ok(ListPage {
+            nav: user.nav(),
+            contest_id: id,
+            contest_title: contest.settings.title.clone(),
+            role_label: sangkien_domain::judging::council::role_label(&me.role),
+            judging,
+            items,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
+
+struct CriterionRow {
+    code: String,
+    name: String,
+    description: String,
+    max: String,
+    bands: Vec<String>,
+    value: String,
+    comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "score.html")]
+struct SheetPage {
+    nav: Option<Nav>,
+    csrf: String,
+    entry_id: i64,
+    contest_id: i64,
+    title: String,
+    unit_name: String,
+    sections: Vec<(&'static str, String)>,
+    field_of_application: String,
+    main_pdf: Option<(i64, String)>,
+    criteria: Vec<CriterionRow>,
+    comment: String,
+    locked: bool,
+    can_edit: bool,
+    total: String,
+    rubric_total: String,
+    errors: Vec<String>,
+    done: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: String,
+}
+
+/// The typed values of the sheet form: criterion → (points text, comment), comment.
+type Typed = (BTreeMap<String, (String, String)>, String);
+
+async fn sheet_view(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    typed: Option<Typed>,
+    errors: Vec<String>,
+    done: Option<String>,
+) -> ApiResult<SheetPage> {
+    let account = &user.session.account;
+    let mut conn = state.store.reader().await?;
+    let (entry, contest, _) = my_sheet_context(&mut conn, account, id).await?;
+    let sheet = store::sheet(&mut conn, entry.id, account.id).await?;
+    let files = entries::list_attachments(&mut conn, entry.id).await?;
+    let s = &contest.settings;
+    let locked = sheet.as_ref().is_some_and(|s| s.state == "submitted");
+    let (typed_points, comment) = match typed {
+        Some(t) => t,
+        None => (
+            s.criteria
+                .iter()
+                .map(|c| {
+                    let value = sheet
+                        .as_ref()
+                        .and_then(|sh| sh.points.get(&c.code))
+                        .map(|p| p.display_vi())
+                        .unwrap_or_default();
+                    let comment = sheet
+                        .as_ref()
+                        .and_then(|sh| sh.comments.get(&c.code).cloned())
+                        .unwrap_or_default();
+                    (c.code.clone(), (value, comment))
+                })
+                .collect(),
+            sheet
+                .as_ref()
+                .map(|sh| sh.comment.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    Ok(SheetPage {
+        nav: user.nav(),
+        csrf: user.session.csrf_token.clone(),
+        entry_id: entry.id,
+        contest_id: contest.id,
+        title: entry.content.title.clone(),
+        unit_name: if s.judges_see_unit_names {
+            entry.unit_name.clone()
+        } else {
+            String::new()
+        },
+        sections: entry
+            .content
+            .description
+            .sections()
+            .iter()
+            .map(|(_, l, t)| (*l, t.to_string()))
+            .collect(),
+        field_of_application: entry.content.field_of_application.clone(),
+        main_pdf: files
+            .iter()
+            .find(|a| a.kind == "main")
+            .map(|a| (a.id, a.filename.clone())),
+        criteria: s
+            .criteria
+            .iter()
+            .map(|c| {
+                let (value, comment) = typed_points.get(&c.code).cloned().unwrap_or_default();
+                CriterionRow {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    description: c.description.clone(),
+                    max: c.max_points.display_vi(),
+                    bands: c
+                        .bands
+                        .iter()
+                        .map(|b| {
+                            format!(
+                                "{}: {} – {}",
+                                b.label,
+                                b.min.display_vi(),
+                                b.max.display_vi()
+                            )
+                        })
+                        .collect(),
+                    value,
+                    comment,
+                }
+            })
+            .collect(),
+        comment,
+        locked,
+        can_edit: !locked && contest.state == ContestState::Judging,
+        total: sheet
+            .map(|sh| Points(sh.points.values().map(|p| p.0).sum()).display_vi())
+            .unwrap_or_else(|| "0".into()),
+        rubric_total: s.rubric_total().display_vi(),
+        errors,
+        done,
+    })
+}
+
+async fn sheet_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let done = match q.done.as_str() {
+        "saved" => Some("Đã lưu bản nháp phiếu chấm.".to_string()),
+        "submitted" => {
+            Some("Đã nộp phiếu chấm. Phiếu đã khóa; chỉ Chủ tịch Hội đồng mở lại được.".to_string())
+        }
+        _ => None,
+    };
+    match sheet_view(&state, &user, id, None, Vec::new(), done).await {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
+
+/// Saves the typed sheet as a draft; with `action=submit`, then submits it.
+async fn save_sheet(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let pairs = form.map(|Form(p)| p).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    if let Err(res) = user.check_csrf(&get("csrf")) {
+        return res;
+    }
+    let mut typed: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (k, v) in &pairs {
+        if let Some(code) = k.strip_prefix("points.") {
+            typed.entry(code.to_string()).or_default().0 = v.clone();
+        } else if let Some(code) = k.strip_prefix("comments.") {
+            typed.entry(code.to_string()).or_default().1 = v.clone();
+        }
+    }
+    let comment = get("comment");
+    let submit = get("action") == "submit";
+    let mut unreadable = Vec::new();
+    let mut body = SheetBody {
+        comment: comment.clone(),
+        ..SheetBody::default()
+    };
+    for (code, (value, note)) in &typed {
+        let v = value.trim().replace(',', ".");
+        if !v.is_empty() {
+            match v.parse::<f64>() {
+                Ok(p) => {
+                    body.points.insert(code.clone(), p);
+                }
+                Err(_) => unreadable.push(format!("Điểm «{value}» không phải là một số.")),
+            }
+        }
+        if !note.trim().is_empty() {
+            body.comments.insert(code.clone(), note.clone());
+        }
+    }
+    let account = &user.session.account;
+    let result: ApiResult<&str> = async {
+        if !unreadable.is_empty() {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                unreadable.join(" "),
+            ));
+        }
+        save_sheet_for(&state, account, id, Some(body)).await?;
+        if submit {
+            save_sheet_for(&state, account, id, None).await?;
+            Ok("submitted")
+        } else {
+            Ok("saved")
+        }
+    }
+    .await;
+    match result {
+        Ok(done) => Redirect::to(&format!("/entries/{id}/score?done={done}")).into_response(),
+        Err(e) => {
+            let messages: Vec<String> = match e.details.get("fields").and_then(Value::as_array) {
+                Some(list) if !list.is_empty() => list
+                    .iter()
+                    .filter_map(|f| f["message"].as_str().map(String::from))
+                    .collect(),
+                _ => vec![e.message.clone()],
+            };
+            match sheet_view(&state, &user, id, Some((typed, comment)), messages, None).await {
+                Ok(page) => render_status(e.status, &page),
+                Err(_) => page_error(e),
+            }
+        }
+    }
+}
+
+struct JudgeRow {
+    full_name: String,
+    assigned: u64,
+    submitted: u64,
+    drafts: u64,
+    unfinished: u64,
+}
+
+struct EntryRow {
+    entry_id: i64,
+    title: String,
+    unit_code: String,
+    assigned: u64,
+    submitted: u64,
+}
+
+struct OutlierRow {
+    entry_id: i64,
+    username: String,
+    total: String,
+    mean: String,
+}
+
+#[derive(Template)]
+#[template(path = "progress.html")]
+struct ProgressPage {
+    nav: Option<Nav>,
+    contest_id: i64,
+    contest_title: String,
+    judges: Vec<JudgeRow>,
+    entries: Vec<EntryRow>,
+    outliers: Vec<OutlierRow>,
+    threshold: i64,
+    icc: String,
+    method: String,
+}
+
+fn num(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_default()
+}
+
+fn points_text(v: &Value) -> String {
+    v.as_f64()
+        .and_then(Points::from_f64)
+        .map(|p| p.display_vi())
+        .unwrap_or_else(|| {
+            v.as_f64()
+                .map(|f| format!("{f:.2}").replace('.', ","))
+                .unwrap_or_default()
+        })
+}
+
+async fn progress_data(state: &AppState, user: &PageUser, id: i64) -> ApiResult<(String, Value)> {
+    let mut conn = state.store.reader().await?;
+    let sc = scores_for(&mut conn, &user.session.account, id, false).await?;
+    let assigned = store::assignments(&mut conn, id).await?;
+    Ok((
+        sc.contest.settings.title.clone(),
+        progress_json(&sc, &assigned),
+    ))
+}
+
+async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let (title, p) = match progress_data(&state, &user, id).await {
+        Ok(x) => x,
+        Err(e) => return page_error(e),
+    };
+    let list = |k: &str| p[k].as_array().cloned().unwrap_or_default();
+    render(&ProgressPage {
+        nav: user.nav(),
+        contest_id: id,
+        contest_title: title,
+        judges: list("judges")
+            .iter()
+            .map(|j| JudgeRow {
+                full_name: j["full_name"].as_str().unwrap_or_default().to_string(),
+                assigned: num(&j["assigned"]),
+                submitted: num(&j["submitted"]),
+                drafts: num(&j["drafts"]),
+                unfinished: num(&j["unfinished"]),
+            })
+            .collect(),
+        entries: list("entries")
+            .iter()
+            .map(|e| EntryRow {
+                entry_id: e["entry_id"].as_i64().unwrap_or_default(),
+                title: e["title"].as_str().unwrap_or_default().to_string(),
+                unit_code: e["unit_code"].as_str().unwrap_or_default().to_string(),
+                assigned: num(&e["assigned"]),
+                submitted: num(&e["submitted"]),
+            })
+            .collect(),
+        outliers: list("outliers")
+            .iter()
+            .map(|o| OutlierRow {
+                entry_id: o["entry_id"].as_i64().unwrap_or_default(),
+                username: o["username"].as_str().unwrap_or_default().to_string(),
+                total: points_text(&o["total"]),
+                mean: points_text(&o["mean"]),
+            })
+            .collect(),
+        threshold: p["outlier_threshold_percent"].as_i64().unwrap_or_default(),
+        icc: p["agreement"]["icc1"]
+            .as_f64()
+            .map(|v| format!("{v:.2}").replace('.', ","))
+            .unwrap_or_else(|| {
+                "chưa đủ dữ liệu (cần ít nhất 2 sáng kiến có từ 2 phiếu đã nộp)".into()
+            }),
+        method: p["agreement"]["method"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    })
+}
+
+fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for r in rows {
+        if w.write_record(&r).is_err() {
+            return page_error(ApiError::internal());
+        }
+    }
+    match w.into_inner() {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => page_error(ApiError::internal()),
+    }
+}
+
+async fn progress_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let (_, p) = match progress_data(&state, &user, id).await {
+        Ok(x) => x,
+        Err(e) => return page_error(e),
+    };
+    let mut rows = vec![vec![
+        "Thành viên".to_string(),
+        "Được phân công".into(),
+        "Đã nộp".into(),
+        "Bản nháp".into(),
+        "Chưa xong".into(),
+    ]];
+    for j in p["judges"].as_array().cloned().unwrap_or_default() {
+        rows.push(vec![
+            j["full_name"].as_str().unwrap_or_default().to_string(),
+            num(&j["assigned"]).to_string(),
+            num(&j["submitted"]).to_string(),
+            num(&j["drafts"]).to_string(),
+            num(&j["unfinished"]).to_string(),
+        ]);
+    }
+    csv_response(&format!("progress-{id}.csv"), rows)
+}
+
+struct RankLine {
+    rank: u64,
+    entry_id: i64,
+    title: String,
+    unit_name: String,
+    score: String,
+    mean: String,
+    sheets: u64,
+    totals: String,
+    tied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ranking.html")]
+struct RankingPage {
+    nav: Option<Nav>,
+    contest_id: i64,
+    contest_title: String,
+    aggregation: String,
+    rows: Vec<RankLine>,
+    ties: usize,
+}
+
+async fn ranking_data(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+) -> ApiResult<(String, String, Vec<RankLine>)> {
+    let mut conn = state.store.reader().await?;
+    let sc = scores_for(&mut conn, &user.session.account, id, true).await?;
+    let r = ranking_json(&sc);
+    let rows = r["ranking"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|x| RankLine {
+            rank: num(&x["rank"]),
+            entry_id: x["entry_id"].as_i64().unwrap_or_default(),
+            title: x["title"].as_str().unwrap_or_default().to_string(),
+            unit_name: x["unit_name"].as_str().unwrap_or_default().to_string(),
+            score: x["score_display"].as_str().unwrap_or_default().to_string(),
+            mean: points_text(&x["mean"]),
+            sheets: num(&x["sheets"]),
+            totals: x["judge_totals"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|t| points_text(&t["total"]))
+                .collect::<Vec<_>>()
+                .join("; "),
+            tied: x["tied"].as_bool().unwrap_or_default(),
+        })
+        .collect();
+    use sangkien_domain::labels::Label;
+    Ok((
+        sc.contest.settings.title.clone(),
+        sc.contest.settings.aggregation.vi().to_string(),
+        rows,
+    ))
+}
+
+async fn ranking_page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    match ranking_data(&state, &user, id).await {
+        Ok((title, aggregation, rows)) => render(&RankingPage {
+            nav: user.nav(),
+            contest_id: id,
+            contest_title: title,
+            aggregation,
+            ties: rows.iter().filter(|r| r.tied).count(),
+            rows,
+        }),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let rows = match ranking_data(&state, &user, id).await {
+        Ok((_, _, rows)) => rows,
+        Err(e) => return page_error(e),
+    };
+    let mut out = vec![vec![
+        "Hạng".to_string(),
+        "Mã sáng kiến".into(),
+        "Tên sáng kiến".into(),
+        "Đơn vị".into(),
+        "Điểm".into(),
+        "Trung bình".into(),
+        "Số phiếu".into(),
+        "Điểm từng thành viên".into(),
+        "Bằng điểm".into(),
+    ]];
+    for r in rows {
+        out.push(vec![
+            r.rank.to_string(),
+            r.entry_id.to_string(),
+            r.title,
+            r.unit_name,
+            r.score,
+            r.mean,
+            r.sheets.to_string(),
+            r.totals,
+            if r.tied { "Có".into() } else { String::new() },
+        ]);
+    }
+    csv_response(&format!("ranking-{id}.csv"), out)
+}
