@@ -543,3 +543,81 @@ async fn judges_with_unfinished_sheets_are_reminded_on_demand_and_once_per_offse
     );
     other.close().await;
 }
+
+#[tokio::test]
+async fn a_declared_conflict_hides_the_entry_from_the_judge_and_from_the_chairs_views() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    // The chair (hd.vpubnd) declares a conflict with entry 4, hd.snv with entry 1.
+    let chair = app.login("hd.vpubnd").await;
+    for (token, username, entry) in [(&chair, "hd.vpubnd", 4), (&org, "hd.snv", 1)] {
+        let res = app
+            .post(
+                &format!("/api/v1/contests/{CONTEST}/conflicts"),
+                token,
+                json!({"username": username, "entry_id": entry, "reason": "Người thân là tác giả"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    assert_eq!(
+        app.transition(&org, CONTEST, "judging").await.status,
+        StatusCode::OK
+    );
+    let snv = app.login("hd.snv").await;
+    assert_eq!(
+        app.get("/api/v1/entries/1", &snv).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/entries/1/attachments", &snv).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mine = app
+        .get(&format!("/api/v1/contests/{CONTEST}/my-assignments"), &snv)
+        .await;
+    assert!(
+        mine.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["entry_id"] != 1)
+    );
+    // A judge sees only their own conflicts.
+    let own = app
+        .get(&format!("/api/v1/contests/{CONTEST}/conflicts"), &snv)
+        .await;
+    assert!(
+        own.body["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["username"] == "hd.snv")
+    );
+    // The chair's ranking and progress leave out entry 4; the organizer's include it.
+    for path in ["ranking", "progress"] {
+        let chair_view = app
+            .get(&format!("/api/v1/contests/{CONTEST}/{path}"), &chair)
+            .await;
+        assert_eq!(chair_view.status, StatusCode::OK);
+        assert!(
+            !chair_view.text.contains("\"entry_id\":4"),
+            "{path}: {}",
+            chair_view.text
+        );
+        let org_view = app
+            .get(&format!("/api/v1/contests/{CONTEST}/{path}"), &org)
+            .await;
+        assert!(org_view.text.contains("\"entry_id\":4"), "{path}");
+    }
+    assert_eq!(
+        app.get("/api/v1/entries/4", &chair).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
