@@ -407,3 +407,127 @@ async fn the_coverage_dashboard_draws_the_chart_and_downloads_csv() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_the_page() {
+    let app = TestApp::new().await;
+    app.set_now(1_635_699_599 + 3600);
+    let s = web_login(&app, "snv.tochuc").await;
+    let cookie = format!("sk_session={s}");
+    let page_res = page(&app, "/contests/1", Some(&s)).await;
+    let csrf = hidden(&page_res.text, "csrf");
+    let closed = form(
+        &app,
+        "/contests/1/transition",
+        &cookie,
+        &format!("csrf={csrf}&to=closed"),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let council = page(&app, "/contests/1/council", Some(&s)).await;
+    assert_eq!(council.status, StatusCode::OK, "{}", council.text);
+    // Two chairs: refused, and the typed decision number stays.
+    let bad = form(
+        &app,
+        "/contests/1/council",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("action", "council"),
+            ("number", "2950/QĐ-UBND"),
+            ("date", "2021-11-01"),
+            ("m0_username", "hd.vpubnd"),
+            ("m0_role", "chair"),
+            ("m1_username", "hd.snv"),
+            ("m1_role", "chair"),
+        ]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("đúng một Chủ tịch"));
+    assert!(bad.text.contains("value=\"2950/QĐ-UBND\""));
+    let ok = form(
+        &app,
+        "/contests/1/council",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("action", "council"),
+            ("number", "2950/QĐ-UBND"),
+            ("date", "2021-11-01"),
+            ("m0_username", "hd.vpubnd"),
+            ("m0_role", "chair"),
+            ("m1_username", "hd.snv"),
+            ("m1_role", "member"),
+            ("m2_username", "hd.stp"),
+            ("m2_role", "member"),
+        ]),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    let conflict = form(
+        &app,
+        "/contests/1/council",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("action", "conflict"),
+            ("username", "hd.snv"),
+            ("entry_id", "1"),
+            ("reason", "Anh trai là tác giả"),
+        ]),
+    )
+    .await;
+    assert_eq!(conflict.status, StatusCode::SEE_OTHER, "{}", conflict.text);
+    let assign = form(
+        &app,
+        "/contests/1/council",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("action", "assign"),
+            ("mode", "balanced"),
+            ("per_entry", "2"),
+        ]),
+    )
+    .await;
+    assert_eq!(assign.status, StatusCode::SEE_OTHER, "{}", assign.text);
+    let after = page(&app, "/contests/1/council", Some(&s)).await;
+    assert!(after.text.contains("Anh trai là tác giả"));
+    assert!(
+        after.text.contains("Tự động"),
+        "STP's member conflicts with STP's entry"
+    );
+    assert!(
+        after.text.contains("8 lượt chấm đã phân công"),
+        "{}",
+        after.text
+    );
+    let started = form(
+        &app,
+        "/contests/1/transition",
+        &cookie,
+        &format!("csrf={csrf}&to=judging"),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text);
+    for path in [
+        "/contests/1/progress",
+        "/contests/1/ranking",
+        "/contests/1/progress.csv",
+        "/contests/1/ranking.csv",
+    ] {
+        let res = page(&app, path, Some(&s)).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+    }
+    // A member's list shows their assigned entries; a focal user has no council page.
+    let judge = web_login(&app, "hd.stp").await;
+    let list = page(&app, "/contests/1/judging", Some(&judge)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text.contains("Chưa chấm"));
+    let focal = web_login(&app, "hoaan.daumoi").await;
+    assert_eq!(
+        page(&app, "/contests/1/council", Some(&focal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

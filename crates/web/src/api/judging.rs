@@ -152,13 +152,37 @@ async fn put_council(
     Id(id): Id,
     ApiJson(body): ApiJson<CouncilBody>,
 ) -> ApiResult<Json<Value>> {
-    let organizer = user.require(&[Role::Organizer])?;
     let pairs: Vec<(String, String)> = body
         .members
         .iter()
         .map(|m| (m.username.trim().to_string(), m.role.trim().to_string()))
         .collect();
-    let (number, date) = rules::validate(&body.decision.number, &body.decision.date, &pairs)?;
+    Ok(Json(
+        set_council(
+            &state,
+            &user.0,
+            id,
+            &body.decision.number,
+            &body.decision.date,
+            &pairs,
+        )
+        .await?,
+    ))
+}
+
+/// Sets up (or replaces) a contest's council before judging; shared with the page.
+pub async fn set_council(
+    state: &AppState,
+    organizer: &Account,
+    id: i64,
+    number: &str,
+    date: &str,
+    pairs: &[(String, String)],
+) -> ApiResult<Value> {
+    if organizer.role != Role::Organizer {
+        return Err(ApiError::forbidden());
+    }
+    let (number, date) = rules::validate(number, date, pairs)?;
     let mut tx = state.store.begin().await?;
     let contest = visible_contest(&mut tx, organizer, id).await?;
     if contest.state >= ContestState::Judging {
@@ -191,7 +215,7 @@ async fn put_council(
     .await?;
     let council = store::council(&mut tx, id).await?;
     Store::commit(tx).await?;
-    Ok(Json(council_json(council.as_ref())))
+    Ok(council_json(council.as_ref()))
 }
 
 async fn get_council(
@@ -207,10 +231,10 @@ async fn get_council(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConflictBody {
-    username: String,
-    entry_id: i64,
-    reason: String,
+pub struct ConflictBody {
+    pub username: String,
+    pub entry_id: i64,
+    pub reason: String,
 }
 
 async fn declare(
@@ -219,7 +243,19 @@ async fn declare(
     Id(id): Id,
     ApiJson(body): ApiJson<ConflictBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let caller = &user.0;
+    Ok((
+        StatusCode::CREATED,
+        Json(declare_conflict(&state, &user.0, id, &body).await?),
+    ))
+}
+
+/// Declares a conflict: by an organizer for any member, or by a member for themself.
+pub async fn declare_conflict(
+    state: &AppState,
+    caller: &Account,
+    id: i64,
+    body: &ConflictBody,
+) -> ApiResult<Value> {
     let mut e = sangkien_domain::ValidationErrors::new();
     let reason = sangkien_domain::text::check(&mut e, "reason", "Lý do", &body.reason, 1, 1000);
     e.into_result(())?;
@@ -254,10 +290,7 @@ async fn declare(
     )
     .await?;
     Store::commit(tx).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"entry_id": entry.id, "username": judge.username, "reason": reason})),
-    ))
+    Ok(json!({"entry_id": entry.id, "username": judge.username, "reason": reason}))
 }
 
 async fn list_conflicts(
@@ -300,10 +333,10 @@ async fn list_conflicts(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AssignBody {
-    mode: String,
+pub struct AssignBody {
+    pub mode: String,
     #[serde(default)]
-    per_entry: Option<usize>,
+    pub per_entry: Option<usize>,
 }
 
 async fn make_assignments(
@@ -312,7 +345,19 @@ async fn make_assignments(
     Id(id): Id,
     ApiJson(body): ApiJson<AssignBody>,
 ) -> ApiResult<Json<Value>> {
-    let organizer = user.require(&[Role::Organizer])?;
+    Ok(Json(assign_judges(&state, &user.0, id, &body).await?))
+}
+
+/// Assigns the council's scoring members to the eligible entries; shared with the page.
+pub async fn assign_judges(
+    state: &AppState,
+    organizer: &Account,
+    id: i64,
+    body: &AssignBody,
+) -> ApiResult<Value> {
+    if organizer.role != Role::Organizer {
+        return Err(ApiError::forbidden());
+    }
     let mut tx = state.store.begin().await?;
     let contest = visible_contest(&mut tx, organizer, id).await?;
     if contest.state != ContestState::Closed {
@@ -396,7 +441,7 @@ async fn make_assignments(
     )
     .await?;
     Store::commit(tx).await?;
-    Ok(Json(assignments_json(&pairs)))
+    Ok(assignments_json(&pairs))
 }
 
 fn assignments_json(pairs: &[(i64, String)]) -> Value {

@@ -124,6 +124,7 @@ struct ContestPage {
     sees_coverage: bool,
     is_judge: bool,
     sees_progress: bool,
+    is_organizer: bool,
 }
 
 fn view(r: &ContestRecord, unit_names: &HashMap<String, String>) -> ContestView {
@@ -245,6 +246,7 @@ async fn contest_page(
             && record.state != ContestState::Draft,
         sees_coverage: matches!(user.session.account.role, Role::Organizer | Role::Viewer),
         is_judge: member.is_some(),
+        is_organizer: user.session.account.role == Role::Organizer,
         sees_progress: judging_started
             && (user.session.account.role == Role::Organizer
                 || member.as_ref().is_some_and(|m| m.role == "chair")),

@@ -33,6 +33,10 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contests/{id}/judging", get(my_list))
+        .route(
+            "/contests/{id}/council",
+            get(council_page).post(council_save),
+        )
         .route("/entries/{id}/score", get(sheet_page).post(save_sheet))
         .route("/contests/{id}/progress", get(progress_page))
         .route("/contests/{id}/progress.csv", get(progress_csv))
@@ -638,4 +642,263 @@ async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) 
         ]);
     }
     csv_response(&format!("ranking-{id}.csv"), out)
+}
+
+struct MemberRow {
+    username: String,
+    role: String,
+}
+
+struct ConflictRow {
+    entry_id: i64,
+    title: String,
+    full_name: String,
+    reason: String,
+    kind: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "council.html")]
+struct CouncilPage {
+    nav: Option<Nav>,
+    csrf: String,
+    contest_id: i64,
+    contest_title: String,
+    editable: bool,
+    can_assign: bool,
+    number: String,
+    date: String,
+    rows: Vec<MemberRow>,
+    accounts: Vec<(String, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+    members: Vec<(String, String)>,
+    entries: Vec<(i64, String)>,
+    conflicts: Vec<ConflictRow>,
+    loads: Vec<(String, usize)>,
+    assigned_pairs: usize,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+async fn council_view(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    typed: Option<(String, String, Vec<MemberRow>)>,
+    error: Option<String>,
+    done: Option<String>,
+) -> ApiResult<CouncilPage> {
+    let account = &user.session.account;
+    if account.role != sangkien_domain::account::Role::Organizer {
+        return Err(ApiError::forbidden());
+    }
+    let mut conn = state.store.reader().await?;
+    let contest = visible_contest(&mut conn, account, id).await?;
+    let council = store::council(&mut conn, id).await?;
+    let members = store::members(&mut conn, id).await?;
+    let list = crate::api::judging::eligible_entries(&mut conn, id).await?;
+    let declared: std::collections::HashSet<(i64, String)> =
+        store::declared_conflicts(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|d| (d.entry_id, d.username))
+            .collect();
+    let all_conflicts = crate::api::judging::conflicts(&mut conn, id, &list, &members).await?;
+    let assigned = store::assignments(&mut conn, id).await?;
+    let accounts = sangkien_storage::account::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| {
+            (
+                a.username.clone(),
+                format!("{} — {} ({})", a.full_name, a.username, a.unit_code),
+            )
+        })
+        .collect();
+    let (number, date, mut rows) = match typed {
+        Some(t) => t,
+        None => (
+            council
+                .as_ref()
+                .map(|c| c.decision_number.clone())
+                .unwrap_or_default(),
+            council
+                .as_ref()
+                .map(|c| c.decision_date.clone())
+                .unwrap_or_default(),
+            members
+                .iter()
+                .map(|m| MemberRow {
+                    username: m.username.clone(),
+                    role: m.role.clone(),
+                })
+                .collect(),
+        ),
+    };
+    while rows.len() < members.len().max(6) + 2 {
+        rows.push(MemberRow {
+            username: String::new(),
+            role: "member".into(),
+        });
+    }
+    let mut loads: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, u) in &assigned {
+        *loads.entry(u.clone()).or_default() += 1;
+    }
+    let name_of = |u: &str| {
+        members
+            .iter()
+            .find(|m| m.username == u)
+            .map(|m| m.full_name.clone())
+            .unwrap_or_else(|| u.to_string())
+    };
+    Ok(CouncilPage {
+        nav: user.nav(),
+        csrf: user.session.csrf_token.clone(),
+        contest_id: id,
+        contest_title: contest.settings.title.clone(),
+        editable: contest.state < ContestState::Judging,
+        can_assign: contest.state == ContestState::Closed,
+        number,
+        date,
+        rows,
+        accounts,
+        roles: sangkien_domain::judging::council::ROLES
+            .iter()
+            .map(|(r, l, _)| (*r, *l))
+            .collect(),
+        members: members
+            .iter()
+            .map(|m| (m.username.clone(), m.full_name.clone()))
+            .collect(),
+        entries: list
+            .iter()
+            .map(|e| (e.id, e.content.title.clone()))
+            .collect(),
+        conflicts: all_conflicts
+            .into_iter()
+            .map(|((entry_id, username), reason)| ConflictRow {
+                entry_id,
+                title: list
+                    .iter()
+                    .find(|e| e.id == entry_id)
+                    .map(|e| e.content.title.clone())
+                    .unwrap_or_default(),
+                kind: if declared.contains(&(entry_id, username.clone())) {
+                    "Khai báo"
+                } else {
+                    "Tự động"
+                },
+                full_name: name_of(&username),
+                reason,
+            })
+            .collect(),
+        assigned_pairs: assigned.len(),
+        loads: loads.into_iter().map(|(u, n)| (name_of(&u), n)).collect(),
+        error,
+        done,
+    })
+}
+
+async fn council_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let done = match q.done.as_str() {
+        "council" => Some("Đã lưu Hội đồng.".to_string()),
+        "conflict" => Some("Đã ghi nhận xung đột lợi ích.".to_string()),
+        "assigned" => Some("Đã phân công chấm.".to_string()),
+        _ => None,
+    };
+    match council_view(&state, &user, id, None, None, done).await {
+        Ok(page) => render(&page),
+        Err(e) => page_error(e),
+    }
+}
+
+fn field(pairs: &[(String, String)], k: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+async fn council_save(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let pairs = form.map(|Form(p)| p).unwrap_or_default();
+    if let Err(res) = user.check_csrf(&field(&pairs, "csrf")) {
+        return res;
+    }
+    let action = field(&pairs, "action");
+    let account = &user.session.account;
+    let mut typed = None;
+    let result: ApiResult<&str> = match action.as_str() {
+        "council" => {
+            let rows: Vec<MemberRow> = (0..40)
+                .map(|i| MemberRow {
+                    username: field(&pairs, &format!("m{i}_username")),
+                    role: field(&pairs, &format!("m{i}_role")),
+                })
+                .filter(|r| !r.username.is_empty())
+                .collect();
+            let members: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| (r.username.clone(), r.role.clone()))
+                .collect();
+            let (number, date) = (field(&pairs, "number"), field(&pairs, "date"));
+            let r = crate::api::judging::set_council(&state, account, id, &number, &date, &members)
+                .await
+                .map(|_| "council");
+            typed = Some((number, date, rows));
+            r
+        }
+        "conflict" => {
+            let body = crate::api::judging::ConflictBody {
+                username: field(&pairs, "username"),
+                entry_id: field(&pairs, "entry_id").parse().unwrap_or_default(),
+                reason: field(&pairs, "reason"),
+            };
+            crate::api::judging::declare_conflict(&state, account, id, &body)
+                .await
+                .map(|_| "conflict")
+        }
+        "assign" => {
+            let body = crate::api::judging::AssignBody {
+                mode: field(&pairs, "mode"),
+                per_entry: field(&pairs, "per_entry").parse().ok(),
+            };
+            crate::api::judging::assign_judges(&state, account, id, &body)
+                .await
+                .map(|_| "assigned")
+        }
+        _ => Err(ApiError::bad_request(
+            "unknown_action",
+            "Thao tác không hợp lệ.",
+        )),
+    };
+    match result {
+        Ok(done) => Redirect::to(&format!("/contests/{id}/council?done={done}")).into_response(),
+        Err(e) => {
+            let message = match e.details.get("fields").and_then(Value::as_array) {
+                Some(list) if !list.is_empty() => list
+                    .iter()
+                    .filter_map(|f| f["message"].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => e.message.clone(),
+            };
+            match council_view(&state, &user, id, typed, Some(message), None).await {
+                Ok(page) => render_status(e.status, &page),
+                Err(_) => page_error(e),
+            }
+        }
+    }
 }
