@@ -197,6 +197,10 @@ async fn the_demo_contest_walks_its_lifecycle_with_the_right_roles() {
             .contains("Đang chấm điểm")
     );
 
+    // Judging needs a council and judges for every entry.
+    let res = app.transition(&org, 1, "judging").await;
+    assert_eq!(res.body["error"]["code"], "entries_without_judges");
+    app.prepare_judging(&org, 1).await;
     assert_eq!(
         app.transition(&org, 1, "judging").await.status,
         StatusCode::OK
@@ -402,7 +406,11 @@ async fn patch_merges_fields_and_locks_the_rubric_once_judging_starts() {
     app.set_now(DEADLINE + 1);
     let org = app.organizer().await;
     app.transition(&org, 1, "closed").await;
-    app.transition(&org, 1, "judging").await;
+    app.prepare_judging(&org, 1).await;
+    assert_eq!(
+        app.transition(&org, 1, "judging").await.status,
+        StatusCode::OK
+    );
     let res = app
         .patch(
             "/api/v1/contests/1",

@@ -182,6 +182,31 @@ impl TestApp {
         .await
     }
 
+    /// Sets up the demo council and assigns every member to every entry, so a closed
+    /// contest may start judging.
+    pub async fn prepare_judging(&self, org: &str, id: i64) {
+        let council = json!({"decision": {"number": "2950/QĐ-UBND", "date": "2021-11-01"},
+            "members": [{"username": "hd.vpubnd", "role": "chair"}, {"username": "hd.snv", "role": "member"},
+                        {"username": "hd.stc", "role": "member"}]});
+        let res = self
+            .call(
+                Method::PUT,
+                &format!("/api/v1/contests/{id}/council"),
+                Some(org),
+                Some(council),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "council: {}", res.text);
+        let res = self
+            .post(
+                &format!("/api/v1/contests/{id}/assignments"),
+                org,
+                json!({"mode": "all"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "assignments: {}", res.text);
+    }
+
     /// A multipart body with one file field named `file`.
     pub async fn upload(&self, path: &str, token: &str, filename: &str, bytes: &[u8]) -> Response {
         let boundary = "----sangkien-test-boundary";
