@@ -621,3 +621,91 @@ async fn a_declared_conflict_hides_the_entry_from_the_judge_and_from_the_chairs_
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn judges_see_other_scores_only_from_deliberation_unless_the_contest_allows_it() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    let full = json!({"points": {"novelty": 20, "effectiveness": 20, "applicability": 20, "presentation": 5}});
+    for judge in ["hd.snv", "hd.stc", "hd.vpubnd"] {
+        let t = app.login(judge).await;
+        app.call(
+            Method::PUT,
+            "/api/v1/entries/1/scores/mine",
+            Some(&t),
+            Some(full.clone()),
+        )
+        .await;
+        app.post("/api/v1/entries/1/scores/mine/submit", &t, json!({}))
+            .await;
+    }
+    let snv = app.login("hd.snv").await;
+    assert_eq!(
+        app.get("/api/v1/entries/1/scores", &snv).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The chair and organizers see them during judging.
+    let chair = app.login("hd.vpubnd").await;
+    let seen = app.get("/api/v1/entries/1/scores", &chair).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+    assert_eq!(seen.body["sheets"].as_array().unwrap().len(), 3);
+    // The conflicted member (hd.stp, for STP's entry 3) gets 404.
+    let stp = app.login("hd.stp").await;
+    assert_eq!(
+        app.get("/api/v1/entries/3/scores", &stp).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // From deliberation every assigned member sees them.
+    let org = app.organizer().await;
+    assert_eq!(
+        app.transition(&org, CONTEST, "deliberation").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/entries/1/scores", &snv).await.status,
+        StatusCode::OK
+    );
+    // The ranking flags entries with a member far from the mean.
+    let ranking = app
+        .get(&format!("/api/v1/contests/{CONTEST}/ranking"), &org)
+        .await;
+    assert!(
+        ranking.body["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["outlier_judges"] == json!([]))
+    );
+}
+
+#[tokio::test]
+async fn a_contest_may_let_judges_see_each_others_scores_while_judging() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/contests/{CONTEST}"),
+            &org,
+            json!({"judges_see_other_scores": true}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    let snv = app.login("hd.snv").await;
+    let seen = app.get("/api/v1/entries/1/scores", &snv).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+    assert_eq!(seen.body["sheets"], json!([]));
+}

@@ -55,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/progress", get(progress))
         .route("/entries/{id}/scores/mine", put(save_mine).get(get_mine))
         .route("/entries/{id}/scores/mine/submit", post(submit_mine))
+        .route("/entries/{id}/scores", get(entry_scores))
         .route("/entries/{id}/scores/{username}/unlock", post(unlock))
 }
 
@@ -839,6 +840,8 @@ async fn ranking(
 pub fn ranking_json(sc: &Scores) -> Value {
     let s = &sc.contest.settings;
     let criteria: Vec<String> = s.criteria.iter().map(|c| c.code.clone()).collect();
+    let outliers =
+        judging::agreement::outliers(&sc.submitted, s.outlier_threshold_percent, s.rubric_total());
     let rows = judging::rank(
         &sc.submitted,
         &criteria,
@@ -859,6 +862,7 @@ pub fn ranking_json(sc: &Scores) -> Value {
                 "judge_totals": r.judge_totals.iter().map(|(j, t)| json!({"username": j, "total": t})).collect::<Vec<_>>(),
                 "criterion_means": r.criterion_means.iter().map(|(c, m)| (c.clone(), json!(m.as_points_f64()))).collect::<serde_json::Map<_, _>>(),
                 "sheets": r.judge_totals.len(), "tied": r.tied,
+                "outlier_judges": outliers.iter().filter(|o| o.entry_id == r.entry_id).map(|o| o.judge.clone()).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -942,4 +946,66 @@ pub fn progress_json(sc: &Scores, assigned: &[(i64, String)]) -> Value {
         "agreement": {"icc1": judging::agreement::icc1(&sc.submitted), "entries_used": used,
                       "method": "ICC(1): một chiều, hiệu ứng ngẫu nhiên, trên tổng điểm của từng phiếu; chỉ tính các sáng kiến có từ 2 phiếu đã nộp"},
     })
+}
+
+/// The submitted sheets of one entry, for those who may see other judges' scores:
+/// organizers and the chair from judging on; an assigned member from deliberation on,
+/// or during judging when the contest allows judges to see each other's scores. A member
+/// in conflict with the entry never gets here (404).
+pub async fn other_sheets(
+    conn: &mut Conn,
+    caller: &Account,
+    entry_id: i64,
+) -> ApiResult<Vec<store::SheetRecord>> {
+    let not_found = || ApiError::not_found("sáng kiến");
+    let entry = entries::get(conn, entry_id).await?.ok_or_else(not_found)?;
+    let contest = visible_contest(conn, caller, entry.contest_id)
+        .await
+        .map_err(|_| not_found())?;
+    let me = membership(conn, contest.id, caller).await?;
+    let members = store::members(conn, contest.id).await?;
+    let conflicted = match &me {
+        Some(m) => conflicts(conn, contest.id, std::slice::from_ref(&entry), &members)
+            .await?
+            .contains_key(&(entry.id, m.username.clone())),
+        None => false,
+    };
+    if conflicted {
+        return Err(not_found());
+    }
+    let assigned = store::is_assigned(conn, entry.id, caller.id).await?;
+    let allowed = contest.state >= ContestState::Judging
+        && (caller.role == Role::Organizer
+            || me.as_ref().is_some_and(|m| m.role == "chair")
+            || (assigned
+                && (contest.state >= ContestState::Deliberation
+                    || contest.settings.judges_see_other_scores)));
+    if !allowed {
+        return Err(if assigned || caller.role == Role::Organizer {
+            ApiError::forbidden()
+        } else {
+            not_found()
+        });
+    }
+    Ok(store::sheets(conn, contest.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.entry_id == entry.id && s.state == "submitted")
+        .collect())
+}
+
+async fn entry_scores(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    let mut conn = state.store.reader().await?;
+    let sheets = other_sheets(&mut conn, &user.0, id).await?;
+    Ok(Json(
+        json!({"entry_id": id, "sheets": sheets.iter().map(|s| {
+        let mut v = sheet_json(Some(s));
+        v["username"] = json!(s.username);
+        v
+    }).collect::<Vec<_>>()}),
+    ))
 }

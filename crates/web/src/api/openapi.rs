@@ -431,6 +431,14 @@ pub const OPERATIONS: &[Operation] = &[
         true,
     ),
     op(
+        "get",
+        "/entries/{id}/scores",
+        "Phiếu chấm đã nộp của các thành viên (khi được phép xem)",
+        None,
+        "Any",
+        true,
+    ),
+    op(
         "post",
         "/entries/{id}/scores/{username}/unlock",
         "Chủ tịch Hội đồng mở lại phiếu chấm",

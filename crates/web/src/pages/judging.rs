@@ -159,6 +159,8 @@ struct SheetPage {
     rubric_total: String,
     errors: Vec<String>,
     done: Option<String>,
+    /// Other members' submitted totals, when the caller may see them.
+    others: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -183,6 +185,21 @@ async fn sheet_view(
     let (entry, contest, _) = my_sheet_context(&mut conn, account, id).await?;
     let sheet = store::sheet(&mut conn, entry.id, account.id).await?;
     let files = entries::list_attachments(&mut conn, entry.id).await?;
+    let others: Vec<(String, String)> =
+        crate::api::judging::other_sheets(&mut conn, account, entry.id)
+            .await
+            .map(|list| {
+                list.into_iter()
+                    .filter(|sh| sh.username != account.username)
+                    .map(|sh| {
+                        (
+                            sh.username,
+                            Points(sh.points.values().map(|p| p.0).sum()).display_vi(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
     let s = &contest.settings;
     let locked = sheet.as_ref().is_some_and(|s| s.state == "submitted");
     let (typed_points, comment) = match typed {
@@ -268,6 +285,7 @@ async fn sheet_view(
         rubric_total: s.rubric_total().display_vi(),
         errors,
         done,
+        others,
     })
 }
 
@@ -545,6 +563,7 @@ struct RankLine {
     sheets: u64,
     totals: String,
     tied: bool,
+    outliers: String,
 }
 
 #[derive(Template)]
@@ -588,6 +607,14 @@ async fn ranking_data(
                 .collect::<Vec<_>>()
                 .join("; "),
             tied: x["tied"].as_bool().unwrap_or_default(),
+            outliers: x["outlier_judges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|u| u.as_str().map(String::from))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     use sangkien_domain::labels::Label;
@@ -627,6 +654,7 @@ async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) 
         "Số phiếu".into(),
         "Điểm từng thành viên".into(),
         "Bằng điểm".into(),
+        "Chênh lệch lớn".into(),
     ]];
     for r in rows {
         out.push(vec![
@@ -639,6 +667,7 @@ async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) 
             r.sheets.to_string(),
             r.totals,
             if r.tied { "Có".into() } else { String::new() },
+            r.outliers,
         ]);
     }
     csv_response(&format!("ranking-{id}.csv"), out)
