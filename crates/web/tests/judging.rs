@@ -708,4 +708,45 @@ async fn a_contest_may_let_judges_see_each_others_scores_while_judging() {
     let seen = app.get("/api/v1/entries/1/scores", &snv).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
     assert_eq!(seen.body["sheets"], json!([]));
+    assert_eq!(
+        app.get("/api/v1/entries/1", &snv).await.body["unit_code"],
+        "HHA"
+    );
+}
+
+#[tokio::test]
+async fn judges_scoring_without_unit_names_do_not_get_them() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    app.patch(
+        &format!("/api/v1/contests/{CONTEST}"),
+        &org,
+        json!({"judges_see_unit_names": false}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    let snv = app.login("hd.snv").await;
+    let entry = app.get("/api/v1/entries/1", &snv).await;
+    assert_eq!(entry.status, StatusCode::OK);
+    assert_eq!(entry.body["unit_code"], Value::Null);
+    let mine = app
+        .get(&format!("/api/v1/contests/{CONTEST}/my-assignments"), &snv)
+        .await;
+    assert!(
+        mine.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i.get("unit_code").is_none())
+    );
+    assert_eq!(
+        app.get("/api/v1/entries/1", &org).await.body["unit_code"],
+        "HHA"
+    );
 }

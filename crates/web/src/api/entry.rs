@@ -178,7 +178,18 @@ async fn list(
 async fn show(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
     let (e, contest) = visible(&mut conn, &user.0, id).await?;
-    Ok(Json(entry_json(&mut conn, &e, &contest).await?))
+    let mut v = entry_json(&mut conn, &e, &contest).await?;
+    let is_judge = user.0.role != Role::Organizer && e.unit_code != user.0.unit_code;
+    if is_judge {
+        // A council member reading an assigned entry: no screening details, and no unit
+        // when the contest scores without unit names.
+        if !contest.settings.judges_see_unit_names {
+            v["unit_code"] = Value::Null;
+            v["unit_name"] = Value::Null;
+        }
+        v["screening_reason"] = Value::Null;
+    }
+    Ok(Json(v))
 }
 
 /// Splits the organizer's `unit_code` off an entry body.
