@@ -296,6 +296,13 @@ pub struct SheetRecord {
     pub updated_at: i64,
 }
 
+impl SheetRecord {
+    /// The sum of the criterion points.
+    pub fn total(&self) -> Points {
+        Points(self.points.values().map(|p| p.0).sum())
+    }
+}
+
 const SHEET: &str = "select s.entry_id, a.username, s.points, s.comments, s.comment, s.state, s.submitted_at, s.updated_at \
                      from score_sheet s join account a on a.account_id = s.account_id";
 

@@ -529,7 +529,7 @@ fn sheet_json(s: Option<&store::SheetRecord>) -> Value {
         None => json!({"state": "empty", "points": {}, "comments": {}, "comment": ""}),
         Some(s) => {
             json!({"state": s.state, "points": s.points, "comments": s.comments, "comment": s.comment,
-            "total": sangkien_domain::points::Points(s.points.values().map(|p| p.0).sum()),
+            "total": s.total(),
             "submitted_at": s.submitted_at.map(time::rfc3339_vn)})
         }
     }

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::{
     Form, Router,
     extract::{Query, State, rejection::FormRejection},
-    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -14,7 +13,7 @@ use sangkien_domain::{account::Role, contest::ContestState, time};
 use sangkien_storage::{Store, message};
 use serde::Deserialize;
 
-use super::{Nav, PageUser, page_error, render, render_status};
+use super::{Nav, PageUser, csv_response, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -229,57 +228,37 @@ async fn after(state: &AppState, user: &PageUser, id: i64, result: ApiResult<&st
     }
 }
 
-/// CSV of the coverage view, with a BOM so Excel opens the Vietnamese text correctly.
+/// CSV of the coverage view.
 async fn csv_download(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    let result: ApiResult<Vec<u8>> = async {
-        let page = dashboard_page(&state, &user, id, None, None).await?;
-        let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        let row = |w: &mut csv::Writer<Vec<u8>>, cells: &[&str]| {
-            w.write_record(cells).map_err(|_| ApiError::internal())
-        };
-        row(
-            &mut w,
-            &[
-                "Mã đơn vị",
-                "Đơn vị",
-                "Đã nộp",
-                "Bản nháp",
-                "Đạt tối thiểu",
-                "Nhắc gần nhất",
-                "Gia hạn đến",
-            ],
-        )?;
-        for l in &page.lines {
-            row(
-                &mut w,
-                &[
-                    &l.code,
-                    &l.name,
-                    &l.submitted.to_string(),
-                    &l.drafts.to_string(),
-                    if l.ok { "Có" } else { "Không" },
-                    &l.reminded,
-                    &l.extension,
-                ],
-            )?;
-        }
-        w.into_inner().map_err(|_| ApiError::internal())
+    let page = match dashboard_page(&state, &user, id, None, None).await {
+        Ok(p) => p,
+        Err(e) => return page_error(e),
+    };
+    let mut rows = vec![
+        [
+            "Mã đơn vị",
+            "Đơn vị",
+            "Đã nộp",
+            "Bản nháp",
+            "Đạt tối thiểu",
+            "Nhắc gần nhất",
+            "Gia hạn đến",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for l in &page.lines {
+        rows.push(vec![
+            l.code.clone(),
+            l.name.clone(),
+            l.submitted.to_string(),
+            l.drafts.to_string(),
+            if l.ok { "Có" } else { "Không" }.to_string(),
+            l.reminded.clone(),
+            l.extension.clone(),
+        ]);
     }
-    .await;
-    match result {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"coverage-{id}.csv\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => page_error(e),
-    }
+    csv_response(&format!("coverage-{id}.csv"), rows)
 }
 
 #[derive(Deserialize, Default)]

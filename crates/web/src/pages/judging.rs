@@ -7,7 +7,6 @@ use askama::Template;
 use axum::{
     Form, Router,
     extract::{Query, State, rejection::FormRejection},
-    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -16,7 +15,7 @@ use sangkien_storage::{entry as entries, judging as store};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Nav, PageUser, page_error, render, render_status};
+use super::{Nav, PageUser, csv_response, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -107,9 +106,7 @@ async fn my_list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> R
                         _ => "empty",
                     },
                     state_label: sheet_state_label(st),
-                    total: sheet
-                        .map(|s| Points(s.points.values().map(|p| p.0).sum()).display_vi())
-                        .unwrap_or_default(),
+                    total: sheet.map(|s| s.total().display_vi()).unwrap_or_default(),
                 });
             }
         }
@@ -191,12 +188,7 @@ async fn sheet_view(
             .map(|list| {
                 list.into_iter()
                     .filter(|sh| sh.username != account.username)
-                    .map(|sh| {
-                        (
-                            sh.username,
-                            Points(sh.points.values().map(|p| p.0).sum()).display_vi(),
-                        )
-                    })
+                    .map(|sh| (sh.username.clone(), sh.total().display_vi()))
                     .collect()
             })
             .unwrap_or_default();
@@ -280,7 +272,7 @@ async fn sheet_view(
         locked,
         can_edit: !locked && contest.state == ContestState::Judging,
         total: sheet
-            .map(|sh| Points(sh.points.values().map(|p| p.0).sum()).display_vi())
+            .map(|sh| sh.total().display_vi())
             .unwrap_or_else(|| "0".into()),
         rubric_total: s.rubric_total().display_vi(),
         errors,
@@ -504,29 +496,6 @@ async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id
             .unwrap_or_default()
             .to_string(),
     })
-}
-
-fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    for r in rows {
-        if w.write_record(&r).is_err() {
-            return page_error(ApiError::internal());
-        }
-    }
-    match w.into_inner() {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => page_error(ApiError::internal()),
-    }
 }
 
 async fn progress_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {

@@ -174,3 +174,27 @@ pub fn csrf_error() -> ApiError {
         "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
     )
 }
+
+/// A CSV download with a byte-order mark, so Excel opens the Vietnamese text correctly.
+pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for r in rows {
+        if w.write_record(&r).is_err() {
+            return page_error(ApiError::internal());
+        }
+    }
+    match w.into_inner() {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => page_error(ApiError::internal()),
+    }
+}
