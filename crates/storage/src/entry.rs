@@ -689,3 +689,38 @@ pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<C
     }
     Ok(rows)
 }
+
+/// What lists and rankings need of an entry, without its content document.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntrySummary {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub title: String,
+}
+
+/// The entries of a contest that take part in judging (submitted, not screened out),
+/// without their content: one query however many there are.
+pub async fn judged_summaries(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+) -> Result<Vec<EntrySummary>> {
+    sqlx::query(
+        "select e.entry_id, u.code, u.name, e.title from entry e join unit u on u.unit_id = e.unit_id \
+         where e.contest_id = $1 and e.status = 'submitted' and (e.eligible is null or e.eligible = 1) \
+         order by u.code, e.entry_id",
+    )
+    .bind(contest_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(EntrySummary {
+            id: r.try_get(0)?,
+            unit_code: r.try_get(1)?,
+            unit_name: r.try_get(2)?,
+            title: r.try_get(3)?,
+        })
+    })
+    .collect()
+}

@@ -755,7 +755,7 @@ async fn unlock(
 /// submitted sheets per entry.
 pub struct Scores {
     pub contest: ContestRecord,
-    pub entries: Vec<EntryRecord>,
+    pub entries: Vec<entries::EntrySummary>,
     pub sheets: Vec<store::SheetRecord>,
     pub submitted: Vec<EntrySheets>,
     pub members: Vec<Member>,
@@ -780,10 +780,11 @@ pub async fn scores_for(
     if !allowed {
         return Err(ApiError::forbidden());
     }
-    let list = eligible_entries(conn, id).await?;
+    let list = entries::judged_summaries(conn, id).await?;
     let members = store::members(conn, id).await?;
     let hidden: HashSet<i64> = if is_chair && caller.role != Role::Organizer {
-        conflicts(conn, id, &list, &members)
+        let full = eligible_entries(conn, id).await?;
+        conflicts(conn, id, &full, &members)
             .await?
             .into_keys()
             .filter(|(_, u)| me.as_ref().is_some_and(|m| &m.username == u))
@@ -792,7 +793,7 @@ pub async fn scores_for(
     } else {
         HashSet::new()
     };
-    let entries: Vec<EntryRecord> = list
+    let entries: Vec<entries::EntrySummary> = list
         .into_iter()
         .filter(|e| !hidden.contains(&e.id))
         .collect();
@@ -855,7 +856,7 @@ pub fn ranking_json(sc: &Scores) -> Value {
             let e = sc.entries.iter().find(|e| e.id == r.entry_id);
             json!({
                 "rank": r.rank, "entry_id": r.entry_id,
-                "title": e.map(|e| e.content.title.clone()), "unit_code": e.map(|e| e.unit_code.clone()),
+                "title": e.map(|e| e.title.clone()), "unit_code": e.map(|e| e.unit_code.clone()),
                 "unit_name": e.map(|e| e.unit_name.clone()),
                 "score": r.score.as_points_f64(), "score_display": r.score.rounded().display_vi(),
                 "mean": r.mean.as_points_f64(), "zscore": r.zscore,
@@ -929,7 +930,7 @@ pub fn progress_json(sc: &Scores, assigned: &[(i64, String)]) -> Value {
                 .iter()
                 .filter(|u| state_of(e.id, u) == "submitted")
                 .count();
-            json!({"entry_id": e.id, "title": e.content.title, "unit_code": e.unit_code,
+            json!({"entry_id": e.id, "title": e.title, "unit_code": e.unit_code,
                    "assigned": judges.len(), "submitted": submitted})
         })
         .collect();

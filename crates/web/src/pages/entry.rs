@@ -33,7 +33,7 @@ use crate::{
         },
     },
     error::{ApiError, ApiResult},
-    extract::{Id, Ids},
+    extract::{Id, Ids, Paging},
 };
 
 pub fn router() -> Router<AppState> {
@@ -76,6 +76,8 @@ struct ListPage {
     can_create: bool,
     rows: Vec<Row>,
     total: i64,
+    page: i64,
+    pages: i64,
 }
 
 fn eligible_label(e: Option<bool>) -> &'static str {
@@ -86,7 +88,12 @@ fn eligible_label(e: Option<bool>) -> &'static str {
     }
 }
 
-async fn list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    paging: Paging,
+) -> Response {
     let account = &user.session.account;
     let result: ApiResult<ListPage> = async {
         if !matches!(account.role, Role::Organizer | Role::Focal) {
@@ -95,7 +102,8 @@ async fn list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Resp
         let mut conn = state.store.reader().await?;
         let contest = visible_contest(&mut conn, account, id).await?;
         let unit = (account.role == Role::Focal).then_some(account.unit_code.as_str());
-        let (items, total) = store::list(&mut conn, id, unit, 500, 0).await?;
+        let (items, total) =
+            store::list(&mut conn, id, unit, paging.per_page, paging.offset()).await?;
         let can_create = match account.role {
             Role::Focal => check_changeable(&mut conn, &contest, &account.unit_code, state.now())
                 .await
@@ -110,6 +118,8 @@ async fn list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Resp
             is_organizer: account.role == Role::Organizer,
             can_create,
             total,
+            page: paging.page,
+            pages: (total + paging.per_page - 1) / paging.per_page,
             rows: items
                 .into_iter()
                 .map(|e| Row {

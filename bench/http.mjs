@@ -1,0 +1,173 @@
+// HTTP load on the pages that exist so far (issue 7): a release server on a fresh data
+// directory, seeded through the API with a contest shaped like a real one (30 units, 300
+// entries of realistic Vietnamese length with a PDF each, 20 judges, balanced assignment of
+// 3 judges per entry = 900 submitted sheets), then wrk (Debian's) against the organizer's
+// ranking page, the organizer's entry list (50 rows), a judge's score-sheet page and the
+// ranking API, with 32 connections and with 1, 15 s each. Prints requests/s, p50/p99,
+// bytes per response and the server's resident memory as a table.
+//
+//   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { makePdf } from '../e2e/server.mjs';
+
+const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 15) || 15;
+const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
+const PASSWORD = 'CaoBang@2021';
+const START = Date.parse('2021-10-15T10:00:00+07:00');
+
+const memory = (pid) => {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(s.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
+};
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-bench-'));
+const server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', '--clock-start', new Date(START).toISOString()],
+  { env: { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'error' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((ok, fail) => {
+  let out = '';
+  server.stdout.on('data', (c) => { out += c; const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) ok(m[0]); });
+  server.on('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
+});
+const began = Date.now();
+const appNow = () => START + (Date.now() - began);
+
+async function api(method, path, token, body) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let payload = body;
+  if (body && !(body instanceof FormData)) { headers['content-type'] = 'application/json'; payload = JSON.stringify(body); }
+  const res = await fetch(`${url}api/v1${path}`, { method, headers, body: payload });
+  const json = await res.json().catch(() => null);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+const login = async (username) => (await api('POST', '/auth/login', null, { username, password: PASSWORD })).token;
+
+async function pool(n, items, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
+}
+
+const seedStart = performance.now();
+const org = await login('snv.tochuc');
+const admin = await login('quantri');
+const units = (await api('GET', '/contests/1', org)).participant_unit_codes;
+// A contest whose deadline is 60 s (application time) away, so it can be seeded and then judged.
+const deadline = new Date(appNow() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+const contest = await api('POST', '/contests', org, {
+  title: 'Cuộc thi sáng kiến đo hiệu năng', year: 2021,
+  plan: { number: '1/KH-BENCH', date: '2021-10-01', signer: 'Người ký' },
+  organizer_unit_code: 'SNV', participant_unit_codes: units, min_entries_per_unit: 1,
+  topics: [{ code: 'TTHC', name: 'Cải cách thủ tục hành chính', group: 'Các lĩnh vực CCHC' }],
+  forms: ['outline', 'scheme', 'project'], opens_at: '2021-10-01', submission_deadline: deadline,
+  evaluation_ends_at: '2021-12-31',
+  criteria: [
+    { code: 'novelty', name: 'Tính mới', description: '', max_points: 30 },
+    { code: 'effectiveness', name: 'Hiệu quả', description: '', max_points: 30 },
+    { code: 'applicability', name: 'Khả năng áp dụng', description: '', max_points: 30 },
+    { code: 'presentation', name: 'Trình bày', description: '', max_points: 10 },
+  ],
+  tie_break: ['effectiveness', 'novelty'], aggregation: 'mean', award_min_score: 50,
+  prizes: [{ tier: 'first', count: 1, amount_vnd: 5000000 }],
+});
+const cid = contest.id;
+await api('POST', `/contests/${cid}/transition`, org, { to: 'open' });
+const para = (i) => `Sáng kiến số ${i} giúp người dân và doanh nghiệp giảm thời gian, chi phí khi thực hiện thủ tục hành chính; hồ sơ được tiếp nhận trực tuyến, xử lý liên thông và trả kết quả tại nhà. `.repeat(4);
+const pdf = makePdf('Sang kien', Buffer.alloc(50_000, 7));
+const entryIds = [];
+await pool(10, Array.from({ length: 300 }, (_, i) => i), async (i) => {
+  const unit = units[i % units.length];
+  const e = await api('POST', `/contests/${cid}/entries`, org, {
+    unit_code: unit, title: `Sáng kiến cải cách hành chính số ${i} của đơn vị ${unit}`, topic_code: 'TTHC', form: 'scheme',
+    authors: [{ full_name: `Nguyễn Văn ${i}`, workplace: unit, position: 'Chuyên viên', qualification: 'Cử nhân', contribution_percent: 100 }],
+    field_of_application: 'Cải cách thủ tục hành chính', first_applied_on: '2021-03-01', implementation_status: 'implemented',
+    description: { current_situation: para(i), solution: para(i + 1), novelty: para(i + 2), conditions: para(i + 3), benefits: para(i + 4), replication_scope: para(i + 5) },
+  });
+  const form = new FormData();
+  form.append('kind', 'main');
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'sang-kien.pdf');
+  await api('POST', `/entries/${e.id}/attachments`, org, form);
+  await api('POST', `/entries/${e.id}/submit`, org);
+  entryIds.push(e.id);
+});
+const judges = Array.from({ length: 20 }, (_, j) => `gk.${String(j).padStart(2, '0')}`);
+for (const [j, username] of judges.entries()) {
+  await api('POST', '/users', admin, { username, full_name: `Giám khảo ${j}`, password: PASSWORD, role: 'viewer', unit_code: units[j % units.length] });
+}
+const entriesSeeded = performance.now();
+while (appNow() <= Date.parse(deadline) + 1000) await new Promise((r) => setTimeout(r, 200));
+const waitEnded = performance.now();
+await api('POST', `/contests/${cid}/transition`, org, { to: 'closed' });
+await api('PUT', `/contests/${cid}/council`, org, {
+  decision: { number: '1/QĐ-BENCH', date: '2021-11-01' },
+  members: judges.map((username, j) => ({ username, role: j === 0 ? 'chair' : 'member' })),
+});
+await api('POST', `/contests/${cid}/assignments`, org, { mode: 'balanced', per_entry: 3 });
+await api('POST', `/contests/${cid}/transition`, org, { to: 'judging' });
+let sheets = 0;
+await pool(5, judges, async (username, j) => {
+  const t = await login(username);
+  const mine = (await api('GET', `/contests/${cid}/my-assignments`, t)).items;
+  for (const [k, item] of mine.entries()) {
+    const q = (j * 7 + k * 3) % 40;
+    await api('PUT', `/entries/${item.entry_id}/scores/mine`, t, { points: { novelty: 10 + q * 0.25, effectiveness: 20 + (q % 7), applicability: 15 + (q % 11) * 0.5, presentation: 5 + (q % 4) * 0.75 } });
+    await api('POST', `/entries/${item.entry_id}/scores/mine/submit`, t);
+    sheets++;
+  }
+});
+const seeded = performance.now();
+const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
+
+// Browser sessions for the pages: the login form with its CSRF token.
+async function webSession(username) {
+  const page = await fetch(`${url}login`);
+  const html = await page.text();
+  const csrf = html.match(/name="csrf" value="([^"]+)"/)[1];
+  const loginCookie = page.headers.getSetCookie().find((c) => c.startsWith('sk_login_csrf=')).split(';')[0];
+  const res = await fetch(`${url}login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+    body: new URLSearchParams({ username, password: PASSWORD, csrf, next: '/' }),
+  });
+  return res.headers.getSetCookie().find((c) => c.startsWith('sk_session=')).split(';')[0];
+}
+const orgCookie = await webSession('snv.tochuc');
+const judgeToken = await login(judges[1]);
+const judgeEntry = (await api('GET', `/contests/${cid}/my-assignments`, judgeToken)).items[0].entry_id;
+const judgeCookie = await webSession(judges[1]);
+
+const targets = [
+  ['organizer ranking page', `contests/${cid}/ranking`, orgCookie],
+  ['organizer entry list (50 rows)', `contests/${cid}/entries`, orgCookie],
+  ["judge's score-sheet page", `entries/${judgeEntry}/score`, judgeCookie],
+  ['ranking API (JSON)', `api/v1/contests/${cid}/ranking`, `Bearer ${await login('snv.tochuc')}`],
+];
+const idle = memory(server.pid);
+
+function wrk(path, auth, connections) {
+  const header = auth.startsWith('Bearer') ? `Authorization: ${auth}` : `Cookie: ${auth}`;
+  const out = execFileSync('wrk', ['-t', connections > 1 ? '2' : '1', '-c', String(connections), '-d', `${SECONDS}s`, '--latency', '-H', header, `${url}${path}`], { encoding: 'utf8' });
+  const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
+  const pick = (p) => { const m = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`)); const v = Number(m[1]); return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v; };
+  const non2xx = (out.match(/Non-2xx or 3xx responses: (\d+)/) || [0, 0])[1];
+  return { rps, p50: pick(50), p99: pick(99), non2xx: Number(non2xx) };
+}
+
+console.log(`\nSeeded through the API in ${seedSeconds.toFixed(1)} s (excluding the wait for the deadline): 300 entries with a PDF, 20 judges, ${sheets} sheets.`);
+console.log(`| target | conns | req/s | p50 | p99 | bytes | errors |`);
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, path, auth] of targets) {
+  const headers = auth.startsWith('Bearer') ? { authorization: auth } : { cookie: auth };
+  const body = await (await fetch(`${url}${path}`, { headers })).arrayBuffer();
+  for (const c of [32, 1]) {
+    const r = wrk(path, auth, c);
+    console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
+  }
+}
+console.log(`server memory: ${idle.toFixed(1)} MiB after seeding, ${memory(server.pid).toFixed(1)} MiB after the loads`);
+server.kill('SIGINT');
+await new Promise((r) => server.once('exit', r));
+rmSync(dataDir, { recursive: true, force: true });
