@@ -109,6 +109,7 @@ pub async fn put_council(
         .execute(&mut *conn)
         .await?;
     }
+    bump_version(conn, contest_id).await?;
     let after = council(conn, contest_id).await?;
     let view = |c: &Option<Council>| {
         c.as_ref().map(|c| {
@@ -191,6 +192,7 @@ pub async fn declare_conflict(
     .rows_affected()
         == 1;
     if added {
+        bump_version(conn, contest_id).await?;
         for table in ["assignment", "score_sheet"] {
             sqlx::query(&format!(
                 "delete from {table} where entry_id = $1 and account_id = $2"
@@ -420,6 +422,7 @@ pub async fn save_sheet(
         .execute(&mut *conn)
         .await?;
     }
+    bump_version(conn, contest_id).await?;
     if submit {
         audit::append(
             conn,
@@ -460,6 +463,7 @@ pub async fn unlock_sheet(
     .rows_affected()
         == 1;
     if done {
+        bump_version(conn, contest_id).await?;
         audit::append(
             conn,
             actor,
@@ -475,4 +479,36 @@ pub async fn unlock_sheet(
         .await?;
     }
     Ok(done)
+}
+
+/// Marks that something the ranking depends on changed for a contest.
+pub async fn bump_version(conn: &mut AnyConnection, contest_id: i64) -> Result<()> {
+    let updated =
+        sqlx::query("update judging_version set version = version + 1 where contest_id = $1")
+            .bind(contest_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "insert into judging_version (contest_id, version) values ($1, 1) on conflict do nothing",
+        )
+        .bind(contest_id)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The current judging version of a contest (0 before anything was judged).
+pub async fn version(conn: &mut AnyConnection, contest_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query("select version from judging_version where contest_id = $1")
+            .bind(contest_id)
+            .fetch_optional(conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?
+            .unwrap_or(0),
+    )
 }

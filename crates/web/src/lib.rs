@@ -51,7 +51,13 @@ pub struct AppState {
     pub files: FileStore,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
+    /// Computed rankings by contest, with the (judging version, contest change time) they
+    /// were computed at; see `api::judging::ranking_for`.
+    pub rankings: Arc<std::sync::Mutex<RankingCache>>,
 }
+
+/// contest id → (judging version, contest `updated_at`, ranking JSON).
+pub type RankingCache = std::collections::HashMap<i64, (i64, i64, Arc<serde_json::Value>)>;
 
 impl AppState {
     pub fn new(store: Store, files: FileStore, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
@@ -60,6 +66,7 @@ impl AppState {
             files,
             clock,
             config: Arc::new(config),
+            rankings: Arc::default(),
         }
     }
 

@@ -750,3 +750,60 @@ async fn judges_scoring_without_unit_names_do_not_get_them() {
         "HHA"
     );
 }
+
+/// The organizer's ranking is cached; every sheet change must show in the next one.
+#[tokio::test]
+async fn the_cached_ranking_follows_every_sheet_change() {
+    let app = TestApp::new().await;
+    let org = closed_with_council(&app).await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/assignments"),
+        &org,
+        json!({"mode": "all"}),
+    )
+    .await;
+    app.transition(&org, CONTEST, "judging").await;
+    let score = |n: f64| json!({"points": {"novelty": n, "effectiveness": 20, "applicability": 20, "presentation": 5}});
+    let snv = app.login("hd.snv").await;
+    let path = format!("/api/v1/contests/{CONTEST}/ranking");
+    let ranking = || app.get(&path, &org);
+    let score_of = |r: &common::Response, id: i64| {
+        r.body["ranking"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["entry_id"] == id)
+            .unwrap()["score"]
+            .clone()
+    };
+    assert_eq!(score_of(&ranking().await, 4), 0.0);
+    app.call(
+        Method::PUT,
+        "/api/v1/entries/4/scores/mine",
+        Some(&snv),
+        Some(score(10.0)),
+    )
+    .await;
+    app.post("/api/v1/entries/4/scores/mine/submit", &snv, json!({}))
+        .await;
+    assert_eq!(score_of(&ranking().await, 4), 55.0);
+    // Unlocked and resubmitted within the same second with other points.
+    let chair = app.login("hd.vpubnd").await;
+    app.post(
+        "/api/v1/entries/4/scores/hd.snv/unlock",
+        &chair,
+        json!({"reason": "Nhầm"}),
+    )
+    .await;
+    assert_eq!(score_of(&ranking().await, 4), 0.0);
+    app.call(
+        Method::PUT,
+        "/api/v1/entries/4/scores/mine",
+        Some(&snv),
+        Some(score(30.0)),
+    )
+    .await;
+    app.post("/api/v1/entries/4/scores/mine/submit", &snv, json!({}))
+        .await;
+    assert_eq!(score_of(&ranking().await, 4), 75.0);
+}

@@ -58,3 +58,10 @@ create table judge_reminder_run (
     messages bigint not null,
     primary key (contest_id, offset_days)
 );
+
+-- Bumped by every change to a contest's council, conflicts, assignments or sheets, so
+-- computed rankings can be cached and known to be current.
+create table judging_version (
+    contest_id bigint primary key references contest (contest_id),
+    version bigint not null
+);

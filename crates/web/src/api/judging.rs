@@ -831,9 +831,51 @@ async fn ranking(
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
-    Ok(Json(ranking_json(
-        &scores_for(&mut conn, &user.0, id, true).await?,
-    )))
+    Ok(Json(
+        ranking_for(&state, &mut conn, &user.0, id)
+            .await?
+            .as_ref()
+            .clone(),
+    ))
+}
+
+/// The ranking for a caller. Organizers and approvers see every entry, so theirs is
+/// computed once per change: the cache entry is keyed by the contest's judging version
+/// (bumped by every council, conflict, assignment and sheet change) and its last change
+/// (state, settings). The chair's view, which leaves out their conflicts, is computed.
+pub async fn ranking_for(
+    state: &AppState,
+    conn: &mut Conn,
+    caller: &Account,
+    id: i64,
+) -> ApiResult<std::sync::Arc<Value>> {
+    if !matches!(caller.role, Role::Organizer | Role::Approver) {
+        return Ok(std::sync::Arc::new(ranking_json(
+            &scores_for(conn, caller, id, true).await?,
+        )));
+    }
+    let contest = visible_contest(conn, caller, id).await?;
+    let allowed = match caller.role {
+        Role::Organizer => contest.state >= ContestState::Judging,
+        _ => contest.state >= ContestState::Deliberation,
+    };
+    if !allowed {
+        return Err(ApiError::forbidden());
+    }
+    let key = (store::version(conn, id).await?, contest.updated_at);
+    let cached = state.rankings.lock().ok().and_then(|c| {
+        c.get(&id)
+            .filter(|(v, u, _)| (*v, *u) == key)
+            .map(|(_, _, j)| j.clone())
+    });
+    if let Some(json) = cached {
+        return Ok(json);
+    }
+    let json = std::sync::Arc::new(ranking_json(&scores_for(conn, caller, id, true).await?));
+    if let Ok(mut cache) = state.rankings.lock() {
+        cache.insert(id, (key.0, key.1, json.clone()));
+    }
+    Ok(json)
 }
 
 /// The ranking of SPEC §4: rank, entry, title, unit, score, judge totals, criterion

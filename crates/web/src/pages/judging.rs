@@ -21,7 +21,7 @@ use crate::{
     api::{
         contest::visible as visible_contest,
         judging::{
-            SheetBody, membership, my_sheet_context, progress_json, ranking_json, save_sheet_for,
+            SheetBody, membership, my_sheet_context, progress_json, ranking_for, save_sheet_for,
             scores_for,
         },
     },
@@ -552,8 +552,8 @@ async fn ranking_data(
     id: i64,
 ) -> ApiResult<(String, String, Vec<RankLine>)> {
     let mut conn = state.store.reader().await?;
-    let sc = scores_for(&mut conn, &user.session.account, id, true).await?;
-    let r = ranking_json(&sc);
+    let r = ranking_for(state, &mut conn, &user.session.account, id).await?;
+    let contest = visible_contest(&mut conn, &user.session.account, id).await?;
     let rows = r["ranking"]
         .as_array()
         .cloned()
@@ -588,8 +588,8 @@ async fn ranking_data(
         .collect();
     use sangkien_domain::labels::Label;
     Ok((
-        sc.contest.settings.title.clone(),
-        sc.contest.settings.aggregation.vi().to_string(),
+        contest.settings.title.clone(),
+        contest.settings.aggregation.vi().to_string(),
         rows,
     ))
 }
