@@ -531,3 +531,15 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_bad_page_number_on_the_entry_list_gets_an_error_page() {
+    let app = TestApp::new().await;
+    let s = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, "/contests/1/entries?page=abc", Some(&s)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("<html"), "{}", res.text);
+    assert!(res.text.contains("page"));
+    let ok = page(&app, "/contests/1/entries?page=1", Some(&s)).await;
+    assert_eq!(ok.status, StatusCode::OK);
+}

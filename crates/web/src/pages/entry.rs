@@ -92,8 +92,13 @@ async fn list(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    paging: Paging,
+    paging: Result<Paging, ApiError>,
 ) -> Response {
+    // A malformed ?page= gets the error page, not the API's JSON.
+    let paging = match paging {
+        Ok(p) => p,
+        Err(e) => return page_error(e),
+    };
     let account = &user.session.account;
     let result: ApiResult<ListPage> = async {
         if !matches!(account.role, Role::Organizer | Role::Focal) {
