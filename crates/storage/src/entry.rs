@@ -699,28 +699,43 @@ pub struct EntrySummary {
     pub title: String,
 }
 
-/// The entries of a contest that take part in judging (submitted, not screened out),
-/// without their content: one query however many there are.
+/// The rule for the entries that take part in judging: submitted and not screened out.
+const JUDGED: &str = "e.status = 'submitted' and (e.eligible is null or e.eligible = 1)";
+
+/// The entries of a contest that take part in judging, with their content.
+pub async fn judged(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<EntryRecord>> {
+    let sql = format!("{SELECT} where e.contest_id = $1 and {JUDGED} order by u.code, e.entry_id");
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// The entries of a contest that take part in judging, without their content: one
+/// query however many there are.
 pub async fn judged_summaries(
     conn: &mut AnyConnection,
     contest_id: i64,
 ) -> Result<Vec<EntrySummary>> {
-    sqlx::query(
+    let sql = format!(
         "select e.entry_id, u.code, u.name, e.title from entry e join unit u on u.unit_id = e.unit_id \
-         where e.contest_id = $1 and e.status = 'submitted' and (e.eligible is null or e.eligible = 1) \
-         order by u.code, e.entry_id",
-    )
-    .bind(contest_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(EntrySummary {
-            id: r.try_get(0)?,
-            unit_code: r.try_get(1)?,
-            unit_name: r.try_get(2)?,
-            title: r.try_get(3)?,
+         where e.contest_id = $1 and {JUDGED} order by u.code, e.entry_id"
+    );
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(EntrySummary {
+                id: r.try_get(0)?,
+                unit_code: r.try_get(1)?,
+                unit_name: r.try_get(2)?,
+                title: r.try_get(3)?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }

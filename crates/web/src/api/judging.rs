@@ -12,7 +12,6 @@ use axum::{
 use sangkien_domain::{
     account::Role,
     contest::ContestState,
-    entry::EntryStatus,
     judging::{
         self, EntrySheets, Sheet,
         assign::{self, AssignError, Instance},
@@ -78,11 +77,7 @@ pub async fn membership(
 
 /// The entries that take part in judging: submitted and not screened out.
 pub async fn eligible_entries(conn: &mut Conn, contest_id: i64) -> ApiResult<Vec<EntryRecord>> {
-    let (items, _) = entries::list(conn, contest_id, None, i64::MAX / 2, 0).await?;
-    Ok(items
-        .into_iter()
-        .filter(|e| e.status == EntryStatus::Submitted && e.eligible != Some(false))
-        .collect())
+    Ok(entries::judged(conn, contest_id).await?)
 }
 
 /// Every (entry, username) pair in conflict: automatic (same unit, author) and declared.
@@ -469,7 +464,7 @@ async fn list_assignments(
 
 /// Before judging starts: every eligible entry has at least one judge assigned.
 pub async fn check_ready_for_judging(conn: &mut Conn, contest: &ContestRecord) -> ApiResult<()> {
-    let list = eligible_entries(conn, contest.id).await?;
+    let list = entries::judged_summaries(conn, contest.id).await?;
     let assigned: HashSet<i64> = store::assignments(conn, contest.id)
         .await?
         .into_iter()
