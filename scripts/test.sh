@@ -54,6 +54,14 @@ ensure_browser() {
   fi
 }
 
+ensure_document_tools() {
+  # PDFs embed a Times New Roman–compatible font; tests read PDFs back with poppler.
+  [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || [ -n "${SANGKIEN_FONT_DIR:-}" ] ||
+    { step "installing fonts-liberation2"; apt_install fonts-liberation2; }
+  command -v pdftotext >/dev/null || { step "installing poppler-utils"; apt_install poppler-utils; }
+  command -v pdftotext >/dev/null || die "pdftotext (poppler-utils) is missing."
+}
+
 ensure_smtp_sink() {
   # The reminder tests deliver mail to Python's aiosmtpd and read it back.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { step "installing aiosmtpd"; apt_install python3-aiosmtpd; }
@@ -72,6 +80,7 @@ command -v psql >/dev/null || { step "installing the PostgreSQL client"; apt_ins
 ensure_postgres
 ensure_browser
 ensure_smtp_sink
+ensure_document_tools
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

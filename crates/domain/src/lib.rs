@@ -6,9 +6,11 @@
 
 pub mod account;
 pub mod audit;
+pub mod award;
 pub mod contest;
 pub mod entry;
 pub mod error;
+pub mod fingerprint;
 pub mod judging;
 pub mod labels;
 pub mod points;

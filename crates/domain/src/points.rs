@@ -67,8 +67,91 @@ pub fn format_vnd(amount: i64) -> String {
     format!("{sign}{out} đ")
 }
 
+const DIGITS: [&str; 10] = [
+    "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+];
+
+/// One group of three digits in words; `full` reads the hundreds and "linh" even when
+/// zero (every group after the first: "một triệu không trăm linh năm nghìn").
+fn group_words(n: u64, full: bool) -> Vec<&'static str> {
+    let (h, t, u) = (
+        (n / 100) as usize,
+        ((n / 10) % 10) as usize,
+        (n % 10) as usize,
+    );
+    let mut w = Vec::new();
+    if full || h > 0 {
+        w.extend([DIGITS[h], "trăm"]);
+    }
+    match t {
+        0 if u > 0 && (full || h > 0) => w.push("linh"),
+        0 => {}
+        1 => w.push("mười"),
+        _ => w.extend([DIGITS[t], "mươi"]),
+    }
+    if u > 0 {
+        w.push(match u {
+            1 if t >= 2 => "mốt",
+            5 if t >= 1 => "lăm",
+            _ => DIGITS[u],
+        });
+    }
+    w
+}
+
+/// An amount in words, as the "bằng chữ" of a document: `29000000` →
+/// "Hai mươi chín triệu đồng".
+pub fn vnd_in_words(amount: i64) -> String {
+    const SCALES: [&str; 5] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ"];
+    let mut n = amount.unsigned_abs();
+    if n == 0 {
+        return "Không đồng".into();
+    }
+    let mut groups = Vec::new();
+    while n > 0 {
+        groups.push(n % 1000);
+        n /= 1000;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let top = groups.len() - 1;
+    for (i, g) in groups.iter().enumerate().rev() {
+        if *g == 0 {
+            continue;
+        }
+        words.extend(group_words(*g, i != top));
+        if let Some(scale) = SCALES.get(i).filter(|s| !s.is_empty()) {
+            words.push(scale);
+        }
+    }
+    let text = format!(
+        "{}{} đồng",
+        if amount < 0 { "âm " } else { "" },
+        words.join(" ")
+    );
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_in_words() {
+        assert_eq!(vnd_in_words(29_000_000), "Hai mươi chín triệu đồng");
+        assert_eq!(vnd_in_words(5_000_000), "Năm triệu đồng");
+        assert_eq!(vnd_in_words(105_000_000), "Một trăm linh năm triệu đồng");
+        assert_eq!(vnd_in_words(1_500_000), "Một triệu năm trăm nghìn đồng");
+        assert_eq!(
+            vnd_in_words(1_005_000),
+            "Một triệu không trăm linh năm nghìn đồng"
+        );
+        assert_eq!(vnd_in_words(21_000), "Hai mươi mốt nghìn đồng");
+        assert_eq!(vnd_in_words(15_000), "Mười lăm nghìn đồng");
+        assert_eq!(vnd_in_words(0), "Không đồng");
+    }
+
     use super::*;
 
     #[test]

@@ -1,3 +1,7 @@
-//! Office formats in and out. For now: reading a table (CSV or XLSX) uploaded by people.
+//! Office formats in and out: tables uploaded by people (CSV, XLSX), and the documents
+//! and spreadsheets the system issues (DOCX, PDF, XLSX).
 
+pub mod doc;
+pub mod official;
+pub mod sheet;
 pub mod table;

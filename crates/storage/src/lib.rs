@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod award;
 pub mod contest;
 pub mod entry;
 pub mod idempotency;

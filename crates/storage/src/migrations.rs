@@ -33,6 +33,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0003_judging.sql"),
         postgres: include_str!("../migrations/postgres/0003_judging.sql"),
     },
+    Step {
+        version: 4,
+        name: "awards",
+        sqlite: include_str!("../migrations/sqlite/0004_awards.sql"),
+        postgres: include_str!("../migrations/postgres/0004_awards.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -231,10 +231,22 @@ async fn the_demo_contest_walks_its_lifecycle_with_the_right_roles() {
         app.transition(&org, 1, "approved").await.status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(
-        app.transition(&approver, 1, "approved").await.status,
-        StatusCode::OK
-    );
+    // Approval goes through the award decision, with its number, date and signer.
+    let res = app.transition(&approver, 1, "approved").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(res.body["error"]["code"], "decision_required");
+    let res = app
+        .post("/api/v1/contests/1/awards/propose", &org, json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = app
+        .post(
+            "/api/v1/contests/1/awards/approve",
+            &approver,
+            json!({"decision": {"number": "12", "date": "2021-11-25", "signer": "Lê Hải Hòa"}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(
         app.transition(&approver, 1, "published").await.status,
         StatusCode::FORBIDDEN

@@ -169,6 +169,8 @@ pub struct ContestInput {
     pub aggregation: String,
     pub award_min_score: f64,
     pub prizes: Vec<PrizeInput>,
+    /// Other lines of the budget estimate (certificates, frames, meetings…).
+    pub budget_lines: Vec<BudgetLineInput>,
     pub judges_see_unit_names: bool,
     pub judges_see_other_scores: bool,
     pub outlier_threshold_percent: i64,
@@ -203,6 +205,7 @@ impl Default for ContestInput {
             aggregation: "mean".into(),
             award_min_score: 0.0,
             prizes: Vec::new(),
+            budget_lines: Vec::new(),
             judges_see_unit_names: true,
             judges_see_other_scores: false,
             outlier_threshold_percent: 20,
@@ -246,6 +249,13 @@ pub struct BandInput {
     pub label: String,
     pub min: f64,
     pub max: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BudgetLineInput {
+    pub name: String,
+    pub amount_vnd: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -295,6 +305,12 @@ pub struct Prize {
     pub amount_vnd: i64,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetLine {
+    pub name: String,
+    pub amount_vnd: i64,
+}
+
 /// Settings that passed [`validate`]: every invariant of §3.1 holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContestSettings {
@@ -316,6 +332,7 @@ pub struct ContestSettings {
     pub aggregation: Aggregation,
     pub award_min_score: Points,
     pub prizes: Vec<Prize>,
+    pub budget_lines: Vec<BudgetLine>,
     pub judges_see_unit_names: bool,
     pub judges_see_other_scores: bool,
     pub outlier_threshold_percent: i64,
@@ -403,6 +420,14 @@ impl ContestSettings {
                     tier: p.tier.as_str().to_string(),
                     count: p.count,
                     amount_vnd: p.amount_vnd,
+                })
+                .collect(),
+            budget_lines: self
+                .budget_lines
+                .iter()
+                .map(|b| BudgetLineInput {
+                    name: b.name.clone(),
+                    amount_vnd: b.amount_vnd,
                 })
                 .collect(),
             judges_see_unit_names: self.judges_see_unit_names,
@@ -564,6 +589,7 @@ pub fn validate(
         }
     };
     let prizes = validate_prizes(&mut e, &input.prizes);
+    let budget_lines = validate_budget_lines(&mut e, &input.budget_lines);
     if !(1..=100).contains(&input.outlier_threshold_percent) {
         e.add(
             "outlier_threshold_percent",
@@ -618,6 +644,7 @@ pub fn validate(
         aggregation,
         award_min_score,
         prizes,
+        budget_lines,
         judges_see_unit_names: input.judges_see_unit_names,
         judges_see_other_scores: input.judges_see_other_scores,
         outlier_threshold_percent: input.outlier_threshold_percent,
@@ -768,6 +795,36 @@ fn validate_criteria(e: &mut ValidationErrors, input: &[CriterionInput]) -> Vec<
         });
     }
     criteria
+}
+
+fn validate_budget_lines(e: &mut ValidationErrors, input: &[BudgetLineInput]) -> Vec<BudgetLine> {
+    if input.len() > 50 {
+        e.add("budget_lines", "Dự toán có tối đa 50 khoản chi khác.");
+    }
+    input
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let name = text::check(
+                e,
+                &format!("budget_lines[{i}].name"),
+                "Tên khoản chi",
+                &b.name,
+                1,
+                300,
+            );
+            if !(0..=10_000_000_000).contains(&b.amount_vnd) {
+                e.add(
+                    format!("budget_lines[{i}].amount_vnd"),
+                    "Số tiền (đồng) không được âm và không quá 10 tỷ đồng.",
+                );
+            }
+            BudgetLine {
+                name,
+                amount_vnd: b.amount_vnd,
+            }
+        })
+        .collect()
 }
 
 fn validate_prizes(e: &mut ValidationErrors, input: &[PrizeInput]) -> Vec<Prize> {

@@ -198,6 +198,16 @@ pub async fn apply_transition(
     if to == ContestState::Judging && record.state == ContestState::Closed {
         crate::api::judging::check_ready_for_judging(&mut tx, &record).await?;
     }
+    if to == ContestState::Approved {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "decision_required",
+            "Phê duyệt khen thưởng cần số, ngày và người ký quyết định: dùng «Phê duyệt khen thưởng» (POST /contests/{id}/awards/approve).",
+        ));
+    }
+    if to == ContestState::Published {
+        crate::api::award::publish(&mut tx, user, id, now).await?;
+    }
     if !store::set_state(
         &mut tx,
         &Actor::user(&user.username, now),

@@ -873,20 +873,26 @@ pub async fn ranking_for(
     Ok(json)
 }
 
-/// The ranking of SPEC §4: rank, entry, title, unit, score, judge totals, criterion
-/// means, tied.
-pub fn ranking_json(sc: &Scores) -> Value {
+/// The ranking rows of the submitted sheets, by the contest's rubric and method.
+pub fn rank_rows(sc: &Scores) -> Vec<judging::RankRow> {
     let s = &sc.contest.settings;
     let criteria: Vec<String> = s.criteria.iter().map(|c| c.code.clone()).collect();
-    let outliers =
-        judging::agreement::outliers(&sc.submitted, s.outlier_threshold_percent, s.rubric_total());
-    let rows = judging::rank(
+    judging::rank(
         &sc.submitted,
         &criteria,
         &s.tie_break,
         s.aggregation,
         s.rubric_total(),
-    );
+    )
+}
+
+/// The ranking of SPEC §4: rank, entry, title, unit, score, judge totals, criterion
+/// means, tied.
+pub fn ranking_json(sc: &Scores) -> Value {
+    let s = &sc.contest.settings;
+    let outliers =
+        judging::agreement::outliers(&sc.submitted, s.outlier_threshold_percent, s.rubric_total());
+    let rows = rank_rows(sc);
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {

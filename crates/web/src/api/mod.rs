@@ -1,12 +1,15 @@
 //! The JSON API under `/api/v1`.
 
 mod auth;
+pub(crate) mod award;
 pub(crate) mod contest;
 pub(crate) mod coverage;
 pub(crate) mod entry;
+pub(crate) mod export;
 mod health;
 pub(crate) mod judging;
 pub mod openapi;
+pub(crate) mod public;
 pub(crate) mod setting;
 mod unit;
 mod user;
@@ -24,6 +27,9 @@ pub fn router() -> Router<AppState> {
         .merge(entry::router())
         .merge(coverage::router())
         .merge(judging::router())
+        .merge(award::router())
+        .merge(export::router())
+        .merge(public::router())
         .merge(setting::router())
         .merge(health::router());
     Router::new()

@@ -23,6 +23,8 @@ pub struct AgencySettings {
     pub signing_authority: String,
     pub signer_title: String,
     pub recipients: Vec<String>,
+    /// The "Căn cứ …" lines of a decision before the contest plan (the laws in force).
+    pub legal_bases: Vec<String>,
     /// Outgoing mail; without it messages stay in the outbox and the in-app inbox.
     pub smtp: Option<SmtpSettings>,
 }
@@ -63,6 +65,11 @@ impl Default for AgencySettings {
             signing_authority: "KT. CHỦ TỊCH".into(),
             signer_title: "PHÓ CHỦ TỊCH".into(),
             recipients: vec!["Như Điều 3;".into(), "Lưu: VT, NC.".into()],
+            legal_bases: vec![
+                "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015".into(),
+                "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019".into(),
+                "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013".into(),
+            ],
             smtp: None,
         }
     }
@@ -121,6 +128,21 @@ impl AgencySettings {
                     text::check(&mut e, &format!("recipients[{i}]"), "Nơi nhận", r, 1, 300)
                 })
                 .collect(),
+            legal_bases: self
+                .legal_bases
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    text::check(
+                        &mut e,
+                        &format!("legal_bases[{i}]"),
+                        "Căn cứ ban hành",
+                        r,
+                        1,
+                        1000,
+                    )
+                })
+                .collect(),
             smtp: self.smtp.map(|m| SmtpSettings {
                 host: text::check(&mut e, "smtp.host", "Máy chủ SMTP", &m.host, 1, 200),
                 port: if m.port == 0 {
@@ -172,13 +194,18 @@ impl AgencySettings {
     }
 }
 
+/// The issuing agency as stored, or the defaults.
+pub async fn agency(conn: &mut sangkien_storage::Conn) -> ApiResult<AgencySettings> {
+    Ok(setting::get(conn)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
 async fn show(State(state): State<AppState>, user: ApiUser) -> ApiResult<Json<Value>> {
     user.require(&[Role::Admin, Role::Organizer])?;
     let mut conn = state.store.reader().await?;
-    let stored = setting::get(&mut conn).await?;
-    let current: AgencySettings = stored
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
+    let current = agency(&mut conn).await?;
     Ok(Json(serde_json::to_value(current).unwrap_or_default()))
 }
 

@@ -48,6 +48,7 @@ pub struct Response {
     pub body: Value,
     pub text: String,
     pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -96,6 +97,7 @@ impl TestApp {
             body,
             text,
             headers,
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -1,0 +1,311 @@
+//! The official documents parsed back: DOCX text, fonts, sizes and page set-up; PDF
+//! text (with diacritics), page size and embedded font; snapshots of the text.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{io::Read, process::Command};
+
+use sangkien_domain::contest::PrizeTier;
+use sangkien_export::{
+    doc::{docx, pdf},
+    official::{self, ContestFacts, DecisionFacts, Issuer, Winner},
+};
+
+fn issuer() -> Issuer {
+    Issuer {
+        parent_agency: String::new(),
+        agency: "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG".into(),
+        place: "Cao Bằng".into(),
+        decision_code: "QĐ-UBND".into(),
+        signing_authority: "KT. CHỦ TỊCH".into(),
+        signer_title: "PHÓ CHỦ TỊCH".into(),
+        recipients: vec!["Như Điều 3;".into(), "Lưu: VT, NC.".into()],
+        legal_bases: vec![
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015".into(),
+        ],
+    }
+}
+
+fn contest() -> ContestFacts {
+    ContestFacts {
+        title: "Cuộc thi Sáng kiến, giải pháp về cải cách hành chính tỉnh Cao Bằng năm 2021".into(),
+        year: 2021,
+        plan_number: "2684/KH-UBND".into(),
+        plan_date: jiff::civil::date(2021, 9, 30),
+        organizer_name: "Sở Nội vụ".into(),
+        organizer_code: "SNV".into(),
+        units_taking_part: 29,
+        entries_submitted: 31,
+        entries_judged: 30,
+        council_decision: Some(("2101/QĐ-UBND".into(), "2021-11-01".into())),
+    }
+}
+
+fn winners() -> Vec<Winner> {
+    vec![
+        Winner {
+            tier: PrizeTier::First,
+            amount_vnd: 5_000_000,
+            entry_title: "Số hóa hồ sơ một cửa cấp xã bằng mã QR".into(),
+            unit_name: "UBND huyện Hòa An".into(),
+            authors: vec!["Nguyễn Thị Hường".into(), "Đàm Văn Đức".into()],
+            score: "87,25".into(),
+        },
+        Winner {
+            tier: PrizeTier::Second,
+            amount_vnd: 3_000_000,
+            entry_title: "Tổ công nghệ số cộng đồng ở bản vùng cao".into(),
+            unit_name: "UBND huyện Bảo Lâm".into(),
+            authors: vec!["Hoàng Văn Ngọc".into()],
+            score: "80".into(),
+        },
+    ]
+}
+
+fn decision() -> DecisionFacts {
+    DecisionFacts {
+        number: "2345".into(),
+        date: jiff::civil::date(2021, 11, 5),
+        signer: "Lê Hải Hòa".into(),
+    }
+}
+
+fn fonts() -> pdf::Fonts {
+    pdf::Fonts::discover(
+        std::env::var_os("SANGKIEN_FONT_DIR")
+            .as_deref()
+            .map(std::path::Path::new),
+    )
+    .expect("a Times-compatible font (fonts-liberation2) must be installed for PDF tests")
+}
+
+fn docx_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("DOCX is a zip");
+    let mut s = String::new();
+    zip.by_name(name)
+        .expect("part present")
+        .read_to_string(&mut s)
+        .expect("UTF-8 XML");
+    s
+}
+
+/// The text of `w:t` elements, paragraphs on their own lines.
+fn docx_text(xml: &str) -> String {
+    let mut out = String::new();
+    for para in xml.split("</w:p>") {
+        let mut line = String::new();
+        let mut rest = para;
+        while let Some(i) = rest.find("<w:t") {
+            let after = &rest[i..];
+            let Some(open_end) = after.find('>') else {
+                break;
+            };
+            if after[..open_end].ends_with('/') {
+                rest = &after[open_end + 1..];
+                continue;
+            }
+            let body = &after[open_end + 1..];
+            let Some(close) = body.find("</w:t>") else {
+                break;
+            };
+            line.push_str(&body[..close]);
+            rest = &body[close..];
+        }
+        if !line.is_empty() {
+            out.push_str(&line.replace("&quot;", "\"").replace("&amp;", "&"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} (poppler-utils) must be installed: {e}"));
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn pages(info: &str) -> usize {
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn pdf_text(bytes: &[u8]) -> (String, String, String) {
+    if let Some(dir) = std::env::var_os("SANGKIEN_DOC_OUT") {
+        let name = format!("doc-{}.pdf", bytes.len());
+        let _ = std::fs::write(std::path::Path::new(&dir).join(name), bytes);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let p = path.to_str().expect("utf-8 path");
+    (
+        tool("pdftotext", &["-enc", "UTF-8", p, "-"]),
+        tool("pdfinfo", &[p]),
+        tool("pdffonts", &[p]),
+    )
+}
+
+#[test]
+fn the_decision_as_docx_has_the_decree_layout() {
+    let doc = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    let bytes = docx::render(&doc).expect("docx");
+    let xml = docx_part(&bytes, "word/document.xml");
+    // A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm (twips).
+    assert!(
+        xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#),
+        "{}",
+        &xml[xml.find("<w:sectPr").unwrap_or(0)..]
+    );
+    for m in [
+        r#"w:top="1134""#,
+        r#"w:bottom="1134""#,
+        r#"w:left="1701""#,
+        r#"w:right="850""#,
+    ] {
+        assert!(xml.contains(m), "margin {m}");
+    }
+    assert!(xml.contains(r#"w:ascii="Times New Roman""#));
+    assert!(!xml.contains("Arial") && !xml.contains("Calibri"));
+    // Body 14 pt, "Nơi nhận:" 12 pt bold italic, recipients 11 pt.
+    assert!(xml.contains(r#"<w:sz w:val="28" />"#) || xml.contains(r#"<w:sz w:val="28"/>"#));
+    let noi = xml.find("Nơi nhận:").expect("Nơi nhận");
+    let run = &xml[xml[..noi].rfind("<w:r>").expect("run")..noi];
+    assert!(
+        run.contains(r#"w:val="24""#) && run.contains("<w:b") && run.contains("<w:i"),
+        "{run}"
+    );
+    let text = docx_text(&xml);
+    for s in [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH CAO BẰNG",
+        "Số: 2345/QĐ-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Cao Bằng, ngày 05 tháng 11 năm 2021",
+        "QUYẾT ĐỊNH",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG",
+        "Căn cứ Kế hoạch số 2684/KH-UBND ngày 30 tháng 9 năm 2021",
+        "QUYẾT ĐỊNH:",
+        "1. Giải Nhất (01 giải, mức thưởng 5.000.000 đồng/giải):",
+        "«Số hóa hồ sơ một cửa cấp xã bằng mã QR» của UBND huyện Hòa An",
+        "Tổng số tiền thưởng là 8.000.000 đồng (bằng chữ: Tám triệu đồng)",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Lê Hải Hòa",
+        "- Như Điều 3;",
+    ] {
+        assert!(text.contains(s), "missing «{s}» in:\n{text}");
+    }
+    // Page numbers from page 2: a header with a PAGE field, none on the first page.
+    let header = docx_part(&bytes, "word/header1.xml");
+    assert!(header.contains("PAGE"), "{header}");
+    assert!(xml.contains("<w:titlePg"));
+}
+
+#[test]
+fn the_decision_as_pdf_keeps_vietnamese_text_and_a4() {
+    let doc = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    let bytes = pdf::render(&doc, &fonts()).expect("pdf");
+    let (text, info, fonts) = pdf_text(&bytes);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in [
+        "Số: 2345/QĐ-UBND",
+        "Cao Bằng, ngày 05 tháng 11 năm 2021",
+        "Độc lập - Tự do - Hạnh phúc",
+        "QUYẾT ĐỊNH",
+        "Về việc tặng giải Cuộc thi Sáng kiến, giải pháp về cải cách hành chính tỉnh Cao Bằng năm 2021",
+        "Nguyễn Thị Hường, Đàm Văn Đức",
+        "KT. CHỦ TỊCH",
+        "Nơi nhận:",
+    ] {
+        let s_flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&s_flat), "missing «{s}» in:\n{text}");
+    }
+    assert!(
+        info.contains("595.28 x 841.89") || info.contains("595.276 x 841.89"),
+        "{info}"
+    );
+    assert!(fonts.contains("emb") || fonts.contains("yes"), "{fonts}");
+    assert!(
+        fonts.contains("Liberation") || fonts.contains("Times"),
+        "{fonts}"
+    );
+}
+
+#[test]
+fn certificates_and_score_sheets_render() {
+    let certs = official::certificates(&issuer(), &contest(), &winners(), &decision());
+    let (text, info, _) = pdf_text(&pdf::render(&certs, &fonts()).expect("pdf"));
+    assert_eq!(pages(&info), 2, "{info}");
+    assert!(
+        text.contains("GIẤY CHỨNG NHẬN") && text.contains("GIẢI NHÌ"),
+        "{text}"
+    );
+    let sheets = official::score_sheets(
+        &contest(),
+        &[official::SheetFacts {
+            judge_name: "Trần Văn Bình".into(),
+            judge_role: "Chủ tịch Hội đồng".into(),
+            entry_title: "Số hóa hồ sơ một cửa".into(),
+            unit_name: "UBND huyện Hòa An".into(),
+            lines: vec![(
+                "Tính mới, tính sáng tạo".into(),
+                "30".into(),
+                "27,5".into(),
+                "Rõ ràng".into(),
+            )],
+            total: "27,5".into(),
+            rubric_total: "30".into(),
+            comment: "Đạt".into(),
+        }],
+        &["Bình".into()],
+        &[official::SummaryRow {
+            rank: 1,
+            entry_title: "Số hóa hồ sơ một cửa".into(),
+            unit_name: "UBND huyện Hòa An".into(),
+            judge_totals: vec!["27,5".into()],
+            score: "27,5".into(),
+            prize: "Giải Nhất".into(),
+        }],
+        "Cao Bằng, ngày 20 tháng 11 năm 2021",
+    );
+    let (text, info, _) = pdf_text(&pdf::render(&sheets, &fonts()).expect("pdf"));
+    assert_eq!(pages(&info), 2, "{info}");
+    for s in [
+        "PHIẾU CHẤM ĐIỂM",
+        "Tính mới, tính sáng tạo",
+        "BẢNG TỔNG HỢP",
+        "CHỦ TỊCH HỘI ĐỒNG",
+    ] {
+        assert!(text.contains(s), "missing {s} in {text}");
+    }
+}
+
+#[test]
+fn snapshot_of_the_decision_and_memo_text() {
+    let d = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    insta::assert_snapshot!("decision", d.plain_text());
+    let draft = official::decision(&issuer(), &contest(), &winners(), None);
+    assert!(
+        draft
+            .plain_text()
+            .contains("Số: \u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}/QĐ-UBND")
+    );
+    assert!(draft.plain_text().contains("DỰ THẢO"));
+    let m = official::memo(
+        &issuer(),
+        &contest(),
+        &winners(),
+        jiff::civil::date(2021, 11, 2),
+    );
+    insta::assert_snapshot!("memo", m.plain_text());
+}

@@ -1,0 +1,271 @@
+//! Awards: the organizer's list, the approved decision, the published results.
+
+use sangkien_domain::{award::Award, contest::PrizeTier};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+};
+
+/// The stored list of a contest.
+#[derive(Debug, Clone)]
+pub struct AwardList {
+    pub basis: String,
+    pub updated_by: String,
+    pub updated_at: i64,
+    pub awards: Vec<Award>,
+}
+
+/// The approved decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    pub number: String,
+    pub date: String,
+    pub signer: String,
+    pub approved_by: String,
+    pub approved_at: i64,
+}
+
+/// Published results, as they were at publication.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub contest_id: i64,
+    pub published_at: i64,
+    pub results: Value,
+    pub fingerprint: String,
+}
+
+fn view(list: &Option<AwardList>) -> Option<Value> {
+    list.as_ref().map(|l| {
+        json!(l.awards.iter().map(|a| json!({
+            "entry_id": a.entry_id, "tier": a.tier.map(PrizeTier::as_str), "reason": a.reason
+        })).collect::<Vec<_>>())
+    })
+}
+
+/// The list of a contest, if awards were proposed.
+pub async fn list(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<AwardList>> {
+    let Some(head) =
+        sqlx::query("select basis, updated_by, updated_at from award_list where contest_id = $1")
+            .bind(contest_id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let awards = sqlx::query(
+        "select entry_id, tier, reason from award where contest_id = $1 order by entry_id",
+    )
+    .bind(contest_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let tier: Option<String> = r.try_get(1)?;
+        let tier = match tier {
+            None => None,
+            Some(t) => Some(
+                PrizeTier::parse(&t)
+                    .ok_or_else(|| StorageError::Corrupt(format!("award tier {t}")))?,
+            ),
+        };
+        Ok(Award {
+            entry_id: r.try_get(0)?,
+            tier,
+            reason: r.try_get(2)?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Some(AwardList {
+        basis: head.try_get(0)?,
+        updated_by: head.try_get(1)?,
+        updated_at: head.try_get(2)?,
+        awards,
+    }))
+}
+
+/// Replaces the list (`action` is `awards.propose` or `awards.put`), audited with the
+/// list before and after.
+pub async fn put(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    basis: &str,
+    awards: &[Award],
+    action: &str,
+) -> Result<()> {
+    let before = list(conn, contest_id).await?;
+    sqlx::query("delete from award where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from award_list where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "insert into award_list (contest_id, basis, updated_by, updated_at) values ($1, $2, $3, $4)",
+    )
+    .bind(contest_id)
+    .bind(basis)
+    .bind(actor.name())
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    for a in awards {
+        sqlx::query(
+            "insert into award (contest_id, entry_id, tier, reason) values ($1, $2, $3, $4)",
+        )
+        .bind(contest_id)
+        .bind(a.entry_id)
+        .bind(a.tier.map(PrizeTier::as_str))
+        .bind(&a.reason)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let after = list(conn, contest_id).await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action,
+            object_type: "awards",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: view(&before),
+            after: view(&after),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records the approved decision (the caller moves the contest to `approved` in the
+/// same transaction).
+pub async fn approve(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    number: &str,
+    date: &str,
+    signer: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into award_decision (contest_id, number, decision_date, signer, approved_by, approved_at) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(contest_id)
+    .bind(number)
+    .bind(date)
+    .bind(signer)
+    .bind(actor.name())
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "awards.approve",
+            object_type: "award_decision",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(json!({"number": number, "date": date, "signer": signer})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn decision(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Decision>> {
+    let row = sqlx::query(
+        "select number, decision_date, signer, approved_by, approved_at from award_decision where contest_id = $1",
+    )
+    .bind(contest_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(Decision {
+            number: r.try_get(0)?,
+            date: r.try_get(1)?,
+            signer: r.try_get(2)?,
+            approved_by: r.try_get(3)?,
+            approved_at: r.try_get(4)?,
+        })
+    })
+    .transpose()
+}
+
+/// Stores the public results of a contest being published (the caller moves it to
+/// `published` in the same transaction).
+pub async fn publish(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    results: &Value,
+    fingerprint: &str,
+) -> Result<()> {
+    sqlx::query(
+        "insert into publication (contest_id, published_at, results, fingerprint) values ($1, $2, $3, $4)",
+    )
+    .bind(contest_id)
+    .bind(actor.at)
+    .bind(results.to_string())
+    .bind(fingerprint)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "results.publish",
+            object_type: "publication",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(json!({"fingerprint": fingerprint})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn publication_of(r: &sqlx::any::AnyRow) -> Result<Publication> {
+    let text: String = r.try_get(2)?;
+    Ok(Publication {
+        contest_id: r.try_get(0)?,
+        published_at: r.try_get(1)?,
+        results: serde_json::from_str(&text)
+            .map_err(|e| StorageError::Corrupt(format!("publication: {e}")))?,
+        fingerprint: r.try_get(3)?,
+    })
+}
+
+pub async fn publication(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Publication>> {
+    sqlx::query(
+        "select contest_id, published_at, results, fingerprint from publication where contest_id = $1",
+    )
+    .bind(contest_id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(publication_of)
+    .transpose()
+}
+
+/// Every publication, newest first.
+pub async fn publications(conn: &mut AnyConnection) -> Result<Vec<Publication>> {
+    sqlx::query(
+        "select contest_id, published_at, results, fingerprint from publication \
+         order by published_at desc, contest_id desc",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(publication_of)
+    .collect()
+}
