@@ -71,7 +71,12 @@ enum Command {
         command: AdminCommand,
     },
     /// Load the Cao Bằng 2021 demo into an empty database.
-    Demo,
+    Demo {
+        /// Walk the demo through judging, approval and publication, so results,
+        /// documents and the public feed exist at once.
+        #[arg(long)]
+        full: bool,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -186,9 +191,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             cli.db.store().await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu.");
         }
-        Command::Demo => {
+        Command::Demo { full } => {
             let store = cli.db.store().await?;
-            demo::load(&store, &cli.db.files()?, now).await?;
+            if full {
+                demo::load_full(&store, &cli.db.files()?, now).await?;
+                println!(
+                    "Cuộc thi minh họa đã đi hết vòng đời: kết quả công khai ở /public/contests/1, nguồn tin ở /feed.atom."
+                );
+            } else {
+                demo::load(&store, &cli.db.files()?, now).await?;
+            }
             print_demo_logins();
         }
         Command::Serve {

@@ -443,3 +443,155 @@ async fn load_entries(store: &Store, files: &FileStore, contest_id: i64) -> Resu
     Store::commit(tx).await?;
     Ok(())
 }
+
+/// A clock that stays where it is put: the demo's lifecycle happens in November 2021.
+struct DemoClock(i64);
+
+impl crate::Clock for DemoClock {
+    fn now(&self) -> i64 {
+        self.0
+    }
+}
+
+/// Why the full demo could not be walked through (a rule refused a step).
+fn step_error(step: &str, e: crate::error::ApiError) -> DemoError {
+    DemoError::Invalid(format!("{step}: {}", e.message))
+}
+
+/// The demo walked through its whole lifecycle with the same rules as the API: closed
+/// after the deadline, the council formed, every member assigned every entry, sheets
+/// submitted, awards proposed (ties decided with a recorded reason), approved with a
+/// decision and published. A newcomer sees results, documents and the feed at once.
+pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
+    load(store, files, now).await?;
+    // 26/11/2021 10:00 Vietnam time, after the deadline of 31/10/2021.
+    let at = 1_637_895_600;
+    let state = crate::AppState::new(
+        store.clone(),
+        files.clone(),
+        std::sync::Arc::new(DemoClock(at)),
+        crate::WebConfig::default(),
+    );
+    let user = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            let mut conn = store.reader().await?;
+            accounts::get(&mut conn, name)
+                .await?
+                .ok_or_else(|| DemoError::Invalid(format!("tài khoản {name}")))
+        }
+    };
+    let org = user("snv.tochuc").await?;
+    let approver = user("ubnd.pheduyet").await?;
+    let id = {
+        let mut conn = store.reader().await?;
+        contests::list(&mut conn)
+            .await?
+            .first()
+            .map(|c| c.id)
+            .ok_or_else(|| DemoError::Invalid("cuộc thi".into()))?
+    };
+    use crate::api::{award, contest::apply_transition, judging};
+    apply_transition(&state, &org, id, "closed", None)
+        .await
+        .map_err(|e| step_error("đóng nhận bài", e))?;
+    let members: Vec<(String, String)> = [
+        ("hd.vpubnd", "chair"),
+        ("hd.snv", "vice_chair"),
+        ("hd.skhcn", "member"),
+        ("hd.stc", "member"),
+        ("hd.stp", "secretary"),
+    ]
+    .iter()
+    .map(|(u, r)| (u.to_string(), r.to_string()))
+    .collect();
+    judging::set_council(&state, &org, id, "2950/QĐ-UBND", "2021-11-01", &members)
+        .await
+        .map_err(|e| step_error("thành lập Hội đồng", e))?;
+    judging::assign_judges(
+        &state,
+        &org,
+        id,
+        &judging::AssignBody {
+            mode: "all".into(),
+            per_entry: None,
+        },
+    )
+    .await
+    .map_err(|e| step_error("phân công chấm", e))?;
+    apply_transition(&state, &org, id, "judging", None)
+        .await
+        .map_err(|e| step_error("bắt đầu chấm", e))?;
+    let entry_ids: Vec<i64> = {
+        let mut conn = store.reader().await?;
+        judging::eligible_entries(&mut conn, id)
+            .await
+            .map_err(|e| step_error("bài dự thi", e))?
+            .iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    let assigned: Vec<(i64, String)> = {
+        let mut conn = store.reader().await?;
+        sangkien_storage::judging::assignments(&mut conn, id).await?
+    };
+    for (j, (username, _)) in members.iter().enumerate() {
+        let judge = {
+            let mut conn = store.reader().await?;
+            accounts::get(&mut conn, username)
+                .await?
+                .ok_or_else(|| DemoError::Invalid(username.clone()))?
+        };
+        for (k, entry_id) in entry_ids.iter().enumerate() {
+            if !assigned.contains(&(*entry_id, username.clone())) {
+                continue;
+            }
+            // Varied but fixed points: entries apart, judges a little apart.
+            let base = 27.0 - 3.0 * k as f64 + (j % 3) as f64 * 0.5;
+            let points = [
+                ("novelty", base.clamp(5.0, 30.0)),
+                ("effectiveness", (base - 1.0).clamp(5.0, 30.0)),
+                ("applicability", (base - 0.5).clamp(5.0, 30.0)),
+                ("presentation", (8.0 - k as f64 * 0.5).clamp(3.0, 10.0)),
+            ];
+            let body = judging::SheetBody {
+                points: points.iter().map(|(c, p)| (c.to_string(), *p)).collect(),
+                comments: Default::default(),
+                comment: "Sáng kiến có tính thực tiễn; hồ sơ trình bày rõ ràng.".into(),
+            };
+            judging::save_sheet_for(&state, &judge, *entry_id, Some(body))
+                .await
+                .map_err(|e| step_error("lưu phiếu chấm", e))?;
+            judging::save_sheet_for(&state, &judge, *entry_id, None)
+                .await
+                .map_err(|e| step_error("nộp phiếu chấm", e))?;
+        }
+    }
+    apply_transition(&state, &org, id, "deliberation", None)
+        .await
+        .map_err(|e| step_error("xét chọn", e))?;
+    let proposed = award::do_propose(&state, &org, id)
+        .await
+        .map_err(|e| step_error("đề xuất giải", e))?;
+    if proposed.flags().iter().any(|f| !f.resolved) {
+        return Err(DemoError::Invalid(
+            "đề xuất giải của dữ liệu minh họa có trường hợp bằng điểm".into(),
+        ));
+    }
+    award::do_approve(
+        &state,
+        &approver,
+        id,
+        &award::DecisionInput {
+            number: "2468".into(),
+            date: "2021-11-26".into(),
+            signer: "Lê Hải Hòa".into(),
+        },
+    )
+    .await
+    .map_err(|e| step_error("phê duyệt", e))?;
+    apply_transition(&state, &org, id, "published", None)
+        .await
+        .map_err(|e| step_error("công bố", e))?;
+    Ok(())
+}

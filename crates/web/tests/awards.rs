@@ -551,3 +551,28 @@ async fn publication_is_public_and_fingerprinted() {
     let again = anon(format!("/api/v1/public/contests/{CONTEST}/results")).await;
     assert_eq!(again.body, published);
 }
+
+#[tokio::test]
+async fn the_full_demo_reaches_published_results() {
+    use sangkien_storage::{Store, testing};
+    let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = sangkien_files::FileStore::open(dir.path()).unwrap();
+    sangkien_web::demo::load_full(&store, &files, common::OCT_15_2021)
+        .await
+        .unwrap();
+    let mut conn = store.reader().await.unwrap();
+    let p = sangkien_storage::award::publication(&mut conn, CONTEST)
+        .await
+        .unwrap()
+        .expect("published");
+    let awards = p.results["awards"].as_array().unwrap();
+    assert!(awards.len() >= 3, "{}", p.results);
+    assert_eq!(awards[0]["tier"], "first");
+    assert_eq!(
+        sangkien_domain::fingerprint::of_results(&p.results),
+        p.fingerprint
+    );
+}

@@ -124,6 +124,7 @@ struct ContestPage {
     sees_coverage: bool,
     is_judge: bool,
     sees_progress: bool,
+    sees_awards: bool,
     is_organizer: bool,
 }
 
@@ -207,6 +208,8 @@ fn actions(role: Role, state: ContestState) -> Vec<Action> {
     contest::targets_from(state)
         .into_iter()
         .filter(|to| to.role_needed() == role)
+        // Approval needs the decision's number, date and signer: the awards page.
+        .filter(|to| *to != ContestState::Approved)
         .map(|to| Action {
             to: to.as_str(),
             label: if state == ContestState::Deliberation && to == ContestState::Judging {
@@ -250,6 +253,8 @@ async fn contest_page(
         sees_progress: judging_started
             && (user.session.account.role == Role::Organizer
                 || member.as_ref().is_some_and(|m| m.role == "chair")),
+        sees_awards: record.state >= ContestState::Deliberation
+            && matches!(user.session.account.role, Role::Organizer | Role::Approver),
     })
 }
 

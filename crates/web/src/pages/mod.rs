@@ -1,12 +1,14 @@
 //! Server-rendered Vietnamese pages. Cookie sessions; every form carries the session's
 //! CSRF token; post/redirect/get.
 
+mod award;
 mod contest;
 mod coverage;
 mod entry;
 mod judging;
 mod lists;
 mod login;
+mod public;
 
 use askama::Template;
 use axum::{
@@ -29,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .merge(coverage::router())
         .merge(judging::router())
         .merge(lists::router())
+        .merge(award::router())
+        .merge(public::router())
         .route("/static/app.css", get(css))
 }
 

@@ -1,0 +1,276 @@
+//! Public pages, no sign-in: published contests, their results, and the Atom feed for
+//! the provincial portal, newspaper and broadcaster. Everything comes from the results
+//! stored at publication, so the pages are one read and never change afterwards.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use sangkien_domain::points::format_vnd;
+use sangkien_storage::award::{self as store, Publication};
+use serde_json::Value;
+
+use super::{Nav, page_error, render};
+use crate::{AppState, error::ApiResult, extract::Id};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/public/contests", get(list))
+        .route("/public/contests/{id}", get(results))
+        .route("/feed.atom", get(feed))
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(x) => x.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// "2021-11-25T10:00:00+07:00" → "25/11/2021".
+fn date_vi(v: &Value) -> String {
+    let t = s(v);
+    let d = t.get(..10).unwrap_or(&t);
+    let parts: Vec<&str> = d.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => t,
+    }
+}
+
+pub struct ContestLine {
+    pub id: i64,
+    pub title: String,
+    pub year: String,
+    pub published: String,
+    pub awards: usize,
+}
+
+#[derive(Template)]
+#[template(path = "public_list.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    contests: Vec<ContestLine>,
+}
+
+async fn list(State(state): State<AppState>) -> Response {
+    let r: ApiResult<Vec<Publication>> = async {
+        let mut conn = state.store.reader().await?;
+        Ok(store::publications(&mut conn).await?)
+    }
+    .await;
+    match r {
+        Ok(pubs) => public(render(&ListPage {
+            nav: None,
+            contests: pubs
+                .iter()
+                .map(|p| ContestLine {
+                    id: p.contest_id,
+                    title: s(&p.results["contest"]["title"]),
+                    year: s(&p.results["contest"]["year"]),
+                    published: date_vi(&p.results["contest"]["published_at"]),
+                    awards: p.results["awards"].as_array().map_or(0, Vec::len),
+                })
+                .collect(),
+        })),
+        Err(e) => page_error(e),
+    }
+}
+
+pub struct AwardLine {
+    pub tier: String,
+    pub title: String,
+    pub unit_name: String,
+    pub authors: String,
+    pub score: String,
+    pub amount: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_results.html")]
+struct ResultsPage {
+    nav: Option<Nav>,
+    id: i64,
+    title: String,
+    organizer: String,
+    decision: String,
+    published: String,
+    awards: Vec<AwardLine>,
+    fingerprint: String,
+}
+
+fn score_vi(v: &Value) -> String {
+    v.as_f64()
+        .map(|f| {
+            let t = format!("{f:.2}");
+            let t = t.trim_end_matches('0').trim_end_matches('.');
+            t.replace('.', ",")
+        })
+        .unwrap_or_default()
+}
+
+/// Public pages may be cached by proxies for a short while; they never change once
+/// published, but a short lifetime keeps corrections (a new publication) visible.
+fn public(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=300"),
+    );
+    r
+}
+
+async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
+    let p = match crate::api::public::published(&state, id).await {
+        Ok(p) => p,
+        Err(e) => return page_error(e),
+    };
+    let c = &p.results["contest"];
+    let decision = if c["decision"].is_null() {
+        String::new()
+    } else {
+        format!(
+            "Quyết định số {} ngày {} (người ký: {})",
+            s(&c["decision"]["number"]),
+            date_vi(&c["decision"]["date"]),
+            s(&c["decision"]["signer"])
+        )
+    };
+    let awards = p.results["awards"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| AwardLine {
+            tier: s(&a["tier_name"]),
+            title: s(&a["title"]),
+            unit_name: s(&a["unit_name"]),
+            authors: a["authors"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|x| s(&x["full_name"]))
+                .collect::<Vec<_>>()
+                .join(", "),
+            score: score_vi(&a["score"]),
+            amount: format_vnd(a["amount_vnd"].as_i64().unwrap_or_default()),
+        })
+        .collect();
+    public(render(&ResultsPage {
+        nav: None,
+        id,
+        title: s(&c["title"]),
+        organizer: s(&c["organizer_unit_name"]),
+        decision,
+        published: date_vi(&c["published_at"]),
+        awards,
+        fingerprint: p.fingerprint.clone(),
+    }))
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The address the visitor used, for the feed's absolute links.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// The Atom feed: one entry per published contest, newest first, with the winners.
+async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let r: ApiResult<Vec<Publication>> = async {
+        let mut conn = state.store.reader().await?;
+        Ok(store::publications(&mut conn).await?)
+    }
+    .await;
+    let pubs = match r {
+        Ok(p) => p,
+        Err(e) => return page_error(e),
+    };
+    let base = base_url(&state, &headers);
+    let updated = pubs
+        .first()
+        .map(|p| s(&p.results["contest"]["published_at"]))
+        .unwrap_or_else(|| "2000-01-01T00:00:00+07:00".into());
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
+    out.push_str("  <title>Kết quả các cuộc thi sáng kiến cải cách hành chính</title>\n");
+    out.push_str(&format!("  <id>{}/feed.atom</id>\n", xml(&base)));
+    out.push_str(&format!(
+        "  <link rel=\"self\" href=\"{0}/feed.atom\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{0}/public/contests\"/>\n",
+        xml(&base)
+    ));
+    out.push_str(&format!("  <updated>{}</updated>\n", xml(&updated)));
+    out.push_str("  <author><name>Ban Tổ chức cuộc thi</name></author>\n");
+    for p in &pubs {
+        let c = &p.results["contest"];
+        let url = format!("{base}/public/contests/{}", p.contest_id);
+        let mut summary = format!("Công bố kết quả {}.", s(&c["title"]));
+        if !c["decision"].is_null() {
+            summary.push_str(&format!(
+                " Quyết định số {} ngày {}.",
+                s(&c["decision"]["number"]),
+                date_vi(&c["decision"]["date"])
+            ));
+        }
+        for a in p.results["awards"].as_array().cloned().unwrap_or_default() {
+            summary.push_str(&format!(
+                " {}: «{}» ({}).",
+                s(&a["tier_name"]),
+                s(&a["title"]),
+                s(&a["unit_name"])
+            ));
+        }
+        out.push_str("  <entry>\n");
+        out.push_str(&format!(
+            "    <title>Kết quả {}</title>\n",
+            xml(&s(&c["title"]))
+        ));
+        out.push_str(&format!("    <id>{}</id>\n", xml(&url)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&url)
+        ));
+        out.push_str(&format!(
+            "    <link rel=\"related\" type=\"application/json\" href=\"{}/api/v1/public/contests/{}/results\"/>\n",
+            xml(&base),
+            p.contest_id
+        ));
+        out.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            xml(&s(&c["published_at"]))
+        ));
+        out.push_str(&format!("    <summary>{}</summary>\n", xml(&summary)));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    public(
+        (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            out,
+        )
+            .into_response(),
+    )
+}
