@@ -14,9 +14,8 @@ use sangkien_domain::{
     labels::Label,
     points::format_vnd,
 };
-use serde_json::Value;
 
-use super::{Nav, PageUser, page_error, render, render_status};
+use super::{Nav, PageUser, field, json_text as s, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -99,14 +98,6 @@ struct AwardsPage {
     error: Option<String>,
     field_errors: Vec<String>,
     typed_decision: (String, String, String),
-}
-
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(x) => x.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPage> {
@@ -208,14 +199,6 @@ async fn page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Resp
         Ok(p) => render(&p),
         Err(e) => page_error(e),
     }
-}
-
-fn field(pairs: &[(String, String)], k: &str) -> String {
-    pairs
-        .iter()
-        .find(|(key, _)| key == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 async fn save(

@@ -15,7 +15,7 @@ use sangkien_storage::{entry as entries, judging as store};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Nav, PageUser, csv_response, page_error, render, render_status};
+use super::{Nav, PageUser, csv_response, field, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -815,14 +815,6 @@ async fn council_page(
         Ok(page) => render(&page),
         Err(e) => page_error(e),
     }
-}
-
-fn field(pairs: &[(String, String)], k: &str) -> String {
-    pairs
-        .iter()
-        .find(|(key, _)| key == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 async fn council_save(

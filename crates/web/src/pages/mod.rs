@@ -127,6 +127,24 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// The value of a form field (empty when absent).
+pub fn field(pairs: &[(String, String)], k: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A JSON value as page text: strings as they are, null as nothing.
+pub fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(x) => x.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// A Vietnamese error page.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let heading = match status {

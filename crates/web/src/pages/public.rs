@@ -14,7 +14,7 @@ use sangkien_domain::points::format_vnd;
 use sangkien_storage::award::{self as store, Publication};
 use serde_json::Value;
 
-use super::{Nav, page_error, render};
+use super::{Nav, json_text as s, page_error, render};
 use crate::{AppState, error::ApiResult, extract::Id};
 
 pub fn router() -> Router<AppState> {
@@ -22,14 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/public/contests", get(list))
         .route("/public/contests/{id}", get(results))
         .route("/feed.atom", get(feed))
-}
-
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(x) => x.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 /// "2021-11-25T10:00:00+07:00" → "25/11/2021".
