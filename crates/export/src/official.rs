@@ -39,7 +39,7 @@ pub struct ContestFacts {
     pub units_taking_part: usize,
     pub entries_submitted: usize,
     pub entries_judged: usize,
-    /// Number and date of the decision forming the council.
+    /// Number and date (YYYY-MM-DD) of the decision forming the council.
     pub council_decision: Option<(String, String)>,
 }
 
@@ -472,7 +472,13 @@ pub fn decision(
 /// The organizer's memo proposing the awards (Tờ trình), dated `today`.
 pub fn memo(issuer: &Issuer, c: &ContestFacts, winners: &[Winner], today: Date) -> Doc {
     let mut doc = base(format!("Tờ trình đề nghị tặng giải {}", c.title));
-    let parent = issuer.agency.replace('\n', " ");
+    // The parent line of a department's header abbreviates the committee, as
+    // Cao Bằng's departments write it: "UBND TỈNH CAO BẰNG".
+    let parent = issuer
+        .agency
+        .replace('\n', " ")
+        .replace("ỦY BAN NHÂN DÂN", "UBND")
+        .replace("UỶ BAN NHÂN DÂN", "UBND");
     doc.blocks.push(header(
         &parent,
         &c.organizer_name.to_uppercase(),
@@ -497,7 +503,12 @@ pub fn memo(issuer: &Issuer, c: &ContestFacts, winners: &[Winner], today: Date) 
     let council = c
         .council_decision
         .as_ref()
-        .map(|(n, d)| format!(" (thành lập theo Quyết định số {n} ngày {d})"))
+        .map(|(n, d)| {
+            let when = d
+                .parse::<Date>()
+                .map_or_else(|_| format!("ngày {d}"), date_words);
+            format!(" (thành lập theo Quyết định số {n} {when})")
+        })
         .unwrap_or_default();
     let paras = [
         format!(

@@ -309,3 +309,51 @@ fn snapshot_of_the_decision_and_memo_text() {
     );
     insta::assert_snapshot!("memo", m.plain_text());
 }
+
+#[test]
+fn a_long_decision_paginates_with_numbers_from_page_two() {
+    let many: Vec<Winner> = (0..40)
+        .map(|i| Winner {
+            tier: PrizeTier::Consolation,
+            amount_vnd: 1_000_000,
+            entry_title: format!(
+                "Giải pháp số {i} về cải cách thủ tục hành chính ở cấp xã vùng cao"
+            ),
+            unit_name: "UBND huyện Hà Quảng".into(),
+            authors: vec!["Nông Thị Bích".into()],
+            score: "70".into(),
+        })
+        .collect();
+    let doc = official::decision(&issuer(), &contest(), &many, Some(&decision()));
+    let bytes = pdf::render(&doc, &fonts()).expect("pdf");
+    let (_, info, _) = pdf_text(&bytes);
+    let n = pages(&info);
+    assert!(n >= 3, "{info}");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let p = path.to_str().expect("path");
+    let page = |k: usize| {
+        tool(
+            "pdftotext",
+            &[
+                "-f",
+                &k.to_string(),
+                "-l",
+                &k.to_string(),
+                "-layout",
+                p,
+                "-",
+            ],
+        )
+    };
+    assert_eq!(page(2).split_whitespace().next(), Some("2"), "{}", page(2));
+    assert_eq!(
+        page(n).split_whitespace().next(),
+        Some(n.to_string().as_str())
+    );
+    assert_ne!(page(1).split_whitespace().next(), Some("1"));
+    // The signature block is never split: the signer's name is on the last page.
+    assert!(page(n).contains("Lê Hải Hòa"));
+    assert!(page(n).contains("Tổng số tiền thưởng") || page(n - 1).contains("Tổng số tiền thưởng"));
+}

@@ -576,3 +576,104 @@ async fn the_full_demo_reaches_published_results() {
         p.fingerprint
     );
 }
+
+#[tokio::test]
+async fn a_list_made_before_judging_reopened_is_stale_and_cannot_be_approved() {
+    let app = TestApp::new().await;
+    let (org, ids) = deliberation(&app).await;
+    app.post(
+        &format!("/api/v1/contests/{CONTEST}/awards/propose"),
+        &org,
+        json!({}),
+    )
+    .await;
+    // Giving a fourth prize beyond the quota is possible with a reason, and flagged.
+    let mut over = resolved_list(&ids);
+    over["awards"][2]["tier"] = json!("first");
+    over["awards"][2]["reason"] = json!("Hội đồng đề nghị thêm một giải Nhất");
+    let res = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/contests/{CONTEST}/awards"),
+            Some(&org),
+            Some(over),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let quota = res.body["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "over_quota")
+        .cloned();
+    assert!(quota.is_some(), "{}", res.text);
+
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/transition"),
+            &org,
+            json!({"to": "judging", "reason": "Hội đồng chấm lại một bài"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    // A score changed while judging is reopened makes the list stale.
+    let chair = app.login("hd.vpubnd").await;
+    let res = app
+        .post(
+            &format!("/api/v1/entries/{}/scores/hd.snv/unlock", ids[2]),
+            &chair,
+            json!({"reason": "Chấm lại theo ý kiến Hội đồng"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let judge = app.login("hd.snv").await;
+    let body = json!({"points": {"novelty": 22, "effectiveness": 20, "applicability": 20, "presentation": 5}, "comment": "Chấm lại"});
+    let res = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/entries/{}/scores/mine", ids[2]),
+            Some(&judge),
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.post(
+        &format!("/api/v1/entries/{}/scores/mine/submit", ids[2]),
+        &judge,
+        json!({}),
+    )
+    .await;
+    let res = app.transition(&org, CONTEST, "deliberation").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = app
+        .get(&format!("/api/v1/contests/{CONTEST}/awards"), &org)
+        .await;
+    assert_eq!(res.body["stale"], true, "{}", res.text);
+    let approver = app.login("ubnd.pheduyet").await;
+    let res = approve(
+        &app,
+        &approver,
+        json!({"number": "1", "date": "2021-11-25", "signer": "Lê Hải Hòa"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert_eq!(res.body["error"]["code"], "proposal_stale");
+    let res = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/contests/{CONTEST}/awards"),
+            Some(&org),
+            Some(resolved_list(&ids)),
+        )
+        .await;
+    assert_eq!(res.body["error"]["code"], "proposal_stale", "{}", res.text);
+    // Proposing again makes it current.
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/awards/propose"),
+            &org,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.body["stale"], false);
+}

@@ -134,14 +134,7 @@ async fn facts(conn: &mut Conn, a: &Awards) -> ApiResult<ContestFacts> {
             .map(|l| l.row.submitted.max(0) as usize)
             .sum(),
         entries_judged: a.scores.entries.len(),
-        council_decision: council.map(|c| {
-            let date = c
-                .decision_date
-                .parse::<jiff::civil::Date>()
-                .map(time::display_date)
-                .unwrap_or(c.decision_date);
-            (c.decision_number, date)
-        }),
+        council_decision: council.map(|c| (c.decision_number, c.decision_date)),
     })
 }
 
