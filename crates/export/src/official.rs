@@ -321,6 +321,7 @@ fn base(title: String) -> Doc {
         landscape: false,
         margins: Margins::DECREE,
         page_numbers: true,
+        frame: false,
         blocks: Vec::new(),
     }
 }
@@ -593,6 +594,7 @@ pub fn certificates(
             right: 25.0,
         },
         page_numbers: false,
+        frame: true,
         blocks: Vec::new(),
     };
     for (i, w) in winners.iter().enumerate() {

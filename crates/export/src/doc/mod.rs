@@ -32,6 +32,8 @@ pub struct Doc {
     /// Page numbers centred in the top margin, from page 2 on (the decree shows none on
     /// page 1).
     pub page_numbers: bool,
+    /// A double frame around each page (certificates).
+    pub frame: bool,
     pub blocks: Vec<Block>,
 }
 

@@ -196,6 +196,21 @@ impl Layout<'_> {
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = self.top;
+        if self.doc.frame {
+            let (w, h) = page_size(self.doc.landscape);
+            for (inset, width) in [(pt(8.0), 2.0), (pt(10.0), 0.6)] {
+                let (l, t, r, b) = (inset, inset, w - inset, h - inset);
+                for (x1, y1, x2, y2) in [(l, t, r, t), (r, t, r, b), (r, b, l, b), (l, b, l, t)] {
+                    self.op(Op::Line {
+                        x1,
+                        y1,
+                        x2,
+                        y2,
+                        width,
+                    });
+                }
+            }
+        }
         let n = self.pages.len();
         if self.doc.page_numbers && n > 1 {
             let label = n.to_string();
