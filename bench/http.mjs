@@ -1,9 +1,10 @@
 // HTTP load on the pages that exist so far (issue 7): a release server on a fresh data
 // directory, seeded through the API with a contest shaped like a real one (30 units, 300
 // entries of realistic Vietnamese length with a PDF each, 20 judges, balanced assignment of
-// 3 judges per entry = 900 submitted sheets), then wrk (Debian's) against the organizer's
-// ranking page, the organizer's entry list (50 rows), a judge's score-sheet page and the
-// ranking API, with 32 connections and with 1, 15 s each. Prints requests/s, p50/p99,
+// 3 judges per entry = 900 submitted sheets, 60 prizes, approved and published), then wrk
+// (Debian's) against the organizer's ranking page, the organizer's entry list (50 rows), a
+// judge's score-sheet page, the ranking API, the public results page and JSON, the Atom
+// feed, and the decision PDF and results XLSX exports, with 32 connections and with 1. Prints requests/s, p50/p99,
 // bytes per response and the server's resident memory as a table.
 //
 //   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15]
@@ -71,7 +72,8 @@ const contest = await api('POST', '/contests', org, {
     { code: 'presentation', name: 'Trình bày', description: '', max_points: 10 },
   ],
   tie_break: ['effectiveness', 'novelty'], aggregation: 'mean', award_min_score: 50,
-  prizes: [{ tier: 'first', count: 1, amount_vnd: 5000000 }],
+  prizes: [{ tier: 'first', count: 1, amount_vnd: 5000000 }, { tier: 'second', count: 2, amount_vnd: 3000000 },
+    { tier: 'third', count: 3, amount_vnd: 2000000 }, { tier: 'consolation', count: 54, amount_vnd: 1000000 }],
 });
 const cid = contest.id;
 await api('POST', `/contests/${cid}/transition`, org, { to: 'open' });
@@ -118,6 +120,20 @@ await pool(5, judges, async (username, j) => {
     sheets++;
   }
 });
+// Deliberation, awards decided (ties at a boundary get the council's reason), approval and
+// publication, so the public pages exist.
+await api('POST', `/contests/${cid}/transition`, org, { to: 'deliberation' });
+const proposal = await api('POST', `/contests/${cid}/awards/propose`, org);
+const decided = proposal.ranking.filter((r) => r.proposed_tier || proposal.flags.some((f) => f.entry_ids.includes(r.entry_id)));
+let slotsLeft = 60;
+const list = decided.map((r) => {
+  const tier = r.proposed_tier || (slotsLeft > 0 ? 'consolation' : null);
+  slotsLeft -= 1;
+  return { entry_id: r.entry_id, tier, reason: r.proposed_tier ? '' : 'Hội đồng biểu quyết' };
+});
+await api('PUT', `/contests/${cid}/awards`, org, { awards: list });
+await api('POST', `/contests/${cid}/awards/approve`, await login('ubnd.pheduyet'), { decision: { number: '99', date: '2021-11-25', signer: 'Người ký' } });
+await api('POST', `/contests/${cid}/transition`, org, { to: 'published' });
 const seeded = performance.now();
 const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
 
@@ -144,11 +160,16 @@ const targets = [
   ['organizer entry list (50 rows)', `contests/${cid}/entries`, orgCookie],
   ["judge's score-sheet page", `entries/${judgeEntry}/score`, judgeCookie],
   ['ranking API (JSON)', `api/v1/contests/${cid}/ranking`, `Bearer ${await login('snv.tochuc')}`],
+  ['public results page (anonymous)', `public/contests/${cid}`, ''],
+  ['public results JSON (anonymous)', `api/v1/public/contests/${cid}/results`, ''],
+  ['Atom feed (anonymous)', 'feed.atom', ''],
+  ['award decision PDF (organizer)', `contests/${cid}/exports/decision.pdf`, orgCookie],
+  ['results XLSX (organizer)', `contests/${cid}/exports/results.xlsx`, orgCookie],
 ];
 const idle = memory(server.pid);
 
 function wrk(path, auth, connections) {
-  const header = auth.startsWith('Bearer') ? `Authorization: ${auth}` : `Cookie: ${auth}`;
+  const header = auth.startsWith('Bearer') ? `Authorization: ${auth}` : auth ? `Cookie: ${auth}` : 'Accept: */*';
   const out = execFileSync('wrk', ['-t', connections > 1 ? '2' : '1', '-c', String(connections), '-d', `${SECONDS}s`, '--latency', '-H', header, `${url}${path}`], { encoding: 'utf8' });
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
   const pick = (p) => { const m = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`)); const v = Number(m[1]); return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v; };
@@ -160,7 +181,7 @@ console.log(`\nSeeded through the API in ${seedSeconds.toFixed(1)} s (excluding 
 console.log(`| target | conns | req/s | p50 | p99 | bytes | errors |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, path, auth] of targets) {
-  const headers = auth.startsWith('Bearer') ? { authorization: auth } : { cookie: auth };
+  const headers = auth.startsWith('Bearer') ? { authorization: auth } : auth ? { cookie: auth } : {};
   const body = await (await fetch(`${url}${path}`, { headers })).arrayBuffer();
   for (const c of [32, 1]) {
     const r = wrk(path, auth, c);

@@ -54,7 +54,13 @@ pub struct AppState {
     /// Computed rankings by contest, with the (judging version, contest change time) they
     /// were computed at; see `api::judging::ranking_for`.
     pub rankings: Arc<std::sync::Mutex<RankingCache>>,
+    /// Rendered public results (page and JSON) by key. Published results never change,
+    /// so an entry is never invalidated; see `public_cache`.
+    pub public: Arc<std::sync::RwLock<std::collections::HashMap<String, PublicBody>>>,
 }
+
+/// A cached public response: content type and bytes.
+pub type PublicBody = (&'static str, bytes::Bytes);
 
 /// contest id → (judging version, contest `updated_at`, ranking JSON).
 pub type RankingCache = std::collections::HashMap<i64, (i64, i64, Arc<serde_json::Value>)>;
@@ -67,12 +73,43 @@ impl AppState {
             clock,
             config: Arc::new(config),
             rankings: Arc::default(),
+            public: Arc::default(),
         }
     }
 
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
+}
+
+/// Answers from the cache of published results, or builds, stores and answers. Only
+/// successful builds are kept (a contest not yet published stays a 404 until it is).
+pub async fn public_cache<F>(state: &AppState, key: String, build: F) -> axum::response::Response
+where
+    F: std::future::Future<Output = Result<PublicBody, error::ApiError>>,
+{
+    use axum::response::IntoResponse;
+    let hit = state.public.read().ok().and_then(|c| c.get(&key).cloned());
+    let (content_type, body) = match hit {
+        Some(v) => v,
+        None => match build.await {
+            Ok(v) => {
+                if let Ok(mut c) = state.public.write() {
+                    c.insert(key, v.clone());
+                }
+                v
+            }
+            Err(e) => return e.into_response(),
+        },
+    };
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The whole application: API, pages, static files, security headers.

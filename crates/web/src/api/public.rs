@@ -45,6 +45,13 @@ pub async fn published(state: &AppState, id: i64) -> ApiResult<Publication> {
         .ok_or_else(|| ApiError::not_found("kết quả công bố của cuộc thi"))
 }
 
-async fn results(State(state): State<AppState>, Id(id): Id) -> ApiResult<Json<Value>> {
-    Ok(Json(published(&state, id).await?.results))
+async fn results(State(state): State<AppState>, Id(id): Id) -> axum::response::Response {
+    let build = async {
+        let p = published(&state, id).await?;
+        Ok((
+            "application/json",
+            bytes::Bytes::from(p.results.to_string()),
+        ))
+    };
+    crate::public_cache(&state, format!("results:{id}:json"), build).await
 }

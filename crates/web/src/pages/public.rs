@@ -117,10 +117,29 @@ fn public(mut r: Response) -> Response {
 }
 
 async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
-    let p = match crate::api::public::published(&state, id).await {
-        Ok(p) => p,
-        Err(e) => return page_error(e),
+    let build = async {
+        let p = crate::api::public::published(&state, id).await?;
+        let html = results_page(id, &p).render().map_err(|e| {
+            tracing::error!(error = %e, "template failed");
+            crate::error::ApiError::internal()
+        })?;
+        Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
     };
+    match crate::public_cache(&state, format!("results:{id}:html"), build).await {
+        r if r.status().is_success() => r,
+        r => {
+            // Errors as the Vietnamese error page, not JSON.
+            let status = r.status();
+            page_error(crate::error::ApiError::new(
+                status,
+                "not_found",
+                "Không tìm thấy kết quả công bố của cuộc thi.",
+            ))
+        }
+    }
+}
+
+fn results_page(id: i64, p: &Publication) -> ResultsPage {
     let c = &p.results["contest"];
     let decision = if c["decision"].is_null() {
         String::new()
@@ -153,7 +172,7 @@ async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
             amount: format_vnd(a["amount_vnd"].as_i64().unwrap_or_default()),
         })
         .collect();
-    public(render(&ResultsPage {
+    ResultsPage {
         nav: None,
         id,
         title: s(&c["title"]),
@@ -162,7 +181,7 @@ async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
         published: date_vi(&c["published_at"]),
         awards,
         fingerprint: p.fingerprint.clone(),
-    }))
+    }
 }
 
 fn xml(text: &str) -> String {
