@@ -355,6 +355,22 @@ pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<She
         .collect()
 }
 
+/// The submitted sheets of one entry, by judge.
+pub async fn submitted_sheets_of_entry(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+) -> Result<Vec<SheetRecord>> {
+    let sql =
+        format!("{SHEET} where s.entry_id = $1 and s.state = 'submitted' order by a.username");
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(sheet_row)
+        .collect()
+}
+
 /// Saves a sheet as a draft or submits it. Refuses (returns false) when the stored
 /// sheet is already submitted.
 #[allow(clippy::too_many_arguments)]

@@ -1031,11 +1031,7 @@ pub async fn other_sheets(
             not_found()
         });
     }
-    Ok(store::sheets(conn, contest.id)
-        .await?
-        .into_iter()
-        .filter(|s| s.entry_id == entry.id && s.state == "submitted")
-        .collect())
+    Ok(store::submitted_sheets_of_entry(conn, entry.id).await?)
 }
 
 async fn entry_scores(
