@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod award;
+pub mod collate;
 pub mod contest;
 pub mod entry;
 pub mod error;

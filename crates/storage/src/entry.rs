@@ -647,7 +647,8 @@ pub struct CoverageRow {
     pub last_reminded_at: Option<i64>,
 }
 
-/// Submitted entries and drafts of every participating unit, with the last reminder.
+/// Submitted entries and drafts of every participating unit, with the last reminder, in
+/// Vietnamese alphabetical order of unit name.
 pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<CoverageRow>> {
     let mut rows: Vec<CoverageRow> = sqlx::query(
         "select u.code, u.name, \
@@ -687,6 +688,7 @@ pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<C
             .find(|(c, _)| *c == row.unit_code)
             .map(|(_, at)| *at);
     }
+    sangkien_domain::collate::sort_by_vi(&mut rows, |r| &r.unit_name);
     Ok(rows)
 }
 

@@ -36,14 +36,17 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
     })
 }
 
+/// Every unit, in Vietnamese alphabetical order of name (SPEC §5), then by code.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
     let sql = format!("{SELECT} order by u.code");
-    sqlx::query(&sql)
+    let mut units = sqlx::query(&sql)
         .fetch_all(conn)
         .await?
         .iter()
         .map(from_row)
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    sangkien_domain::collate::sort_by_vi(&mut units, |u| &u.name);
+    Ok(units)
 }
 
 pub async fn get(conn: &mut AnyConnection, code: &str) -> Result<Option<Unit>> {

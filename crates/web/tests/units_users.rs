@@ -252,3 +252,22 @@ async fn login_is_rate_limited_per_account_and_logout_ends_the_token() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn units_are_listed_in_vietnamese_alphabetical_order() {
+    let app = TestApp::new().await;
+    let token = app.organizer().await;
+    let res = app.get("/api/v1/units", &token).await;
+    let names: Vec<String> = res.body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    let pos = |n: &str| names.iter().position(|x| x == n).unwrap();
+    assert!(pos("huyện Bảo Lạc") < pos("huyện Bảo Lâm"), "{names:?}");
+    assert!(pos("Ban Dân tộc") < pos("Sở Nội vụ"));
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| sangkien_domain::collate::cmp_vi(a, b));
+    assert_eq!(names, sorted);
+}
