@@ -103,6 +103,30 @@ pub fn sort_by_vi<T>(items: &mut [T], field: impl Fn(&T) -> &str) {
     items.sort_by_cached_key(|x| sort_key(field(x)));
 }
 
+/// The key as text whose byte order is the Vietnamese order (for an SQL `order by` that
+/// both databases evaluate the same way): per syllable, its letter weights as four hex
+/// digits, `0000`, its tones as one hex digit each (plus one), `0`; then `0000` and the
+/// case flags.
+pub fn sort_key_text(s: &str) -> String {
+    let key = sort_key(s);
+    let mut out = String::new();
+    for w in &key.words {
+        for l in &w.letters {
+            out.push_str(&format!("{:04x}", (*l).clamp(10, 0xffff)));
+        }
+        out.push_str("0000");
+        for t in &w.tones {
+            out.push_str(&format!("{:x}", t + 1));
+        }
+        out.push('0');
+    }
+    out.push_str("0000");
+    for c in &key.case {
+        out.push(if *c == 0 { '0' } else { '1' });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod judging;
 pub mod labels;
+pub mod library;
 pub mod points;
 pub mod similarity;
 pub mod text;

@@ -61,3 +61,29 @@ fn cao_bang_units_sort_as_a_vietnamese_reader_expects() {
     assert!("huyện Bảo Lâm" < "huyện Bảo Lạc");
     assert!(cmp_vi("huyện Bảo Lạc", "huyện Bảo Lâm").is_lt());
 }
+
+mod text_key {
+    use proptest::prelude::*;
+    use sangkien_domain::collate::{cmp_vi, sort_key_text};
+
+    fn word() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                'a', 'à', 'ả', 'ã', 'á', 'ạ', 'ă', 'â', 'ầ', 'b', 'c', 'd', 'đ', 'Đ', 'e', 'ê',
+                'ế', 'h', 'i', 'n', 'o', 'ô', 'ơ', 'ợ', 'u', 'ư', 'ữ', 'y', 'A', 'B', '1', '2',
+                '-',
+            ]),
+            1..5,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        /// Sorting by the text key is sorting in Vietnamese order.
+        #[test]
+        fn text_key_order_is_vietnamese_order(a in proptest::collection::vec(word(), 1..4), b in proptest::collection::vec(word(), 1..4)) {
+            let (a, b) = (a.join(" "), b.join(" "));
+            prop_assert_eq!(sort_key_text(&a).cmp(&sort_key_text(&b)), cmp_vi(&a, &b), "{} / {}", a, b);
+        }
+    }
+}

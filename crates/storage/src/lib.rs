@@ -9,6 +9,7 @@ pub mod contest;
 pub mod entry;
 pub mod idempotency;
 pub mod judging;
+pub mod library;
 pub mod message;
 pub mod migrations;
 pub mod schema;

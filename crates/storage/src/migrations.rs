@@ -39,6 +39,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_awards.sql"),
         postgres: include_str!("../migrations/postgres/0004_awards.sql"),
     },
+    Step {
+        version: 5,
+        name: "library",
+        sqlite: include_str!("../migrations/sqlite/0005_library.sql"),
+        postgres: include_str!("../migrations/postgres/0005_library.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

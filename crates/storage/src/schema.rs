@@ -31,13 +31,16 @@ fn portable(kind: &str) -> String {
     }
 }
 
+/// The full-text index of the library (`library_fts`) is the one deliberate difference:
+/// an FTS5 table on SQLite, a GIN index on PostgreSQL; it is left out of the comparison.
 pub async fn describe(store: &Store) -> Result<Schema> {
     let mut conn = store.reader().await?;
     let (col_sql, idx_sql) = match store.backend() {
         Backend::Sqlite => (
             "select m.name, p.name, p.type, p.\"notnull\" + p.pk from sqlite_master m \
              join pragma_table_info(m.name) p \
-             where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%'",
+             where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%' \
+             and m.name not like 'library_fts%'",
             "select name from sqlite_master where type = 'index' and sql is not null",
         ),
         Backend::Postgres => (
@@ -47,6 +50,7 @@ pub async fn describe(store: &Store) -> Result<Schema> {
              where table_schema = current_schema() and table_name::text not like '_sqlx%'",
             "select i.indexname::text from pg_indexes i \
              where i.schemaname = current_schema() and i.indexname::text not like '%_pkey' \
+             and i.indexname::text <> 'library_fts' \
              and not exists (select 1 from pg_constraint c where c.conname = i.indexname)",
         ),
     };

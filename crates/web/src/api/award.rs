@@ -499,6 +499,13 @@ pub async fn publish(tx: &mut Conn, user: &Account, id: i64, now: i64) -> ApiRes
         .as_str()
         .unwrap_or_default()
         .to_string();
-    store::publish(tx, &Actor::user(&user.username, now), id, &results, &fp).await?;
+    let actor = Actor::user(&user.username, now);
+    store::publish(tx, &actor, id, &results, &fp).await?;
+    // The winners enter the public library.
+    for (x, _) in a.winners() {
+        if let Some(e) = entries::get(tx, x.entry_id).await? {
+            crate::api::library::add(tx, &actor, &e, a.contest(), x.tier).await?;
+        }
+    }
     Ok(())
 }

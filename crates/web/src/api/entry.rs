@@ -718,6 +718,15 @@ pub async fn send_attachment(
         .await?
         .ok_or_else(|| ApiError::not_found("tệp đính kèm"))?;
     drop(conn);
+    attachment_response(state, &a, "private, no-cache").await
+}
+
+/// Streams a stored attachment with its type, length, name and ETag.
+pub async fn attachment_response(
+    state: &AppState,
+    a: &store::AttachmentRecord,
+    cache_control: &'static str,
+) -> ApiResult<Response> {
     let file = tokio::fs::File::open(state.files.path_of(&a.sha256))
         .await
         .map_err(|err| {
@@ -750,7 +759,7 @@ pub async fn send_attachment(
                 format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"),
             ),
             (header::ETAG, format!("\"{}\"", a.sha256)),
-            (header::CACHE_CONTROL, "private, no-cache".to_string()),
+            (header::CACHE_CONTROL, cache_control.to_string()),
         ],
         body,
     )

@@ -8,6 +8,7 @@ pub(crate) mod entry;
 pub(crate) mod export;
 mod health;
 pub(crate) mod judging;
+pub(crate) mod library;
 pub mod openapi;
 pub(crate) mod public;
 pub(crate) mod setting;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(award::router())
         .merge(export::router())
         .merge(public::router())
+        .merge(library::router())
         .merge(setting::router())
         .merge(health::router());
     Router::new()

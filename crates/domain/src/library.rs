@@ -1,0 +1,57 @@
+//! The library's search rules (SPEC §3.8): text folded the same way for the index and
+//! the query (case, diacritics, đ → d), so "dich vu cong" finds "Dịch vụ công".
+
+use crate::similarity::fold;
+
+/// At most this many words of a query are used.
+pub const MAX_TERMS: usize = 12;
+
+/// The words of a folded text: runs of letters and digits.
+pub fn terms(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The query's words, in order, without repeats.
+pub fn query_terms(q: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in terms(q) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+        if out.len() == MAX_TERMS {
+            break;
+        }
+    }
+    out
+}
+
+/// The texts the index holds for an entry: the folded words of the title, and of the
+/// other fields (the title weighs more in both engines' relevance).
+pub fn search_fields(title: &str, body: &[&str]) -> (String, String) {
+    let words: Vec<String> = body.iter().flat_map(|b| terms(b)).collect();
+    (terms(title).join(" "), words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_matches_without_diacritics() {
+        assert_eq!(
+            query_terms("Dịch vụ công trực tuyến"),
+            query_terms("dich vu cong truc tuyen")
+        );
+        assert_eq!(query_terms("ĐĂNG KÝ"), vec!["dang", "ky"]);
+        assert_eq!(query_terms("  --  "), Vec::<String>::new());
+        assert_eq!(query_terms("a a b"), vec!["a", "b"]);
+        assert_eq!(
+            search_fields("Đăng ký", &["hộ kinh doanh", "Cổng"]),
+            ("dang ky".to_string(), "ho kinh doanh cong".to_string())
+        );
+    }
+}

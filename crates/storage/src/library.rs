@@ -1,0 +1,287 @@
+//! The public library: published entries with their public document, searched with each
+//! engine's full-text index over text folded by `sangkien_domain::library` — FTS5 with
+//! bm25 on SQLite, a GIN-indexed tsvector with ts_rank on PostgreSQL. This is the one
+//! place where the SQL differs by engine (see docs/DECISIONS.md).
+
+use sangkien_domain::library::query_terms;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{AnyConnection, Row};
+
+use crate::{
+    Result, StorageError,
+    audit::{self, Actor, Event},
+};
+
+/// What the library stores for an entry.
+#[derive(Debug, Clone)]
+pub struct LibraryItem {
+    pub entry_id: i64,
+    pub contest_id: i64,
+    pub unit_code: String,
+    pub topic_code: String,
+    pub year: i64,
+    pub tier: Option<String>,
+    pub title: String,
+    pub title_key: String,
+    /// The public document (no confidential field, no birth dates).
+    pub document: Value,
+    /// Folded words of the title and of the rest of the public text.
+    pub search_title: String,
+    pub search_body: String,
+    pub published_at: i64,
+}
+
+/// A line of a library list.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryLine {
+    pub entry_id: i64,
+    pub contest_id: i64,
+    pub title: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub topic_code: String,
+    pub year: i64,
+    pub tier: Option<String>,
+}
+
+/// Filters of `GET /public/library`; empty strings and 0 mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub q: String,
+    pub topic: String,
+    pub unit: String,
+    pub year: i64,
+    pub tier: String,
+    /// `title` for Vietnamese alphabetical order; otherwise newest first (or by
+    /// relevance when there is a query).
+    pub sort: String,
+}
+
+/// The weighted document of PostgreSQL's index (the migration's expression).
+const TSV: &str = "(setweight(to_tsvector('simple', l.search_title), 'A') || \
+                   setweight(to_tsvector('simple', l.search_body), 'D'))";
+
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
+/// Adds or replaces an entry in the library, audited.
+pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) -> Result<()> {
+    remove_rows(conn, item.entry_id).await?;
+    sqlx::query(
+        "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, \
+         title_key, document, search_title, search_body, published_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(item.entry_id)
+    .bind(item.contest_id)
+    .bind(&item.unit_code)
+    .bind(&item.topic_code)
+    .bind(item.year)
+    .bind(&item.tier)
+    .bind(&item.title)
+    .bind(&item.title_key)
+    .bind(item.document.to_string())
+    .bind(&item.search_title)
+    .bind(&item.search_body)
+    .bind(item.published_at)
+    .execute(&mut *conn)
+    .await?;
+    if !is_postgres(conn) {
+        sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
+            .bind(item.entry_id)
+            .bind(&item.search_title)
+            .bind(&item.search_body)
+            .execute(&mut *conn)
+            .await?;
+    }
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "library.put",
+            object_type: "entry",
+            object_id: item.entry_id.to_string(),
+            contest_id: Some(item.contest_id),
+            before: None,
+            after: Some(serde_json::json!({"tier": item.tier, "title": item.title})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn remove_rows(conn: &mut AnyConnection, entry_id: i64) -> Result<bool> {
+    let done = sqlx::query("delete from library_entry where entry_id = $1")
+        .bind(entry_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if !is_postgres(conn) {
+        sqlx::query("delete from library_fts where rowid = $1")
+            .bind(entry_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(done > 0)
+}
+
+/// Takes an entry out of the library, audited; false when it was not in it.
+pub async fn remove(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    entry_id: i64,
+) -> Result<bool> {
+    let done = remove_rows(conn, entry_id).await?;
+    if done {
+        audit::append(
+            conn,
+            actor,
+            Event {
+                action: "library.remove",
+                object_type: "entry",
+                object_id: entry_id.to_string(),
+                contest_id: Some(contest_id),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    Ok(done)
+}
+
+/// One library entry with its public document.
+pub async fn get(conn: &mut AnyConnection, entry_id: i64) -> Result<Option<(LibraryLine, Value)>> {
+    let row = sqlx::query(
+        "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
+         l.topic_code, l.year, l.tier, l.document from library_entry l \
+         left join unit u on u.code = l.unit_code where l.entry_id = $1",
+    )
+    .bind(entry_id)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let doc: String = r.try_get(8)?;
+    Ok(Some((
+        line(&r)?,
+        serde_json::from_str(&doc).map_err(|e| StorageError::Corrupt(format!("library: {e}")))?,
+    )))
+}
+
+fn line(r: &sqlx::any::AnyRow) -> Result<LibraryLine> {
+    Ok(LibraryLine {
+        entry_id: r.try_get(0)?,
+        contest_id: r.try_get(1)?,
+        title: r.try_get(2)?,
+        unit_code: r.try_get(3)?,
+        unit_name: r.try_get(4)?,
+        topic_code: r.try_get(5)?,
+        year: r.try_get(6)?,
+        tier: r.try_get(7)?,
+    })
+}
+
+/// Searches the library: entries matching every word of the query (the last one as a
+/// prefix), filtered, ranked by relevance (or as `sort` says), one page, with the total.
+pub async fn search(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<LibraryLine>, i64)> {
+    let terms = query_terms(&f.q);
+    let pg = is_postgres(conn);
+    let filters = "($2 = '' or l.topic_code = $2) and ($3 = '' or l.unit_code = $3) \
+                   and ($4 = 0 or l.year = $4) and ($5 = '' or coalesce(l.tier, '') = $5)";
+    let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
+                   l.topic_code, l.year, l.tier";
+    let by_title = f.sort == "title";
+    let (from, matcher, order) = if terms.is_empty() {
+        (
+            "library_entry l".to_string(),
+            "$1 = ''".to_string(),
+            if by_title {
+                "l.title_key, l.entry_id".to_string()
+            } else {
+                "l.published_at desc, l.entry_id".to_string()
+            },
+        )
+    } else if pg {
+        (
+            "library_entry l".to_string(),
+            format!("{TSV} @@ to_tsquery('simple', $1)"),
+            if by_title {
+                "l.title_key, l.entry_id".to_string()
+            } else {
+                format!("ts_rank({TSV}, to_tsquery('simple', $1)) desc, l.entry_id")
+            },
+        )
+    } else {
+        (
+            "library_fts f join library_entry l on l.entry_id = f.rowid".to_string(),
+            "library_fts match $1".to_string(),
+            if by_title {
+                "l.title_key, l.entry_id".to_string()
+            } else {
+                // A word in the title counts ten times one in the body.
+                "bm25(library_fts, 10.0, 1.0), l.entry_id".to_string()
+            },
+        )
+    };
+    let query = match (terms.is_empty(), pg) {
+        (true, _) => String::new(),
+        (false, true) => {
+            let mut t: Vec<String> = terms.clone();
+            if let Some(last) = t.last_mut() {
+                last.push_str(":*");
+            }
+            t.join(" & ")
+        }
+        (false, false) => {
+            let n = terms.len();
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if i + 1 == n {
+                        format!("\"{t}\"*")
+                    } else {
+                        format!("\"{t}\"")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    let sql = format!(
+        "select {columns} from {from} left join unit u on u.code = l.unit_code \
+         where {matcher} and {filters} order by {order} limit $6 offset $7"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(&query)
+        .bind(&f.topic)
+        .bind(&f.unit)
+        .bind(f.year)
+        .bind(&f.tier)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(line)
+        .collect::<Result<Vec<_>>>()?;
+    let count_sql = format!("select count(*) from {from} where {matcher} and {filters}");
+    let total: i64 = sqlx::query(&count_sql)
+        .bind(&query)
+        .bind(&f.topic)
+        .bind(&f.unit)
+        .bind(f.year)
+        .bind(&f.tier)
+        .fetch_one(conn)
+        .await?
+        .try_get(0)?;
+    Ok((rows, total))
+}

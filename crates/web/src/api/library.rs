@@ -1,0 +1,303 @@
+//! The public library (SPEC §3.8): awarded entries enter it at publication, others when
+//! the organizer marks them public; anyone searches it.
+
+use axum::{
+    Json, Router,
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+};
+use sangkien_domain::{
+    account::Role,
+    collate::sort_key_text,
+    contest::{ContestState, PrizeTier},
+    entry::Description,
+    labels::Label,
+    library::search_fields,
+    time,
+};
+use sangkien_storage::{
+    Conn, Store,
+    account::Account,
+    audit::Actor,
+    contest::ContestRecord,
+    entry::{self as entries, EntryRecord},
+    library::{self as store, Filter, LibraryItem},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    AppState,
+    api::contest::visible as visible_contest,
+    auth::ApiUser,
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, Id, Ids},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/public/library", get(search))
+        .route("/public/library/{id}", get(show))
+        .route("/public/library/{id}/attachments/{aid}", get(attachment))
+        .route("/entries/{id}/library", post(mark))
+}
+
+/// The public document of an entry: what the library shows; never the confidential
+/// field, birth dates or qualifications.
+pub async fn document(
+    conn: &mut Conn,
+    e: &EntryRecord,
+    contest: &ContestRecord,
+    tier: Option<PrizeTier>,
+) -> ApiResult<Value> {
+    let s = &contest.settings;
+    let topic = s.topics.iter().find(|t| t.code == e.content.topic_code);
+    let attachments = entries::list_attachments(conn, e.id).await?;
+    let d = &e.content.description;
+    Ok(json!({
+        "entry_id": e.id, "title": e.content.title, "topic_code": e.content.topic_code,
+        "topic_name": topic.map(|t| t.name.clone()), "form": e.content.form,
+        "unit_code": e.unit_code, "unit_name": e.unit_name,
+        "contest_id": contest.id, "contest_title": s.title, "year": s.year,
+        "tier": tier.map(PrizeTier::as_str), "tier_name": tier.map(|t| t.vi()),
+        "authors": e.content.authors.iter().map(|a| json!({
+            "full_name": a.full_name, "workplace": a.workplace, "position": a.position,
+        })).collect::<Vec<_>>(),
+        "field_of_application": e.content.field_of_application,
+        "first_applied_on": e.content.first_applied_on,
+        "implementation_status": e.content.implementation_status,
+        "description": {
+            "current_situation": d.current_situation, "solution": d.solution, "novelty": d.novelty,
+            "conditions": d.conditions, "benefits": d.benefits, "replication_scope": d.replication_scope,
+        },
+        "attachments": attachments.iter().map(|a| json!({
+            "id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size, "content_type": a.content_type,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Puts an entry into the library inside the caller's transaction.
+pub async fn add(
+    conn: &mut Conn,
+    actor: &Actor,
+    e: &EntryRecord,
+    contest: &ContestRecord,
+    tier: Option<PrizeTier>,
+) -> ApiResult<()> {
+    let doc = document(conn, e, contest, tier).await?;
+    let d: &Description = &e.content.description;
+    let topic = doc["topic_name"].as_str().unwrap_or_default().to_string();
+    let authors: Vec<&str> = e
+        .content
+        .authors
+        .iter()
+        .map(|a| a.full_name.as_str())
+        .collect();
+    let authors = authors.join(" ");
+    let (search_title, search_body) = search_fields(
+        &e.content.title,
+        &[
+            &e.unit_name,
+            &topic,
+            &authors,
+            &e.content.field_of_application,
+            &d.current_situation,
+            &d.solution,
+            &d.novelty,
+            &d.benefits,
+            &d.replication_scope,
+        ],
+    );
+    let item = LibraryItem {
+        entry_id: e.id,
+        contest_id: contest.id,
+        unit_code: e.unit_code.clone(),
+        topic_code: e.content.topic_code.clone(),
+        year: contest.settings.year,
+        tier: tier.map(|t| t.as_str().to_string()),
+        title: e.content.title.clone(),
+        title_key: sort_key_text(&e.content.title),
+        search_title,
+        search_body,
+        document: doc,
+        published_at: actor.at,
+    };
+    store::put(conn, actor, &item).await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub q: String,
+    pub topic: String,
+    pub unit: String,
+    pub year: String,
+    pub tier: String,
+    pub sort: String,
+    pub page: String,
+    pub per_page: String,
+}
+
+impl SearchQuery {
+    /// The storage filter and the page (1-based) and page size, or the field in error.
+    pub fn parse(&self) -> ApiResult<(Filter, i64, i64)> {
+        let num = |field: &str, v: &str, min: i64, max: i64, default: i64| -> ApiResult<i64> {
+            if v.trim().is_empty() {
+                return Ok(default);
+            }
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::field(field, format!("Giá trị phải là số từ {min} đến {max}."))
+                })
+        };
+        let year = num("year", &self.year, 1900, 9999, 0)?;
+        let page = num("page", &self.page, 1, 100_000, 1)?;
+        let per_page = num("per_page", &self.per_page, 1, 100, 20)?;
+        let tier = self.tier.trim();
+        if !tier.is_empty() && PrizeTier::parse(tier).is_none() {
+            return Err(ApiError::field(
+                "tier",
+                "Hạng giải phải là first, second, third hoặc consolation.",
+            ));
+        }
+        if self.q.chars().count() > 200 {
+            return Err(ApiError::field("q", "Từ khóa tìm kiếm dài quá 200 ký tự."));
+        }
+        Ok((
+            Filter {
+                q: self.q.clone(),
+                topic: self.topic.trim().to_string(),
+                unit: self.unit.trim().to_string(),
+                year,
+                tier: tier.to_string(),
+                sort: self.sort.trim().to_string(),
+            },
+            page,
+            per_page,
+        ))
+    }
+}
+
+/// One page of search results with the total.
+pub async fn find(state: &AppState, q: &SearchQuery) -> ApiResult<(Vec<Value>, i64, i64, i64)> {
+    let (filter, page, per_page) = q.parse()?;
+    let mut conn = state.store.reader().await?;
+    let (lines, total) = store::search(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let items = lines
+        .iter()
+        .map(|l| {
+            let tier = l.tier.as_deref().and_then(PrizeTier::parse);
+            json!({"entry_id": l.entry_id, "contest_id": l.contest_id, "title": l.title,
+                   "unit_code": l.unit_code, "unit_name": l.unit_name, "topic_code": l.topic_code,
+                   "year": l.year, "tier": l.tier, "tier_name": tier.map(|t| t.vi())})
+        })
+        .collect();
+    Ok((items, total, page, per_page))
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult<Json<Value>> {
+    let (items, total, page, per_page) = find(&state, &q).await?;
+    Ok(Json(
+        json!({"items": items, "total": total, "page": page, "per_page": per_page}),
+    ))
+}
+
+/// A library entry's public document.
+pub async fn entry(state: &AppState, id: i64) -> ApiResult<Value> {
+    let mut conn = state.store.reader().await?;
+    store::get(&mut conn, id)
+        .await?
+        .map(|(_, doc)| doc)
+        .ok_or_else(|| ApiError::not_found("sáng kiến trong thư viện"))
+}
+
+async fn show(State(state): State<AppState>, Id(id): Id) -> ApiResult<Json<Value>> {
+    Ok(Json(entry(&state, id).await?))
+}
+
+async fn attachment(State(state): State<AppState>, Ids(id, aid): Ids) -> ApiResult<Response> {
+    let mut conn = state.store.reader().await?;
+    if store::get(&mut conn, id).await?.is_none() {
+        return Err(ApiError::not_found("sáng kiến trong thư viện"));
+    }
+    let a = entries::get_attachment(&mut conn, id, aid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("tệp đính kèm"))?;
+    drop(conn);
+    crate::api::entry::attachment_response(&state, &a, "public, max-age=3600").await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkBody {
+    pub public: bool,
+}
+
+/// The organizer puts a judged entry of a published contest into the library, or takes
+/// it out (awarded entries stay).
+pub async fn set_public(
+    state: &AppState,
+    user: &Account,
+    id: i64,
+    public: bool,
+) -> ApiResult<Value> {
+    if user.role != Role::Organizer {
+        return Err(ApiError::forbidden());
+    }
+    let mut tx = state.store.begin().await?;
+    let e = entries::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("sáng kiến"))?;
+    let contest = visible_contest(&mut tx, user, e.contest_id).await?;
+    if contest.state < ContestState::Published {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            "Chỉ đưa sáng kiến vào thư viện sau khi cuộc thi đã công bố kết quả.",
+        ));
+    }
+    let judged = e.status.as_str() == "submitted" && e.eligible != Some(false);
+    if !judged {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_judged",
+            "Chỉ sáng kiến đã nộp và đủ điều kiện mới được đưa vào thư viện.",
+        ));
+    }
+    let awarded = sangkien_storage::award::list(&mut tx, contest.id)
+        .await?
+        .and_then(|l| l.awards.into_iter().find(|a| a.entry_id == e.id))
+        .and_then(|a| a.tier);
+    let actor = Actor::user(&user.username, state.now());
+    if public {
+        add(&mut tx, &actor, &e, &contest, awarded).await?;
+    } else if awarded.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "awarded_entry",
+            "Sáng kiến đạt giải luôn có trong thư viện.",
+        ));
+    } else {
+        store::remove(&mut tx, &actor, contest.id, e.id).await?;
+    }
+    Store::commit(tx).await?;
+    Ok(json!({"entry_id": id, "public": public, "at": time::rfc3339_vn(actor.at)}))
+}
+
+async fn mark(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<MarkBody>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(set_public(&state, &user.0, id, body.public).await?))
+}
