@@ -26,7 +26,8 @@ function launch(env, args) {
 
 /// `clockStart`: run the server as if it were that instant (the demo contest is open on
 /// 15/10/2021); by default the real clock, when the 2021 deadline has passed.
-export async function startServer({ clockStart, jobsInterval } = {}) {
+/// `fullDemo`: load the demo walked to published results (`sangkien demo --full`) first.
+export async function startServer({ clockStart, jobsInterval, fullDemo } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-e2e-'));
   const env = { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'warn,lopdf=error' };
   let dbName = null;
@@ -35,6 +36,7 @@ export async function startServer({ clockStart, jobsInterval } = {}) {
     execFileSync('psql', [PG, '-qc', `create database ${dbName}`]);
     env.DATABASE_URL = PG.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
   }
+  if (fullDemo) execFileSync(BIN, ['demo', '--full'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const args = clockStart ? ['--clock-start', clockStart] : [];
   if (jobsInterval) args.push('--jobs-interval', String(jobsInterval));
   let current = launch(env, args);

@@ -22,6 +22,180 @@ pub fn router() -> Router<AppState> {
         .route("/public/contests", get(list))
         .route("/public/contests/{id}", get(results))
         .route("/feed.atom", get(feed))
+        .route("/public/library", get(library))
+        .route("/public/library/{id}", get(library_entry))
+}
+
+pub struct LibraryLine {
+    pub entry_id: i64,
+    pub title: String,
+    pub unit_name: String,
+    pub year: String,
+    pub tier_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_library.html")]
+struct LibraryPage {
+    nav: Option<Nav>,
+    q: String,
+    unit: String,
+    year: String,
+    tier: String,
+    sort: String,
+    units: Vec<(String, String)>,
+    tiers: Vec<(&'static str, &'static str)>,
+    items: Vec<LibraryLine>,
+    total: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+fn page_link(q: &crate::api::library::SearchQuery, page: i64) -> String {
+    let enc = |v: &str| -> String {
+        v.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    format!(
+        "/public/library?q={}&unit={}&year={}&tier={}&sort={}&page={page}",
+        enc(&q.q),
+        enc(&q.unit),
+        enc(&q.year),
+        enc(&q.tier),
+        enc(&q.sort)
+    )
+}
+
+async fn library(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<crate::api::library::SearchQuery>,
+) -> Response {
+    let units = match async {
+        let mut conn = state.store.reader().await?;
+        Ok::<_, crate::error::ApiError>(sangkien_storage::unit::list(&mut conn).await?)
+    }
+    .await
+    {
+        Ok(u) => u.into_iter().map(|u| (u.code, u.name)).collect(),
+        Err(e) => return page_error(e),
+    };
+    let (items, total, page, per_page, error) = match crate::api::library::find(&state, &q).await {
+        Ok((items, total, page, per_page)) => (items, total, page, per_page, None),
+        Err(e) => (Vec::new(), 0, 1, 20, Some(e.message)),
+    };
+    let items = items
+        .iter()
+        .map(|i| LibraryLine {
+            entry_id: i["entry_id"].as_i64().unwrap_or_default(),
+            title: s(&i["title"]),
+            unit_name: s(&i["unit_name"]),
+            year: s(&i["year"]),
+            tier_name: s(&i["tier_name"]),
+        })
+        .collect();
+    render(&LibraryPage {
+        nav: None,
+        unit: q.unit.clone(),
+        year: q.year.clone(),
+        tier: q.tier.clone(),
+        sort: q.sort.clone(),
+        units,
+        tiers: sangkien_domain::contest::PrizeTier::ALL
+            .iter()
+            .map(|t| {
+                use sangkien_domain::labels::Label;
+                (t.as_str(), t.vi())
+            })
+            .collect(),
+        items,
+        total,
+        prev: (page > 1).then(|| page_link(&q, page - 1)),
+        next: (page * per_page < total).then(|| page_link(&q, page + 1)),
+        error,
+        q: q.q.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public_entry.html")]
+struct EntryPage {
+    nav: Option<Nav>,
+    entry_id: i64,
+    title: String,
+    tier_name: String,
+    unit_name: String,
+    contest_id: i64,
+    contest_title: String,
+    topic_name: String,
+    authors: String,
+    field: String,
+    sections: Vec<(&'static str, String)>,
+    attachments: Vec<(i64, String, String)>,
+}
+
+async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
+    let d = match crate::api::library::entry(&state, id).await {
+        Ok(d) => d,
+        Err(e) => return page_error(e),
+    };
+    let desc: sangkien_domain::entry::Description =
+        serde_json::from_value(d["description"].clone()).unwrap_or_default();
+    let sections = desc
+        .sections()
+        .iter()
+        .filter(|(_, _, text)| !text.trim().is_empty())
+        .map(|(_, label, text)| (*label, text.to_string()))
+        .collect();
+    let authors = d["authors"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| {
+            let w = s(&a["workplace"]);
+            if w.is_empty() {
+                s(&a["full_name"])
+            } else {
+                format!("{} ({w})", s(&a["full_name"]))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    public(render(&EntryPage {
+        nav: None,
+        entry_id: id,
+        title: s(&d["title"]),
+        tier_name: s(&d["tier_name"]),
+        unit_name: s(&d["unit_name"]),
+        contest_id: d["contest_id"].as_i64().unwrap_or_default(),
+        contest_title: s(&d["contest_title"]),
+        topic_name: s(&d["topic_name"]),
+        authors,
+        field: s(&d["field_of_application"]),
+        sections,
+        attachments: d["attachments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| {
+                let size = a["size"].as_i64().unwrap_or_default();
+                (
+                    a["id"].as_i64().unwrap_or_default(),
+                    s(&a["filename"]),
+                    format!("{} KB", (size + 1023) / 1024),
+                )
+            })
+            .collect(),
+    }))
 }
 
 /// "2021-11-25T10:00:00+07:00" → "25/11/2021".
