@@ -43,6 +43,21 @@ test('an anonymous visitor searches without diacritics and opens an initiative',
   const size = (await page.content()).length;
   assert.ok(size < 100_000, `entry page is ${size} bytes`);
 
+  // A unit records that it adopted the initiative: sign in, fill the form, back to the page.
+  const entryUrl = page.url();
+  await page.getByRole('link', { name: /Ghi nhận tại đây/ }).click();
+  await page.getByLabel('Tên đăng nhập').fill('hoaan.daumoi');
+  await page.getByLabel('Mật khẩu').fill('CaoBang@2021');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(/\/library\/\d+\/adopt$/);
+  await page.getByLabel('Ngày bắt đầu áp dụng').fill('2022-03-01');
+  await page.getByLabel('Phạm vi áp dụng').fill('Trung tâm Y tế huyện Hòa An');
+  await page.getByLabel('Kết quả áp dụng').fill('Người bệnh chờ ít hơn 30 phút');
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  await page.waitForURL((u) => u.href.startsWith(entryUrl));
+  assert.match(await page.locator('#adoption-list').innerText(), /huyện Hòa An\s+01\/03\/2022/);
+  await context.clearCookies();
+
   // A search that finds nothing says so, in Vietnamese.
   await page.goto(`${server.url}public/library?q=khong+co+sang+kien+nay`);
   assert.match(await page.locator('#count').innerText(), /^0 sáng kiến/);

@@ -285,3 +285,121 @@ pub async fn search(
         .try_get(0)?;
     Ok((rows, total))
 }
+
+/// A unit's adoption of a library initiative.
+#[derive(Debug, Clone, Serialize)]
+pub struct Adoption {
+    pub id: i64,
+    pub entry_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub adopted_on: String,
+    pub scope: String,
+    pub result: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// Records an adoption, audited; returns its id. The unit must exist.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_adoption(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    entry_id: i64,
+    unit_code: &str,
+    adopted_on: &str,
+    scope: &str,
+    result: &str,
+) -> Result<i64> {
+    let unit_id = crate::unit::id_of(conn, unit_code)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt(format!("unit {unit_code}")))?;
+    let id: i64 = sqlx::query(
+        "insert into adoption (entry_id, unit_id, adopted_on, scope, result, created_by, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning adoption_id",
+    )
+    .bind(entry_id)
+    .bind(unit_id)
+    .bind(adopted_on)
+    .bind(scope)
+    .bind(result)
+    .bind(actor.name())
+    .bind(actor.at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "adoption.add",
+            object_type: "adoption",
+            object_id: id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(
+                serde_json::json!({"entry_id": entry_id, "unit_code": unit_code,
+                "adopted_on": adopted_on, "scope": scope, "result": result}),
+            ),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+const ADOPTION: &str = "select d.adoption_id, d.entry_id, u.code, u.name, d.adopted_on, d.scope, d.result, \
+                        d.created_by, d.created_at from adoption d join unit u on u.unit_id = d.unit_id";
+
+fn adoption(r: &sqlx::any::AnyRow) -> Result<Adoption> {
+    Ok(Adoption {
+        id: r.try_get(0)?,
+        entry_id: r.try_get(1)?,
+        unit_code: r.try_get(2)?,
+        unit_name: r.try_get(3)?,
+        adopted_on: r.try_get(4)?,
+        scope: r.try_get(5)?,
+        result: r.try_get(6)?,
+        created_by: r.try_get(7)?,
+        created_at: r.try_get(8)?,
+    })
+}
+
+/// The adoptions of an initiative, oldest first.
+pub async fn adoptions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<Adoption>> {
+    let sql = format!("{ADOPTION} where d.entry_id = $1 order by d.adopted_on, d.adoption_id");
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(adoption)
+        .collect()
+}
+
+/// Every adoption of library initiatives, for the reports.
+pub async fn all_adoptions(conn: &mut AnyConnection) -> Result<Vec<Adoption>> {
+    let sql = format!(
+        "{ADOPTION} join library_entry l on l.entry_id = d.entry_id order by d.entry_id, d.adopted_on"
+    );
+    sqlx::query(&sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(adoption)
+        .collect()
+}
+
+/// Every library entry as a line (for reports), in Vietnamese order of title.
+pub async fn all_lines(conn: &mut AnyConnection) -> Result<Vec<LibraryLine>> {
+    sqlx::query(
+        "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
+         l.topic_code, l.year, l.tier from library_entry l left join unit u on u.code = l.unit_code \
+         order by l.title_key, l.entry_id",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(line)
+    .collect()
+}

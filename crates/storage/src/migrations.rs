@@ -45,6 +45,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0005_library.sql"),
         postgres: include_str!("../migrations/postgres/0005_library.sql"),
     },
+    Step {
+        version: 6,
+        name: "adoptions",
+        sqlite: include_str!("../migrations/sqlite/0006_adoptions.sql"),
+        postgres: include_str!("../migrations/postgres/0006_adoptions.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -348,3 +348,114 @@ async fn entries_are_public_without_confidential_fields_and_the_organizer_adds_o
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn units_record_adoptions_and_the_report_counts_them() {
+    let app = TestApp::new().await;
+    let (org, ids) = published(&app).await;
+    let dvc = ids[0];
+    let focal = app.login("hoaan.daumoi").await;
+    let path = format!("/api/v1/library/{dvc}/adoptions");
+    let res = app
+        .post(
+            &path,
+            &focal,
+            json!({"adopted_on": "01/03/2022", "scope": "", "result": ""}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    let f = TestApp::fields(&res);
+    assert!(
+        f.contains(&"adopted_on".to_string()) && f.contains(&"scope".to_string()),
+        "{f:?}"
+    );
+    let res = app
+        .post(
+            &path,
+            &focal,
+            json!({"adopted_on": "2030-01-01", "scope": "Toàn huyện", "result": ""}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "future date: {}",
+        res.text
+    );
+    // A focal user records for their own unit, whatever they send.
+    let res = app
+        .post(
+            &path,
+            &focal,
+            json!({"adopted_on": "2021-10-20", "scope": "15 xã của huyện Hòa An",
+                                    "result": "Giảm một nửa thời gian chờ", "unit_code": "STP"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["unit_code"], "HHA");
+    let res = app
+        .post(&path, &org, json!({"adopted_on": "2021-10-21", "scope": "Thành phố", "result": "", "unit_code": "TPCB"}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let viewer = app.login("theodoi").await;
+    let res = app
+        .post(
+            &path,
+            &viewer,
+            json!({"adopted_on": "2021-10-21", "scope": "x"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .post(
+            &format!("/api/v1/library/{}/adoptions", ids[3]),
+            &focal,
+            json!({"adopted_on": "2021-10-21", "scope": "x"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "not in the library: {}",
+        res.text
+    );
+
+    let public = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/public/library/{dvc}"),
+            None,
+            None,
+        )
+        .await;
+    let adoptions = public.body["adoptions"].as_array().unwrap();
+    assert_eq!(adoptions.len(), 2);
+    assert_eq!(adoptions[0]["unit_code"], "HHA");
+
+    let res = app
+        .get("/api/v1/library/reports/adoptions.xlsx", &org)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
+    let per_entry = book.worksheet_range("Theo sáng kiến").unwrap();
+    let row = per_entry
+        .rows()
+        .find(|r| r.get(1).map(|c| c.to_string()) == Some(CORPUS[0].1.to_string()))
+        .expect("the initiative's row");
+    assert_eq!(row[4].to_string(), "2");
+    let per_unit = book.worksheet_range("Theo đơn vị").unwrap();
+    let counts: Vec<(String, String)> = per_unit
+        .rows()
+        .skip(3)
+        .map(|r| (r[1].to_string(), r[3].to_string()))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![("HHA".into(), "1".into()), ("TPCB".into(), "1".into())]
+    );
+    let res = app
+        .get("/api/v1/library/reports/adoptions.xlsx", &focal)
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}

@@ -42,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/public/library/{id}", get(show))
         .route("/public/library/{id}/attachments/{aid}", get(attachment))
         .route("/entries/{id}/library", post(mark))
+        .route("/library/{id}/adoptions", post(adopt).get(list_adoptions))
+        .route("/library/reports/adoptions.xlsx", get(adoption_report))
 }
 
 /// The public document of an entry: what the library shows; never the confidential
@@ -214,14 +216,230 @@ async fn search(
 /// A library entry's public document.
 pub async fn entry(state: &AppState, id: i64) -> ApiResult<Value> {
     let mut conn = state.store.reader().await?;
-    store::get(&mut conn, id)
+    let mut doc = store::get(&mut conn, id)
         .await?
         .map(|(_, doc)| doc)
-        .ok_or_else(|| ApiError::not_found("sáng kiến trong thư viện"))
+        .ok_or_else(|| ApiError::not_found("sáng kiến trong thư viện"))?;
+    doc["adoptions"] = json!(
+        store::adoptions(&mut conn, id)
+            .await?
+            .iter()
+            .map(
+                |a| json!({"unit_code": a.unit_code, "unit_name": a.unit_name,
+                            "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result})
+            )
+            .collect::<Vec<_>>()
+    );
+    Ok(doc)
 }
 
 async fn show(State(state): State<AppState>, Id(id): Id) -> ApiResult<Json<Value>> {
     Ok(Json(entry(&state, id).await?))
+}
+
+fn adoption_json(a: &store::Adoption) -> Value {
+    json!({"id": a.id, "entry_id": a.entry_id, "unit_code": a.unit_code, "unit_name": a.unit_name,
+           "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result})
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdoptionBody {
+    pub adopted_on: String,
+    pub scope: String,
+    pub result: String,
+    /// Organizers record for a unit; a focal user always for their own.
+    pub unit_code: String,
+}
+
+/// Records that a unit adopted a library initiative; shared by the API and the page.
+pub async fn record_adoption(
+    state: &AppState,
+    user: &Account,
+    id: i64,
+    body: &AdoptionBody,
+) -> ApiResult<Value> {
+    let unit_code = match user.role {
+        Role::Focal => user.unit_code.clone(),
+        Role::Organizer if body.unit_code.trim().is_empty() => user.unit_code.clone(),
+        Role::Organizer => body.unit_code.trim().to_string(),
+        _ => return Err(ApiError::forbidden()),
+    };
+    let mut e = sangkien_domain::ValidationErrors::new();
+    let today = jiff::Timestamp::from_second(state.now())
+        .map(|t| t.to_zoned(time::vn_tz()).date())
+        .map_err(|_| ApiError::internal())?;
+    match time::parse_date(body.adopted_on.trim()) {
+        Some(d) if d <= today => {}
+        Some(_) => e.add("adopted_on", "Ngày áp dụng không được ở tương lai."),
+        None => e.add(
+            "adopted_on",
+            "Ngày áp dụng phải có dạng YYYY-MM-DD, ví dụ 2022-03-01.",
+        ),
+    }
+    let scope =
+        sangkien_domain::text::check(&mut e, "scope", "Phạm vi áp dụng", &body.scope, 1, 2000);
+    let result =
+        sangkien_domain::text::check(&mut e, "result", "Kết quả áp dụng", &body.result, 0, 5000);
+    e.into_result(())?;
+    let mut tx = state.store.begin().await?;
+    let (line, _) = store::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("sáng kiến trong thư viện"))?;
+    if sangkien_storage::unit::get(&mut tx, &unit_code)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::field("unit_code", "Không có đơn vị với mã này."));
+    }
+    let actor = Actor::user(&user.username, state.now());
+    let aid = store::add_adoption(
+        &mut tx,
+        &actor,
+        line.contest_id,
+        id,
+        &unit_code,
+        body.adopted_on.trim(),
+        &scope,
+        &result,
+    )
+    .await?;
+    let all = store::adoptions(&mut tx, id).await?;
+    Store::commit(tx).await?;
+    let created = all.iter().find(|a| a.id == aid).map(adoption_json);
+    Ok(created.unwrap_or(Value::Null))
+}
+
+async fn adopt(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<AdoptionBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(record_adoption(&state, &user.0, id, &body).await?),
+    ))
+}
+
+async fn list_adoptions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    user.require(&[Role::Focal, Role::Organizer])?;
+    let mut conn = state.store.reader().await?;
+    if store::get(&mut conn, id).await?.is_none() {
+        return Err(ApiError::not_found("sáng kiến trong thư viện"));
+    }
+    let items: Vec<Value> = store::adoptions(&mut conn, id)
+        .await?
+        .iter()
+        .map(adoption_json)
+        .collect();
+    Ok(Json(json!({"entry_id": id, "adoptions": items})))
+}
+
+/// Adoptions counted per initiative and per unit, as XLSX.
+pub async fn adoption_report_xlsx(state: &AppState, user: &Account) -> ApiResult<Response> {
+    use sangkien_export::sheet::{Cell, Sheet, xlsx};
+    if user.role != Role::Organizer {
+        return Err(ApiError::forbidden());
+    }
+    let mut conn = state.store.reader().await?;
+    let lines = store::all_lines(&mut conn).await?;
+    let adoptions = store::all_adoptions(&mut conn).await?;
+    let per_entry: Vec<Vec<Cell>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mine: Vec<&store::Adoption> = adoptions
+                .iter()
+                .filter(|a| a.entry_id == l.entry_id)
+                .collect();
+            let mut units: Vec<&str> = mine.iter().map(|a| a.unit_name.as_str()).collect();
+            units.sort_by(|a, b| sangkien_domain::collate::cmp_vi(a, b));
+            units.dedup();
+            vec![
+                Cell::Number((i + 1) as f64),
+                l.title.clone().into(),
+                l.unit_name.clone().into(),
+                Cell::Number(l.year as f64),
+                Cell::Number(mine.len() as f64),
+                units.join("; ").into(),
+            ]
+        })
+        .collect();
+    let mut units: Vec<(String, String)> = adoptions
+        .iter()
+        .map(|a| (a.unit_code.clone(), a.unit_name.clone()))
+        .collect();
+    units.sort();
+    units.dedup();
+    sangkien_domain::collate::sort_by_vi(&mut units, |u| &u.1);
+    let per_unit: Vec<Vec<Cell>> = units
+        .iter()
+        .enumerate()
+        .map(|(i, (code, name))| {
+            let n = adoptions.iter().filter(|a| &a.unit_code == code).count();
+            vec![
+                Cell::Number((i + 1) as f64),
+                code.clone().into(),
+                name.clone().into(),
+                Cell::Number(n as f64),
+            ]
+        })
+        .collect();
+    let bytes = xlsx(&[
+        Sheet {
+            name: "Theo sáng kiến".into(),
+            title: "Số lần nhân rộng theo sáng kiến".into(),
+            headers: [
+                "STT",
+                "Sáng kiến",
+                "Đơn vị tác giả",
+                "Năm",
+                "Số lần áp dụng",
+                "Đơn vị áp dụng",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: per_entry,
+            bold_rows: vec![],
+        },
+        Sheet {
+            name: "Theo đơn vị".into(),
+            title: "Số sáng kiến đã áp dụng theo đơn vị".into(),
+            headers: ["STT", "Mã đơn vị", "Đơn vị", "Số sáng kiến đã áp dụng"]
+                .map(String::from)
+                .to_vec(),
+            rows: per_unit,
+            bold_rows: vec![],
+        },
+    ])
+    .map_err(|e| {
+        tracing::error!(error = %e, "XLSX writing failed");
+        ApiError::internal()
+    })?;
+    use axum::response::IntoResponse;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"nhan-rong.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn adoption_report(State(state): State<AppState>, user: ApiUser) -> ApiResult<Response> {
+    adoption_report_xlsx(&state, &user.0).await
 }
 
 async fn attachment(State(state): State<AppState>, Ids(id, aid): Ids) -> ApiResult<Response> {

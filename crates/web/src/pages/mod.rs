@@ -6,6 +6,7 @@ mod contest;
 mod coverage;
 mod entry;
 mod judging;
+mod library;
 mod lists;
 mod login;
 mod public;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(lists::router())
         .merge(award::router())
         .merge(public::router())
+        .merge(library::router())
         .route("/static/app.css", get(css))
 }
 

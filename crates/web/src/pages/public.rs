@@ -139,6 +139,8 @@ struct EntryPage {
     field: String,
     sections: Vec<(&'static str, String)>,
     attachments: Vec<(i64, String, String)>,
+    /// (unit, date dd/mm/yyyy, scope, result)
+    adoptions: Vec<(String, String, String, String)>,
 }
 
 async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
@@ -181,6 +183,20 @@ async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
         authors,
         field: s(&d["field_of_application"]),
         sections,
+        adoptions: d["adoptions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| {
+                (
+                    s(&a["unit_name"]),
+                    date_vi(&a["adopted_on"]),
+                    s(&a["scope"]),
+                    s(&a["result"]),
+                )
+            })
+            .collect(),
         attachments: d["attachments"]
             .as_array()
             .cloned()
