@@ -51,6 +51,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_adoptions.sql"),
         postgres: include_str!("../migrations/postgres/0006_adoptions.sql"),
     },
+    Step {
+        version: 7,
+        name: "internal",
+        sqlite: include_str!("../migrations/sqlite/0007_internal.sql"),
+        postgres: include_str!("../migrations/postgres/0007_internal.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

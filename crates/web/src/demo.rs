@@ -45,6 +45,13 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
         "Chánh Văn phòng HĐND và UBND huyện",
     ),
     (
+        "hoaan.tochuc",
+        "Lương Văn Tuấn",
+        Role::Organizer,
+        "HHA",
+        "Chánh Văn phòng HĐND và UBND huyện (tổ chức cuộc thi cấp huyện)",
+    ),
+    (
         "stp.daumoi",
         "Bế Thị Lan",
         Role::Focal,

@@ -180,6 +180,8 @@ pub struct ContestInput {
     /// Size limit of all attachments of one entry together, in MB.
     pub max_entry_mb: i64,
     pub example_settings: bool,
+    /// An internal contest names the contest its winners are forwarded to (SPEC §3.9).
+    pub parent_contest_id: Option<i64>,
 }
 
 impl Default for ContestInput {
@@ -213,6 +215,7 @@ impl Default for ContestInput {
             max_file_mb: 20,
             max_entry_mb: 50,
             example_settings: false,
+            parent_contest_id: None,
         }
     }
 }
@@ -340,6 +343,7 @@ pub struct ContestSettings {
     pub max_file_mb: i64,
     pub max_entry_mb: i64,
     pub example_settings: bool,
+    pub parent_contest_id: Option<i64>,
 }
 
 impl ContestSettings {
@@ -437,6 +441,7 @@ impl ContestSettings {
             max_file_mb: self.max_file_mb,
             max_entry_mb: self.max_entry_mb,
             example_settings: self.example_settings,
+            parent_contest_id: self.parent_contest_id,
         }
     }
 }
@@ -608,6 +613,9 @@ pub fn validate(
         }
     }
     reminder_offsets_days.sort_unstable_by(|a, b| b.cmp(a));
+    if input.parent_contest_id.is_some_and(|p| p <= 0) {
+        e.add("parent_contest_id", "Mã cuộc thi cấp trên không hợp lệ.");
+    }
     if !(1..=200).contains(&input.max_file_mb) {
         e.add(
             "max_file_mb",
@@ -652,6 +660,7 @@ pub fn validate(
         max_file_mb: input.max_file_mb,
         max_entry_mb: input.max_entry_mb,
         example_settings: input.example_settings,
+        parent_contest_id: input.parent_contest_id,
     })
 }
 

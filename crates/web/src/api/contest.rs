@@ -63,6 +63,11 @@ pub async fn visible(conn: &mut Conn, user: &Account, id: i64) -> ApiResult<Cont
     let record = store::get(conn, id).await?.ok_or_else(not_found)?;
     let participates =
         user.role == Role::Focal && store::is_participant(conn, id, &user.unit_code).await?;
+    // An organizer runs the contests of their own unit: the province's, or a unit's
+    // internal contest (SPEC §3.9); the others do not exist for them.
+    if user.role == Role::Organizer && record.settings.organizer_unit_code != user.unit_code {
+        return Err(not_found());
+    }
     if contest::can_view(user.role, record.state, participates) {
         Ok(record)
     } else {
@@ -77,6 +82,11 @@ pub async fn visible_list(
 ) -> ApiResult<Vec<store::ContestSummary>> {
     Ok(match user.role {
         Role::Focal => store::list_for_participant(conn, &user.unit_code).await?,
+        Role::Organizer => store::list(conn)
+            .await?
+            .into_iter()
+            .filter(|c| c.organizer_unit_code == user.unit_code)
+            .collect(),
         _ => store::list(conn).await?,
     })
 }
@@ -112,6 +122,13 @@ async fn create(
     let mut tx = state.store.begin().await?;
     let units = unit::active_codes(&mut tx).await?;
     let settings = contest::validate(&input, &|c| units.contains(c))?;
+    if settings.organizer_unit_code != organizer.unit_code {
+        return Err(ApiError::field(
+            "organizer_unit_code",
+            "Bạn chỉ tạo được cuộc thi do đơn vị mình tổ chức.",
+        ));
+    }
+    check_parent(&mut tx, &settings, None).await?;
     let record = store::create(
         &mut tx,
         &Actor::user(&organizer.username, state.now()),
@@ -120,6 +137,44 @@ async fn create(
     .await?;
     Store::commit(tx).await?;
     Ok((StatusCode::CREATED, Json(contest_json(&record))))
+}
+
+/// An internal contest's parent must exist, be another contest, and count the internal
+/// contest's organizer unit among its participants (forwarded winners are its entries).
+async fn check_parent(
+    conn: &mut Conn,
+    settings: &sangkien_domain::contest::ContestSettings,
+    own_id: Option<i64>,
+) -> ApiResult<()> {
+    let Some(parent_id) = settings.parent_contest_id else {
+        return Ok(());
+    };
+    if Some(parent_id) == own_id {
+        return Err(ApiError::field(
+            "parent_contest_id",
+            "Cuộc thi không thể là cấp trên của chính nó.",
+        ));
+    }
+    let Some(parent) = store::get(conn, parent_id).await? else {
+        return Err(ApiError::field(
+            "parent_contest_id",
+            "Không có cuộc thi cấp trên với mã này.",
+        ));
+    };
+    if !parent
+        .settings
+        .participant_unit_codes
+        .contains(&settings.organizer_unit_code)
+    {
+        return Err(ApiError::field(
+            "parent_contest_id",
+            format!(
+                "Đơn vị tổ chức ({}) không có trong danh sách đơn vị tham gia cuộc thi cấp trên «{}».",
+                settings.organizer_unit_code, parent.settings.title
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// PATCH replaces the top-level fields it names and validates the result as a whole.
@@ -153,6 +208,13 @@ async fn update(
                 .any(|p| p == c)
     })?;
     contest::change_allowed(before.state, &before.settings, &after)?;
+    if after.organizer_unit_code != organizer.unit_code {
+        return Err(ApiError::field(
+            "organizer_unit_code",
+            "Không thể chuyển cuộc thi sang đơn vị tổ chức khác.",
+        ));
+    }
+    check_parent(&mut tx, &after, Some(id)).await?;
     if after != before.settings {
         store::update(
             &mut tx,

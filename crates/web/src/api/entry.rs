@@ -134,6 +134,16 @@ pub async fn entry_json(
         &contest.settings,
         ext
     )));
+    v["origin"] = match store::origin(conn, e.id).await? {
+        Some(o) => {
+            let from = sangkien_storage::contest::get(conn, o.contest_id).await?;
+            json!({"entry_id": o.entry_id, "contest_id": o.contest_id,
+                   "contest_title": from.map(|c| c.settings.title),
+                   "tier": o.tier, "score": sangkien_domain::points::Points(o.score).as_f64(),
+                   "forwarded_at": time::rfc3339_vn(o.forwarded_at)})
+        }
+        None => Value::Null,
+    };
     Ok(v)
 }
 

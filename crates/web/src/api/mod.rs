@@ -7,6 +7,7 @@ pub(crate) mod coverage;
 pub(crate) mod entry;
 pub(crate) mod export;
 mod health;
+pub(crate) mod internal;
 pub(crate) mod judging;
 pub(crate) mod library;
 pub mod openapi;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(export::router())
         .merge(public::router())
         .merge(library::router())
+        .merge(internal::router())
         .merge(setting::router())
         .merge(health::router());
     Router::new()

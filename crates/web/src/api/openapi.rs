@@ -495,6 +495,14 @@ pub const OPERATIONS: &[Operation] = &[
         true,
     ),
     op(
+        "post",
+        "/contests/{id}/forward",
+        "Chuyển sáng kiến đạt giải của cuộc thi nội bộ lên cuộc thi cấp trên",
+        Some("Forward"),
+        "Any",
+        true,
+    ),
+    op(
         "get",
         "/public/contests",
         "Các cuộc thi đã công bố kết quả",
@@ -575,6 +583,7 @@ fn schemas() -> Value {
             "unit_name": s("string"), "topic_code": s("string"), "year": s("integer"), "tier": {"type": ["string", "null"]}}))},
             "total": s("integer"), "page": s("integer"), "per_page": s("integer")})),
         "LibraryMark": obj(json!({"public": s("boolean")})),
+        "Forward": obj(json!({"entry_ids": {"type": "array", "items": s("integer")}})),
         "AdoptionInput": obj(json!({"adopted_on": s("string"), "scope": s("string"), "result": s("string"), "unit_code": s("string")})),
         "Awards": obj(json!({"awards": {"type": "array", "items": obj(json!({"entry_id": s("integer"), "tier": s("string"), "reason": s("string")}))},
             "flags": {"type": "array", "items": obj(json!({"kind": {"enum": ["tie_at_boundary", "over_quota"]}, "entry_ids": {"type": "array", "items": s("integer")}, "resolved": s("boolean")}))},
@@ -624,6 +633,8 @@ fn schemas() -> Value {
             "prizes": {"type": "array", "items": obj(json!({"tier": {"enum": ["first", "second", "third", "consolation"]}, "count": s("integer"), "amount_vnd": s("integer")}))},
             "judges_see_unit_names": s("boolean"), "judges_see_other_scores": s("boolean"),
             "outlier_threshold_percent": s("integer"), "reminder_offsets_days": {"type": "array", "items": s("integer")},
+            "budget_lines": {"type": "array", "items": obj(json!({"name": s("string"), "amount_vnd": s("integer")}))},
+            "parent_contest_id": {"type": ["integer", "null"]},
             "example_settings": s("boolean")
         })),
         "Contest": {"allOf": [{"$ref": "#/components/schemas/ContestInput"}, obj(json!({

@@ -68,6 +68,7 @@ pub struct FlagLine {
 }
 
 pub struct Winner {
+    pub entry_id: i64,
     pub tier: String,
     pub title: String,
     pub unit_name: String,
@@ -84,6 +85,8 @@ struct AwardsPage {
     can_edit: bool,
     can_approve: bool,
     can_publish: bool,
+    /// An internal contest's organizer may forward winners to the parent contest.
+    can_forward: bool,
     published: bool,
     proposed: bool,
     stale: bool,
@@ -144,6 +147,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
         .unwrap_or_default()
         .iter()
         .map(|w| Winner {
+            entry_id: w["entry_id"].as_i64().unwrap_or_default(),
             tier: s(&w["tier_name"]),
             title: s(&w["title"]),
             unit_name: s(&w["unit_name"]),
@@ -164,6 +168,9 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
         can_edit: role == Role::Organizer && st == ContestState::Deliberation,
         can_approve: role == Role::Approver && st == ContestState::Deliberation,
         can_publish: role == Role::Organizer && st == ContestState::Approved,
+        can_forward: role == Role::Organizer
+            && st >= ContestState::Approved
+            && a.contest().settings.parent_contest_id.is_some(),
         published,
         proposed: a.list.is_some(),
         stale: a.stale(),
@@ -254,6 +261,16 @@ async fn save(
         "publish" => apply_transition(&state, account, id, "published", None)
             .await
             .map(|_| "published"),
+        "forward" => {
+            let ids: Vec<i64> = pairs
+                .iter()
+                .filter(|(k, _)| k == "forward")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect();
+            crate::api::internal::forward_entries(&state, account, id, &ids)
+                .await
+                .map(|_| "forwarded")
+        }
         _ => Err(ApiError::field("action", "Thao tác không hợp lệ.")),
     };
     match result {
