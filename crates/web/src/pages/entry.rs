@@ -689,6 +689,11 @@ struct EntryPage {
     versions: Vec<VersionRow>,
     error: Option<String>,
     done: Option<String>,
+    /// Where a forwarded entry comes from, with its internal result.
+    origin: String,
+    /// For organizers once the contest is published: whether the entry is in the public
+    /// library (None when it cannot be).
+    in_library: Option<bool>,
 }
 
 fn size_label(bytes: i64) -> String {
@@ -741,8 +746,44 @@ async fn entry_page(
     } else {
         (Vec::new(), Vec::new())
     };
+    let origin = match store::origin(&mut conn, id).await? {
+        Some(o) => {
+            let from = sangkien_storage::contest::get(&mut conn, o.contest_id).await?;
+            let tier = o
+                .tier
+                .as_deref()
+                .and_then(sangkien_domain::contest::PrizeTier::parse)
+                .map(|t| {
+                    use sangkien_domain::labels::Label;
+                    t.vi()
+                })
+                .unwrap_or("không xếp giải");
+            format!(
+                "Chuyển từ «{}» (bài số {}): {tier}, {} điểm.",
+                from.map(|c| c.settings.title).unwrap_or_default(),
+                o.entry_id,
+                sangkien_domain::points::Points(o.score).display_vi()
+            )
+        }
+        None => String::new(),
+    };
+    let in_library = if is_organizer
+        && contest.state >= sangkien_domain::contest::ContestState::Published
+        && e.status == EntryStatus::Submitted
+        && e.eligible != Some(false)
+    {
+        Some(
+            sangkien_storage::library::get(&mut conn, id)
+                .await?
+                .is_some(),
+        )
+    } else {
+        None
+    };
     let c = &e.content;
     Ok(EntryPage {
+        origin,
+        in_library,
         nav: user.nav(),
         csrf: user.session.csrf_token.clone(),
         id,

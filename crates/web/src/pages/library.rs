@@ -21,6 +21,24 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/library/{id}/adopt", get(page).post(save))
         .route("/library/reports/adoptions.xlsx", get(report))
+        .route("/entries/{id}/library", axum::routing::post(mark))
+}
+
+async fn mark(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let pairs = form.map(|Form(p)| p).unwrap_or_default();
+    if let Err(res) = user.check_csrf(&field(&pairs, "csrf")) {
+        return res;
+    }
+    let public = field(&pairs, "public") == "true";
+    match crate::api::library::set_public(&state, &user.session.account, id, public).await {
+        Ok(_) => Redirect::to(&format!("/entries/{id}")).into_response(),
+        Err(e) => page_error(e),
+    }
 }
 
 #[derive(Template)]
