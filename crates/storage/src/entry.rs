@@ -523,14 +523,18 @@ pub async fn attachment_bytes(conn: &mut AnyConnection, entry_id: i64) -> Result
     .try_get(0)?)
 }
 
-/// Every SHA-256 any attachment row refers to (for the sweep of orphaned files).
+/// Every SHA-256 any row refers to — attachments and adoption evidence (for the sweep
+/// of orphaned files).
 pub async fn all_sha256(conn: &mut AnyConnection) -> Result<HashSet<String>> {
-    sqlx::query("select distinct sha256 from attachment")
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| Ok(r.try_get::<String, _>(0)?))
-        .collect()
+    sqlx::query(
+        "select sha256 from attachment union \
+         select evidence_sha256 from adoption where evidence_sha256 is not null",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get::<String, _>(0)?))
+    .collect()
 }
 
 /// Every attachment row: id, entry and SHA-256 (for integrity checks).

@@ -298,6 +298,16 @@ pub struct Adoption {
     pub result: String,
     pub created_by: String,
     pub created_at: i64,
+    pub evidence: Option<Evidence>,
+}
+
+/// The evidence file of an adoption.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub sha256: String,
+    pub filename: String,
+    pub size: i64,
+    pub content_type: String,
 }
 
 /// Records an adoption, audited; returns its id. The unit must exist.
@@ -349,7 +359,8 @@ pub async fn add_adoption(
 }
 
 const ADOPTION: &str = "select d.adoption_id, d.entry_id, u.code, u.name, d.adopted_on, d.scope, d.result, \
-                        d.created_by, d.created_at from adoption d join unit u on u.unit_id = d.unit_id";
+                        d.created_by, d.created_at, d.evidence_sha256, d.evidence_filename, d.evidence_size, \
+                        d.evidence_type from adoption d join unit u on u.unit_id = d.unit_id";
 
 fn adoption(r: &sqlx::any::AnyRow) -> Result<Adoption> {
     Ok(Adoption {
@@ -362,7 +373,53 @@ fn adoption(r: &sqlx::any::AnyRow) -> Result<Adoption> {
         result: r.try_get(6)?,
         created_by: r.try_get(7)?,
         created_at: r.try_get(8)?,
+        evidence: match r.try_get::<Option<String>, _>(9)? {
+            Some(sha256) => Some(Evidence {
+                sha256,
+                filename: r.try_get::<Option<String>, _>(10)?.unwrap_or_default(),
+                size: r.try_get::<Option<i64>, _>(11)?.unwrap_or_default(),
+                content_type: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
+}
+
+/// Attaches (or replaces) the evidence file of an adoption, audited.
+pub async fn set_evidence(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    contest_id: i64,
+    adoption_id: i64,
+    e: &Evidence,
+) -> Result<()> {
+    sqlx::query(
+        "update adoption set evidence_sha256 = $1, evidence_filename = $2, evidence_size = $3, \
+         evidence_type = $4 where adoption_id = $5",
+    )
+    .bind(&e.sha256)
+    .bind(&e.filename)
+    .bind(e.size)
+    .bind(&e.content_type)
+    .bind(adoption_id)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "adoption.evidence",
+            object_type: "adoption",
+            object_id: adoption_id.to_string(),
+            contest_id: Some(contest_id),
+            before: None,
+            after: Some(
+                serde_json::json!({"filename": e.filename, "size": e.size, "sha256": e.sha256}),
+            ),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The adoptions of an initiative, oldest first.

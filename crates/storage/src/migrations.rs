@@ -57,6 +57,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_internal.sql"),
         postgres: include_str!("../migrations/postgres/0007_internal.sql"),
     },
+    Step {
+        version: 8,
+        name: "adoption_evidence",
+        sqlite: include_str!("../migrations/sqlite/0008_adoption_evidence.sql"),
+        postgres: include_str!("../migrations/postgres/0008_adoption_evidence.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

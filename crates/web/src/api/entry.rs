@@ -505,6 +505,125 @@ fn upload_error(e: FileError, file_limit: u64, entry_left: u64) -> ApiError {
     }
 }
 
+/// Reads a multipart body with one `file` field and some short text fields (`csrf`
+/// checked first when given): streams the file to disk within `limit` and checks its
+/// type. Returns the text fields and the staged file with its name.
+pub async fn receive_file(
+    state: &AppState,
+    multipart: Multipart,
+    csrf: Option<&str>,
+    text_fields: &[&str],
+    limit: u64,
+    file_error: impl Fn(FileError) -> ApiError,
+) -> ApiResult<(Vec<(String, String)>, (String, sangkien_files::Staged))> {
+    let (fields, staged) =
+        receive_form(state, multipart, csrf, text_fields, limit, file_error).await?;
+    let Some(staged) = staged else {
+        return Err(ApiError::field("file", "Chưa chọn tệp để tải lên."));
+    };
+    Ok((fields, staged))
+}
+
+/// As [`receive_file`], the file being optional (an empty file field counts as none).
+pub async fn receive_form(
+    state: &AppState,
+    mut multipart: Multipart,
+    csrf: Option<&str>,
+    text_fields: &[&str],
+    limit: u64,
+    file_error: impl Fn(FileError) -> ApiError,
+) -> ApiResult<(
+    Vec<(String, String)>,
+    Option<(String, sangkien_files::Staged)>,
+)> {
+    let bad_form = |m: &str| ApiError::bad_request("malformed_multipart", m.to_string());
+    let mut fields = Vec::new();
+    let mut csrf_ok = csrf.is_none();
+    let mut staged = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad_form("Không đọc được dữ liệu tải lên (multipart)."))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "csrf" || text_fields.contains(&name.as_str()) {
+            let mut value = Vec::new();
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|_| bad_form("Không đọc được dữ liệu tải lên (multipart)."))?
+            {
+                value.extend_from_slice(&chunk);
+                if value.len() > 5000 {
+                    return Err(bad_form("Trường văn bản của biểu mẫu quá dài."));
+                }
+            }
+            let value = String::from_utf8_lossy(&value).trim().to_string();
+            if name == "csrf" {
+                if let Some(expected) = csrf {
+                    csrf_ok = crate::auth::same_secret(&value, expected);
+                }
+            } else {
+                fields.push((name, value));
+            }
+        } else if name == "file" {
+            if !csrf_ok {
+                return Err(crate::pages::csrf_error());
+            }
+            if staged.is_some() {
+                return Err(bad_form("Mỗi lần chỉ tải lên một tệp (trường «file»)."));
+            }
+            let filename = field.file_name().unwrap_or("").to_string();
+            // The first chunk with bytes (some clients send empty ones first).
+            let first = loop {
+                match field.chunk().await {
+                    Ok(Some(c)) if c.is_empty() => continue,
+                    other => break other,
+                }
+            };
+            if filename.is_empty() && matches!(first, Ok(None)) {
+                // A browser's empty file input: no file chosen.
+                continue;
+            }
+            let mut incoming = state.files.incoming(limit).await.map_err(&file_error)?;
+            let mut next = Some(first);
+            loop {
+                let chunk = match next.take() {
+                    Some(c) => c,
+                    None => field.chunk().await,
+                };
+                match chunk {
+                    Ok(Some(chunk)) => incoming.write(&chunk).await.map_err(&file_error)?,
+                    Ok(None) => break,
+                    Err(_) => {
+                        incoming.discard().await;
+                        return Err(bad_form("Tệp tải lên bị gián đoạn; hãy thử lại."));
+                    }
+                }
+            }
+            let done = incoming.finish().await.map_err(&file_error)?;
+            staged = Some((filename, done));
+        } else {
+            let allowed: Vec<String> = text_fields
+                .iter()
+                .chain(["file"].iter())
+                .map(|f| format!("«{f}»"))
+                .collect();
+            return Err(ApiError::field(
+                &name,
+                format!(
+                    "Trường «{name}» không được hỗ trợ; chỉ dùng {}.",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    if !csrf_ok {
+        return Err(crate::pages::csrf_error());
+    }
+    Ok((fields, staged))
+}
+
 /// Receives one attachment from a multipart body (fields `kind` and `file`; pages add
 /// `csrf` first): streams it to disk within the contest's limits, checks its type,
 /// stores it under its hash (synced), then records it. A submitted entry gets a new
@@ -513,7 +632,7 @@ pub async fn receive_upload(
     state: &AppState,
     user: &Account,
     id: i64,
-    mut multipart: Multipart,
+    multipart: Multipart,
     csrf: Option<&str>,
 ) -> ApiResult<AttachmentRecord> {
     let (file_limit, entry_left) = {
@@ -530,83 +649,20 @@ pub async fn receive_upload(
             contest.settings.max_entry_bytes().saturating_sub(used),
         )
     };
-    let bad_form = |m: &str| ApiError::bad_request("malformed_multipart", m.to_string());
-    let mut kind = String::from("supporting");
-    let mut csrf_ok = csrf.is_none();
-    let mut staged = None;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| bad_form("Không đọc được dữ liệu tải lên (multipart)."))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        match name.as_str() {
-            "csrf" | "kind" => {
-                let mut value = Vec::new();
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|_| bad_form("Không đọc được dữ liệu tải lên (multipart)."))?
-                {
-                    value.extend_from_slice(&chunk);
-                    if value.len() > 200 {
-                        return Err(bad_form("Trường văn bản của biểu mẫu quá dài."));
-                    }
-                }
-                let value = String::from_utf8_lossy(&value).trim().to_string();
-                if name == "kind" {
-                    kind = value;
-                } else if let Some(expected) = csrf {
-                    csrf_ok = crate::auth::same_secret(&value, expected);
-                }
-            }
-            "file" => {
-                if !csrf_ok {
-                    return Err(crate::pages::csrf_error());
-                }
-                if staged.is_some() {
-                    return Err(bad_form("Mỗi lần chỉ tải lên một tệp (trường «file»)."));
-                }
-                let filename = field.file_name().unwrap_or("").to_string();
-                let limit = file_limit.min(entry_left);
-                let mut incoming = state
-                    .files
-                    .incoming(limit)
-                    .await
-                    .map_err(|e| upload_error(e, file_limit, entry_left))?;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => incoming
-                            .write(&chunk)
-                            .await
-                            .map_err(|e| upload_error(e, file_limit, entry_left))?,
-                        Ok(None) => break,
-                        Err(_) => {
-                            incoming.discard().await;
-                            return Err(bad_form("Tệp tải lên bị gián đoạn; hãy thử lại."));
-                        }
-                    }
-                }
-                let done = incoming
-                    .finish()
-                    .await
-                    .map_err(|e| upload_error(e, file_limit, entry_left))?;
-                staged = Some((filename, done));
-            }
-            other => {
-                return Err(ApiError::field(
-                    other,
-                    format!("Trường «{other}» không được hỗ trợ; chỉ dùng «kind» và «file»."),
-                ));
-            }
-        }
-    }
-    if !csrf_ok {
-        return Err(crate::pages::csrf_error());
-    }
-    let Some((filename, staged)) = staged else {
-        return Err(ApiError::field("file", "Chưa chọn tệp để tải lên."));
-    };
+    let (fields, staged) = receive_file(
+        state,
+        multipart,
+        csrf,
+        &["kind"],
+        file_limit.min(entry_left),
+        |e| upload_error(e, file_limit, entry_left),
+    )
+    .await?;
+    let kind = fields
+        .into_iter()
+        .find(|(k, _)| k == "kind")
+        .map_or_else(|| "supporting".to_string(), |(_, v)| v);
+    let (filename, staged) = staged;
     if kind != "main" && kind != "supporting" {
         staged.discard().await;
         return Err(ApiError::field(

@@ -44,6 +44,158 @@ pub fn router() -> Router<AppState> {
         .route("/entries/{id}/library", post(mark))
         .route("/library/{id}/adoptions", post(adopt).get(list_adoptions))
         .route("/library/reports/adoptions.xlsx", get(adoption_report))
+        .route(
+            "/library/{id}/adoptions/{aid}/evidence",
+            post(upload_evidence),
+        )
+        .route(
+            "/public/library/{id}/adoptions/{aid}/evidence",
+            get(evidence),
+        )
+}
+
+/// The largest evidence file, in bytes.
+pub const EVIDENCE_LIMIT: u64 = 20_000_000;
+
+pub fn evidence_error(e: sangkien_files::FileError) -> ApiError {
+    match e {
+        sangkien_files::FileError::TooLarge { .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "Tệp minh chứng lớn hơn giới hạn 20 MB.",
+        ),
+        sangkien_files::FileError::Refused(r) => {
+            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, r.code(), r.message_vi())
+        }
+        sangkien_files::FileError::Io(err) => {
+            tracing::error!(error = %err, "evidence storage failed");
+            ApiError::internal()
+        }
+    }
+}
+
+/// Stores a staged evidence file under its hash (synced) and describes it.
+pub async fn commit_evidence(
+    state: &AppState,
+    filename: &str,
+    staged: sangkien_files::Staged,
+) -> ApiResult<store::Evidence> {
+    let (size, kind) = (staged.size, staged.kind);
+    let sha256 = state.files.commit(staged).await.map_err(evidence_error)?;
+    let name: String =
+        sangkien_domain::text::clean(filename.rsplit(['/', '\\']).next().unwrap_or(""))
+            .chars()
+            .filter(|c| !c.is_control() && *c != '"')
+            .take(200)
+            .collect();
+    Ok(store::Evidence {
+        sha256,
+        filename: if name.is_empty() {
+            format!("minh-chung.{}", kind.extension())
+        } else {
+            name
+        },
+        size: size as i64,
+        content_type: kind.content_type().to_string(),
+    })
+}
+
+/// Receives an evidence file from a multipart body (field `file`, pages add `csrf`).
+pub async fn receive_evidence(
+    state: &AppState,
+    multipart: axum::extract::Multipart,
+) -> ApiResult<store::Evidence> {
+    let (_, (filename, staged)) = crate::api::entry::receive_file(
+        state,
+        multipart,
+        None,
+        &[],
+        EVIDENCE_LIMIT,
+        evidence_error,
+    )
+    .await?;
+    commit_evidence(state, &filename, staged).await
+}
+
+async fn upload_evidence(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Ids(id, aid): Ids,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let user = user.0;
+    // Who may attach: the adoption's unit (focal) or an organizer; checked before the
+    // file is read.
+    let adoption = {
+        let mut conn = state.store.reader().await?;
+        let (line, _) = store::get(&mut conn, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("sáng kiến trong thư viện"))?;
+        let a = store::adoptions(&mut conn, id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == aid)
+            .ok_or_else(|| ApiError::not_found("ghi nhận áp dụng"))?;
+        let allowed = user.role == Role::Organizer
+            || (user.role == Role::Focal && user.unit_code == a.unit_code);
+        if !allowed {
+            return Err(ApiError::forbidden());
+        }
+        (line.contest_id, a)
+    };
+    let multipart = multipart.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Tệp phải được gửi dạng multipart/form-data với trường «file».",
+        )
+    })?;
+    let evidence = receive_evidence(&state, multipart).await?;
+    let mut tx = state.store.begin().await?;
+    store::set_evidence(
+        &mut tx,
+        &Actor::user(&user.username, state.now()),
+        adoption.0,
+        aid,
+        &evidence,
+    )
+    .await?;
+    Store::commit(tx).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"adoption_id": aid, "filename": evidence.filename, "size": evidence.size,
+                    "sha256": evidence.sha256, "content_type": evidence.content_type}),
+        ),
+    ))
+}
+
+async fn evidence(State(state): State<AppState>, Ids(id, aid): Ids) -> ApiResult<Response> {
+    let mut conn = state.store.reader().await?;
+    if store::get(&mut conn, id).await?.is_none() {
+        return Err(ApiError::not_found("sáng kiến trong thư viện"));
+    }
+    let a = store::adoptions(&mut conn, id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == aid)
+        .ok_or_else(|| ApiError::not_found("ghi nhận áp dụng"))?;
+    let ev = a
+        .evidence
+        .ok_or_else(|| ApiError::not_found("tệp minh chứng"))?;
+    drop(conn);
+    let record = entries::AttachmentRecord {
+        id: aid,
+        entry_id: id,
+        kind: "evidence".into(),
+        filename: ev.filename,
+        size: ev.size,
+        sha256: ev.sha256,
+        content_type: ev.content_type,
+        created_by: a.created_by,
+        created_at: a.created_at,
+    };
+    crate::api::entry::attachment_response(&state, &record, "public, max-age=3600").await
 }
 
 /// The public document of an entry: what the library shows; never the confidential
@@ -239,7 +391,9 @@ async fn show(State(state): State<AppState>, Id(id): Id) -> ApiResult<Json<Value
 
 fn adoption_json(a: &store::Adoption) -> Value {
     json!({"id": a.id, "entry_id": a.entry_id, "unit_code": a.unit_code, "unit_name": a.unit_name,
-           "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result})
+           "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result,
+           "evidence": a.evidence.as_ref().map(|e| json!({"filename": e.filename, "size": e.size,
+                                                         "content_type": e.content_type}))})
 }
 
 #[derive(Deserialize, Default)]
@@ -258,6 +412,7 @@ pub async fn record_adoption(
     user: &Account,
     id: i64,
     body: &AdoptionBody,
+    evidence: Option<&store::Evidence>,
 ) -> ApiResult<Value> {
     let unit_code = match user.role {
         Role::Focal => user.unit_code.clone(),
@@ -304,6 +459,9 @@ pub async fn record_adoption(
         &result,
     )
     .await?;
+    if let Some(ev) = evidence {
+        store::set_evidence(&mut tx, &actor, line.contest_id, aid, ev).await?;
+    }
     let all = store::adoptions(&mut tx, id).await?;
     Store::commit(tx).await?;
     let created = all.iter().find(|a| a.id == aid).map(adoption_json);
@@ -318,7 +476,7 @@ async fn adopt(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     Ok((
         StatusCode::CREATED,
-        Json(record_adoption(&state, &user.0, id, &body).await?),
+        Json(record_adoption(&state, &user.0, id, &body, None).await?),
     ))
 }
 

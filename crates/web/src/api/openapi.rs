@@ -503,6 +503,22 @@ pub const OPERATIONS: &[Operation] = &[
         true,
     ),
     op(
+        "post",
+        "/library/{id}/adoptions/{aid}/evidence",
+        "Tải tệp minh chứng áp dụng (multipart, trường file)",
+        Some("Upload"),
+        "Any",
+        true,
+    ),
+    op(
+        "get",
+        "/public/library/{id}/adoptions/{aid}/evidence",
+        "Tải tệp minh chứng áp dụng",
+        None,
+        "Any",
+        false,
+    ),
+    op(
         "get",
         "/public/contests",
         "Các cuộc thi đã công bố kết quả",

@@ -13,7 +13,13 @@ use sangkien_domain::account::Role;
 use super::{Nav, PageUser, field, json_text as s, page_error, render, render_status};
 use crate::{
     AppState,
-    api::library::{AdoptionBody, adoption_report_xlsx, entry, record_adoption},
+    api::{
+        entry::receive_form,
+        library::{
+            AdoptionBody, EVIDENCE_LIMIT, adoption_report_xlsx, commit_evidence, entry,
+            evidence_error, record_adoption,
+        },
+    },
     extract::Id,
 };
 
@@ -87,19 +93,41 @@ async fn save(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let pairs = form.map(|Form(p)| p).unwrap_or_default();
-    if let Err(res) = user.check_csrf(&field(&pairs, "csrf")) {
-        return res;
-    }
+    let Ok(multipart) = multipart else {
+        return page_error(crate::error::ApiError::bad_request(
+            "malformed_multipart",
+            "Biểu mẫu phải được gửi dạng multipart/form-data.",
+        ));
+    };
+    let received = receive_form(
+        &state,
+        multipart,
+        Some(&user.session.csrf_token),
+        &["adopted_on", "scope", "result", "unit_code"],
+        EVIDENCE_LIMIT,
+        evidence_error,
+    )
+    .await;
+    let (pairs, staged) = match received {
+        Ok(r) => r,
+        Err(e) => return page_error(e),
+    };
     let body = AdoptionBody {
         adopted_on: field(&pairs, "adopted_on"),
         scope: field(&pairs, "scope"),
         result: field(&pairs, "result"),
         unit_code: field(&pairs, "unit_code"),
     };
-    match record_adoption(&state, &user.session.account, id, &body).await {
+    let evidence = match staged {
+        Some((name, staged)) => match commit_evidence(&state, &name, staged).await {
+            Ok(ev) => Some(ev),
+            Err(e) => return page_error(e),
+        },
+        None => None,
+    };
+    match record_adoption(&state, &user.session.account, id, &body, evidence.as_ref()).await {
         Ok(_) => Redirect::to(&format!("/public/library/{id}#adoptions")).into_response(),
         Err(e) => match view(&state, &user, id).await {
             Ok(mut p) => {

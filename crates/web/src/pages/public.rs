@@ -139,8 +139,8 @@ struct EntryPage {
     field: String,
     sections: Vec<(&'static str, String)>,
     attachments: Vec<(i64, String, String)>,
-    /// (unit, date dd/mm/yyyy, scope, result)
-    adoptions: Vec<(String, String, String, String)>,
+    /// (unit, date dd/mm/yyyy, scope, result, adoption id, evidence file name)
+    adoptions: Vec<(String, String, String, String, i64, Option<String>)>,
 }
 
 async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
@@ -194,6 +194,8 @@ async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
                     date_vi(&a["adopted_on"]),
                     s(&a["scope"]),
                     s(&a["result"]),
+                    a["id"].as_i64().unwrap_or_default(),
+                    a["evidence"]["filename"].as_str().map(String::from),
                 )
             })
             .collect(),
