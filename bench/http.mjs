@@ -151,6 +151,7 @@ async function webSession(username) {
   return res.headers.getSetCookie().find((c) => c.startsWith('sk_session=')).split(';')[0];
 }
 const orgCookie = await webSession('snv.tochuc');
+const publicEntry = (await (await fetch(`${url}api/v1/public/library?per_page=1`)).json()).items[0].entry_id;
 const judgeToken = await login(judges[1]);
 const judgeEntry = (await api('GET', `/contests/${cid}/my-assignments`, judgeToken)).items[0].entry_id;
 const judgeCookie = await webSession(judges[1]);
@@ -162,6 +163,9 @@ const targets = [
   ['ranking API (JSON)', `api/v1/contests/${cid}/ranking`, `Bearer ${await login('snv.tochuc')}`],
   ['public results page (anonymous)', `public/contests/${cid}`, ''],
   ['public results JSON (anonymous)', `api/v1/public/contests/${cid}/results`, ''],
+  ['public entry page (anonymous)', `public/library/${publicEntry}`, ''],
+  ['library search page (anonymous)', 'public/library?q=sang+kien+cai+cach+hanh+chinh', ''],
+  ['library search API (anonymous)', 'api/v1/public/library?q=thu+tuc+hanh+chinh', ''],
   ['Atom feed (anonymous)', 'feed.atom', ''],
   ['award decision PDF (organizer)', `contests/${cid}/exports/decision.pdf`, orgCookie],
   ['results XLSX (organizer)', `contests/${cid}/exports/results.xlsx`, orgCookie],
