@@ -41,27 +41,7 @@ async fn entry(app: &TestApp, token: &str, contest: i64, title: &str) -> i64 {
                         "novelty": "Lần đầu ở huyện.", "conditions": "Điện thoại thông minh.",
                         "benefits": "Giảm thời gian.", "replication_scope": "Các xã trong huyện."},
     });
-    let res = app
-        .post(&format!("/api/v1/contests/{contest}/entries"), token, body)
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let id = res.body["id"].as_i64().unwrap();
-    let pdf = sangkien_files::sample_pdf(&["Sang kien cap huyen"]);
-    let res = app
-        .upload_kind(
-            &format!("/api/v1/entries/{id}/attachments"),
-            token,
-            "main",
-            "sk.pdf",
-            &pdf,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let res = app
-        .post(&format!("/api/v1/entries/{id}/submit"), token, json!({}))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    id
+    app.submitted_entry(token, contest, body).await
 }
 
 fn hha_coverage(body: &Value) -> Value {

@@ -52,27 +52,7 @@ async fn create(app: &TestApp, org: &str, unit: &str, title: &str, solution: &st
                         "benefits": "Tiết kiệm thời gian, chi phí.", "replication_scope": "Toàn tỉnh."},
         "confidential": "BÍ MẬT KHÔNG CÔNG BỐ",
     });
-    let res = app
-        .post(&format!("/api/v1/contests/{CONTEST}/entries"), org, body)
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let id = res.body["id"].as_i64().unwrap();
-    let pdf = sangkien_files::sample_pdf(&["Sang kien"]);
-    let res = app
-        .upload_kind(
-            &format!("/api/v1/entries/{id}/attachments"),
-            org,
-            "main",
-            "sang-kien.pdf",
-            &pdf,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let res = app
-        .post(&format!("/api/v1/entries/{id}/submit"), org, json!({}))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    id
+    app.submitted_entry(org, CONTEST, body).await
 }
 
 /// The corpus entries created, the contest judged (demo entries score 20 per criterion,

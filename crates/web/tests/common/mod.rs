@@ -228,6 +228,32 @@ impl TestApp {
         .await
     }
 
+    /// Creates an entry in a contest with `body`, uploads a PDF as its main document and
+    /// submits it; returns its id.
+    pub async fn submitted_entry(&self, token: &str, contest: i64, body: Value) -> i64 {
+        let res = self
+            .post(&format!("/api/v1/contests/{contest}/entries"), token, body)
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+        let id = res.body["id"].as_i64().expect("entry id");
+        let pdf = sangkien_files::sample_pdf(&["Sang kien"]);
+        let res = self
+            .upload_kind(
+                &format!("/api/v1/entries/{id}/attachments"),
+                token,
+                "main",
+                "sang-kien.pdf",
+                &pdf,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+        let res = self
+            .post(&format!("/api/v1/entries/{id}/submit"), token, json!({}))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        id
+    }
+
     /// A multipart upload with a `kind` field and a `file` field.
     pub async fn upload_kind(
         &self,
