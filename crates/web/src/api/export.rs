@@ -318,7 +318,14 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
             )
         }
         "entries.csv" => {
-            let (list, _) = entries::list(&mut conn, id, None, i64::MAX, 0).await?;
+            let (mut list, _) = entries::list(&mut conn, id, None, i64::MAX, 0).await?;
+            // Vietnamese order of unit, then of title.
+            list.sort_by_cached_key(|e| {
+                (
+                    sangkien_domain::collate::sort_key(&e.unit_name),
+                    sangkien_domain::collate::sort_key(&e.content.title),
+                )
+            });
             let mut rows = vec![
                 [
                     "Mã bài",
