@@ -184,64 +184,60 @@ fn line(r: &sqlx::any::AnyRow) -> Result<LibraryLine> {
     })
 }
 
+/// Totals are counted up to this many matches; beyond, the total says "at least".
+pub const COUNT_CAP: i64 = 1000;
+
+/// A page of search results.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub lines: Vec<LibraryLine>,
+    /// The number of matches, or [`COUNT_CAP`] when there are more (`capped`).
+    pub total: i64,
+    pub capped: bool,
+}
+
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
 /// Searches the library: entries matching every word of the query (the last one as a
-/// prefix), filtered, ranked by relevance (or as `sort` says), one page, with the total.
+/// prefix), filtered, ranked by relevance (or as `sort` says), one page, with the total
+/// (counted up to [`COUNT_CAP`]). Only the filters given enter the SQL, so the indexes
+/// on year and publication serve the lists without a query.
 pub async fn search(
     conn: &mut AnyConnection,
     f: &Filter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<LibraryLine>, i64)> {
+) -> Result<Found> {
     let terms = query_terms(&f.q);
     let pg = is_postgres(conn);
-    let filters = "($2 = '' or l.topic_code = $2) and ($3 = '' or l.unit_code = $3) \
-                   and ($4 = 0 or l.year = $4) and ($5 = '' or coalesce(l.tier, '') = $5)";
-    let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
-                   l.topic_code, l.year, l.tier";
     let by_title = f.sort == "title";
-    let (from, matcher, order) = if terms.is_empty() {
-        (
-            "library_entry l".to_string(),
-            "$1 = ''".to_string(),
-            if by_title {
-                "l.title_key, l.entry_id".to_string()
-            } else {
-                "l.published_at desc, l.entry_id".to_string()
-            },
-        )
-    } else if pg {
-        (
-            "library_entry l".to_string(),
-            format!("{TSV} @@ to_tsquery('simple', $1)"),
-            if by_title {
-                "l.title_key, l.entry_id".to_string()
-            } else {
-                format!("ts_rank({TSV}, to_tsquery('simple', $1)) desc, l.entry_id")
-            },
-        )
+    let mut params: Vec<Param> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    let mut from = "library_entry l".to_string();
+    let mut order = if by_title {
+        "l.title_key, l.entry_id".to_string()
     } else {
-        (
-            "library_fts f join library_entry l on l.entry_id = f.rowid".to_string(),
-            "library_fts match $1".to_string(),
-            if by_title {
-                "l.title_key, l.entry_id".to_string()
-            } else {
-                // A word in the title counts ten times one in the body.
-                "bm25(library_fts, 10.0, 1.0), l.entry_id".to_string()
-            },
-        )
+        "l.published_at desc, l.entry_id".to_string()
     };
-    let query = match (terms.is_empty(), pg) {
-        (true, _) => String::new(),
-        (false, true) => {
-            let mut t: Vec<String> = terms.clone();
-            if let Some(last) = t.last_mut() {
-                last.push_str(":*");
-            }
-            t.join(" & ")
-        }
-        (false, false) => {
-            let n = terms.len();
+    if !terms.is_empty() {
+        let n = terms.len();
+        let query = if pg {
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if i + 1 == n {
+                        format!("{t}:*")
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" & ")
+        } else {
             terms
                 .iter()
                 .enumerate()
@@ -254,36 +250,86 @@ pub async fn search(
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
+        };
+        params.push(Param::Text(query));
+        if pg {
+            conds.push(format!("{TSV} @@ to_tsquery('simple', $1)"));
+            if !by_title {
+                order = format!("ts_rank({TSV}, to_tsquery('simple', $1)) desc, l.entry_id");
+            }
+        } else {
+            from = "library_fts f join library_entry l on l.entry_id = f.rowid".to_string();
+            conds.push("library_fts match $1".to_string());
+            if !by_title {
+                // A word in the title counts ten times one in the body.
+                order = "bm25(library_fts, 10.0, 1.0), l.entry_id".to_string();
+            }
         }
+    }
+    for (column, value) in [("l.topic_code", &f.topic), ("l.unit_code", &f.unit)] {
+        if !value.is_empty() {
+            params.push(Param::Text(value.clone()));
+            conds.push(format!("{column} = ${}", params.len()));
+        }
+    }
+    if !f.tier.is_empty() {
+        params.push(Param::Text(f.tier.clone()));
+        conds.push(format!("l.tier = ${}", params.len()));
+    }
+    if f.year != 0 {
+        params.push(Param::Int(f.year));
+        conds.push(format!("l.year = ${}", params.len()));
+    }
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("where {}", conds.join(" and "))
     };
+    fn bind<'q>(
+        sql: &'q str,
+        params: &[Param],
+        extra: &[i64],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for p in params {
+            q = match p {
+                Param::Text(t) => q.bind(t.clone()),
+                Param::Int(i) => q.bind(*i),
+            };
+        }
+        for e in extra {
+            q = q.bind(*e);
+        }
+        q
+    }
+    let n = params.len();
+    let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
+                   l.topic_code, l.year, l.tier";
     let sql = format!(
-        "select {columns} from {from} left join unit u on u.code = l.unit_code \
-         where {matcher} and {filters} order by {order} limit $6 offset $7"
+        "select {columns} from {from} left join unit u on u.code = l.unit_code {filter} \
+         order by {order} limit ${} offset ${}",
+        n + 1,
+        n + 2
     );
-    let rows = sqlx::query(&sql)
-        .bind(&query)
-        .bind(&f.topic)
-        .bind(&f.unit)
-        .bind(f.year)
-        .bind(&f.tier)
-        .bind(limit)
-        .bind(offset)
+    let lines = bind(&sql, &params, &[limit, offset])
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(line)
         .collect::<Result<Vec<_>>>()?;
-    let count_sql = format!("select count(*) from {from} where {matcher} and {filters}");
-    let total: i64 = sqlx::query(&count_sql)
-        .bind(&query)
-        .bind(&f.topic)
-        .bind(&f.unit)
-        .bind(f.year)
-        .bind(&f.tier)
+    let count_sql = format!(
+        "select count(*) from (select 1 from {from} {filter} limit ${}) c",
+        n + 1
+    );
+    let counted: i64 = bind(&count_sql, &params, &[COUNT_CAP + 1])
         .fetch_one(conn)
         .await?
         .try_get(0)?;
-    Ok((rows, total))
+    Ok(Found {
+        lines,
+        total: counted.min(COUNT_CAP),
+        capped: counted > COUNT_CAP,
+    })
 }
 
 /// A unit's adoption of a library initiative.

@@ -63,6 +63,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_adoption_evidence.sql"),
         postgres: include_str!("../migrations/postgres/0008_adoption_evidence.sql"),
     },
+    Step {
+        version: 9,
+        name: "library_indexes",
+        sqlite: include_str!("../migrations/sqlite/0009_library_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0009_library_indexes.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -339,11 +339,21 @@ impl SearchQuery {
 }
 
 /// One page of search results with the total.
-pub async fn find(state: &AppState, q: &SearchQuery) -> ApiResult<(Vec<Value>, i64, i64, i64)> {
+pub struct Page {
+    pub items: Vec<Value>,
+    /// Matches, counted up to `storage::library::COUNT_CAP`.
+    pub total: i64,
+    pub capped: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+pub async fn find(state: &AppState, q: &SearchQuery) -> ApiResult<Page> {
     let (filter, page, per_page) = q.parse()?;
     let mut conn = state.store.reader().await?;
-    let (lines, total) = store::search(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
-    let items = lines
+    let found = store::search(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let items = found
+        .lines
         .iter()
         .map(|l| {
             let tier = l.tier.as_deref().and_then(PrizeTier::parse);
@@ -352,16 +362,23 @@ pub async fn find(state: &AppState, q: &SearchQuery) -> ApiResult<(Vec<Value>, i
                    "year": l.year, "tier": l.tier, "tier_name": tier.map(|t| t.vi())})
         })
         .collect();
-    Ok((items, total, page, per_page))
+    Ok(Page {
+        items,
+        total: found.total,
+        capped: found.capped,
+        page,
+        per_page,
+    })
 }
 
 async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<Json<Value>> {
-    let (items, total, page, per_page) = find(&state, &q).await?;
+    let p = find(&state, &q).await?;
     Ok(Json(
-        json!({"items": items, "total": total, "page": page, "per_page": per_page}),
+        json!({"items": p.items, "total": p.total, "total_capped": p.capped,
+                   "page": p.page, "per_page": p.per_page}),
     ))
 }
 

@@ -46,7 +46,7 @@ struct LibraryPage {
     units: Vec<(String, String)>,
     tiers: Vec<(&'static str, &'static str)>,
     items: Vec<LibraryLine>,
-    total: i64,
+    total: String,
     prev: Option<String>,
     next: Option<String>,
     error: Option<String>,
@@ -87,10 +87,11 @@ async fn library(
         Ok(u) => u.into_iter().map(|u| (u.code, u.name)).collect(),
         Err(e) => return page_error(e),
     };
-    let (items, total, page, per_page, error) = match crate::api::library::find(&state, &q).await {
-        Ok((items, total, page, per_page)) => (items, total, page, per_page, None),
-        Err(e) => (Vec::new(), 0, 1, 20, Some(e.message)),
-    };
+    let (items, total, capped, page, per_page, error) =
+        match crate::api::library::find(&state, &q).await {
+            Ok(p) => (p.items, p.total, p.capped, p.page, p.per_page, None),
+            Err(e) => (Vec::new(), 0, false, 1, 20, Some(e.message)),
+        };
     let items = items
         .iter()
         .map(|i| LibraryLine {
@@ -116,9 +117,16 @@ async fn library(
             })
             .collect(),
         items,
-        total,
+        total: if capped {
+            format!(
+                "Hơn {}",
+                sangkien_domain::points::format_vnd(total).trim_end_matches(" đ")
+            )
+        } else {
+            total.to_string()
+        },
         prev: (page > 1).then(|| page_link(&q, page - 1)),
-        next: (page * per_page < total).then(|| page_link(&q, page + 1)),
+        next: (page * per_page < total || capped).then(|| page_link(&q, page + 1)),
         error,
         q: q.q.clone(),
     })
