@@ -305,22 +305,39 @@ pub async fn search(
     let n = params.len();
     let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
                    l.topic_code, l.year, l.tier";
-    let sql = format!(
-        "select {columns} from {from} left join unit u on u.code = l.unit_code {filter} \
-         order by {order} limit ${} offset ${}",
-        n + 1,
-        n + 2
-    );
+    // On SQLite, a query without filters ranks inside the full-text table alone and joins
+    // only the page it keeps.
+    let fts_only = !pg && !terms.is_empty() && n == 1 && !by_title;
+    let sql = if fts_only {
+        format!(
+            "select {columns} from (select rowid as id, bm25(library_fts, 10.0, 1.0) as r \
+             from library_fts where library_fts match $1 order by r, rowid limit $2 offset $3) f \
+             join library_entry l on l.entry_id = f.id left join unit u on u.code = l.unit_code \
+             order by f.r, l.entry_id"
+        )
+    } else {
+        format!(
+            "select {columns} from {from} left join unit u on u.code = l.unit_code {filter} \
+             order by {order} limit ${} offset ${}",
+            n + 1,
+            n + 2
+        )
+    };
     let lines = bind(&sql, &params, &[limit, offset])
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(line)
         .collect::<Result<Vec<_>>>()?;
-    let count_sql = format!(
-        "select count(*) from (select 1 from {from} {filter} limit ${}) c",
-        n + 1
-    );
+    let count_sql = if fts_only {
+        "select count(*) from (select 1 from library_fts where library_fts match $1 limit $2) c"
+            .to_string()
+    } else {
+        format!(
+            "select count(*) from (select 1 from {from} {filter} limit ${}) c",
+            n + 1
+        )
+    };
     let counted: i64 = bind(&count_sql, &params, &[COUNT_CAP + 1])
         .fetch_one(conn)
         .await?
