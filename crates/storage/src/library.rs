@@ -62,12 +62,30 @@ pub struct Filter {
 const TSV: &str = "(setweight(to_tsvector('simple', l.search_title), 'A') || \
                    setweight(to_tsvector('simple', l.search_body), 'D'))";
 
+/// The library's change counter (see migration 0010).
+pub async fn version(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(
+        sqlx::query("select version from library_version where library_version_id = 1")
+            .fetch_one(conn)
+            .await?
+            .try_get(0)?,
+    )
+}
+
+async fn bump(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query("update library_version set version = version + 1 where library_version_id = 1")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 fn is_postgres(conn: &AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
 /// Adds or replaces an entry in the library, audited.
 pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) -> Result<()> {
+    bump(conn).await?;
     remove_rows(conn, item.entry_id).await?;
     sqlx::query(
         "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, \
@@ -136,6 +154,7 @@ pub async fn remove(
 ) -> Result<bool> {
     let done = remove_rows(conn, entry_id).await?;
     if done {
+        bump(conn).await?;
         audit::append(
             conn,
             actor,
@@ -388,6 +407,7 @@ pub async fn add_adoption(
     let unit_id = crate::unit::id_of(conn, unit_code)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("unit {unit_code}")))?;
+    bump(conn).await?;
     let id: i64 = sqlx::query(
         "insert into adoption (entry_id, unit_id, adopted_on, scope, result, created_by, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7) returning adoption_id",
@@ -456,6 +476,7 @@ pub async fn set_evidence(
     adoption_id: i64,
     e: &Evidence,
 ) -> Result<()> {
+    bump(conn).await?;
     sqlx::query(
         "update adoption set evidence_sha256 = $1, evidence_filename = $2, evidence_size = $3, \
          evidence_type = $4 where adoption_id = $5",

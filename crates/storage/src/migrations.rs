@@ -69,6 +69,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0009_library_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0009_library_indexes.sql"),
     },
+    Step {
+        version: 10,
+        name: "library_version",
+        sqlite: include_str!("../migrations/sqlite/0010_library_version.sql"),
+        postgres: include_str!("../migrations/postgres/0010_library_version.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -54,9 +54,10 @@ pub struct AppState {
     /// Computed rankings by contest, with the (judging version, contest change time) they
     /// were computed at; see `api::judging::ranking_for`.
     pub rankings: Arc<std::sync::Mutex<RankingCache>>,
-    /// Rendered public results (page and JSON) by key. Published results never change,
-    /// so an entry is never invalidated; see `public_cache`.
-    pub public: Arc<std::sync::RwLock<std::collections::HashMap<String, PublicBody>>>,
+    /// Rendered public pages by key, with the version they were rendered at: published
+    /// results (which never change, version 0) and library entries (the library's change
+    /// counter); see `public_cache`.
+    pub public: Arc<std::sync::RwLock<std::collections::HashMap<String, (i64, PublicBody)>>>,
 }
 
 /// A cached public response: content type and bytes.
@@ -82,20 +83,30 @@ impl AppState {
     }
 }
 
-/// Answers from the cache of published results, or builds, stores and answers. Only
-/// successful builds are kept (a contest not yet published stays a 404 until it is).
-pub async fn public_cache<F>(state: &AppState, key: String, build: F) -> axum::response::Response
+/// Answers from the cache of public pages when it holds `key` at `version`, or builds,
+/// stores (replacing another version) and answers. Only successful builds are kept (a
+/// contest not yet published stays a 404 until it is).
+pub async fn public_cache<F>(
+    state: &AppState,
+    key: String,
+    version: i64,
+    build: F,
+) -> axum::response::Response
 where
     F: std::future::Future<Output = Result<PublicBody, error::ApiError>>,
 {
     use axum::response::IntoResponse;
-    let hit = state.public.read().ok().and_then(|c| c.get(&key).cloned());
+    let hit = state.public.read().ok().and_then(|c| {
+        c.get(&key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, b)| b.clone())
+    });
     let (content_type, body) = match hit {
         Some(v) => v,
         None => match build.await {
             Ok(v) => {
                 if let Ok(mut c) = state.public.write() {
-                    c.insert(key, v.clone());
+                    c.insert(key, (version, v.clone()));
                 }
                 v
             }

@@ -53,5 +53,5 @@ async fn results(State(state): State<AppState>, Id(id): Id) -> axum::response::R
             bytes::Bytes::from(p.results.to_string()),
         ))
     };
-    crate::public_cache(&state, format!("results:{id}:json"), build).await
+    crate::public_cache(&state, format!("results:{id}:json"), 0, build).await
 }

@@ -152,10 +152,34 @@ struct EntryPage {
 }
 
 async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
-    let d = match crate::api::library::entry(&state, id).await {
-        Ok(d) => d,
+    let version = match async {
+        let mut conn = state.store.reader().await?;
+        Ok::<_, crate::error::ApiError>(sangkien_storage::library::version(&mut conn).await?)
+    }
+    .await
+    {
+        Ok(v) => v,
         Err(e) => return page_error(e),
     };
+    let build = async {
+        let d = crate::api::library::entry(&state, id).await?;
+        let html = entry_page(id, &d).render().map_err(|e| {
+            tracing::error!(error = %e, "template failed");
+            crate::error::ApiError::internal()
+        })?;
+        Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
+    };
+    match crate::public_cache(&state, format!("library:{id}:html"), version, build).await {
+        r if r.status().is_success() => r,
+        r => page_error(crate::error::ApiError::new(
+            r.status(),
+            "not_found",
+            "Không tìm thấy sáng kiến trong thư viện.",
+        )),
+    }
+}
+
+fn entry_page(id: i64, d: &Value) -> EntryPage {
     let desc: sangkien_domain::entry::Description =
         serde_json::from_value(d["description"].clone()).unwrap_or_default();
     let sections = desc
@@ -179,7 +203,7 @@ async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    public(render(&EntryPage {
+    EntryPage {
         nav: None,
         entry_id: id,
         title: s(&d["title"]),
@@ -221,7 +245,7 @@ async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
                 )
             })
             .collect(),
-    }))
+    }
 }
 
 /// "2021-11-25T10:00:00+07:00" → "25/11/2021".
@@ -325,7 +349,7 @@ async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
         })?;
         Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
     };
-    match crate::public_cache(&state, format!("results:{id}:html"), build).await {
+    match crate::public_cache(&state, format!("results:{id}:html"), 0, build).await {
         r if r.status().is_success() => r,
         r => {
             // Errors as the Vietnamese error page, not JSON.
