@@ -334,6 +334,18 @@ async fn units_record_adoptions_and_the_report_counts_them() {
     let app = TestApp::new().await;
     let (org, ids) = published(&app).await;
     let dvc = ids[0];
+    // The public page is rendered once and kept; a change to the library renews it.
+    let page = app
+        .call(Method::GET, &format!("/public/library/{dvc}"), None, None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Chưa có đơn vị nào ghi nhận"));
+    let title =
+        &page.text[page.text.find("<title>").unwrap() + 7..page.text.find("</title>").unwrap()];
+    assert!(
+        title.starts_with(CORPUS[0].1) && !title.contains('<'),
+        "{title}"
+    );
     let focal = app.login("hoaan.daumoi").await;
     let path = format!("/api/v1/library/{dvc}/adoptions");
     let res = app
@@ -399,6 +411,50 @@ async fn units_record_adoptions_and_the_report_counts_them() {
         "not in the library: {}",
         res.text
     );
+
+    // Evidence: the adoption's own unit (or an organizer) attaches a file; anyone reads it.
+    let aid = app.get(&path, &org).await.body["adoptions"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let pdf = sangkien_files::sample_pdf(&["Quyet dinh ap dung"]);
+    let evidence = format!("/api/v1/library/{dvc}/adoptions/{aid}/evidence");
+    let other = app.login("stp.daumoi").await;
+    let res = app.upload(&evidence, &other, "qd.pdf", &pdf).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    let res = app
+        .upload(&evidence, &focal, "Quyết định áp dụng.pdf", &pdf)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let sha = res.body["sha256"].as_str().unwrap().to_string();
+    let file = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/public/library/{dvc}/adoptions/{aid}/evidence"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes, pdf);
+    // The sweep of unreferenced files keeps evidence.
+    let mut conn = app.store.reader().await.unwrap();
+    assert!(
+        sangkien_storage::entry::all_sha256(&mut conn)
+            .await
+            .unwrap()
+            .contains(&sha)
+    );
+    drop(conn);
+    // The public page, rendered and kept before, shows the new adoption and evidence.
+    let page = app
+        .call(Method::GET, &format!("/public/library/{dvc}"), None, None)
+        .await;
+    assert!(
+        page.text.contains("15 xã của huyện Hòa An"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Quyết định áp dụng.pdf"));
 
     let public = app
         .call(

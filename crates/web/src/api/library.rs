@@ -393,10 +393,9 @@ pub async fn entry(state: &AppState, id: i64) -> ApiResult<Value> {
         store::adoptions(&mut conn, id)
             .await?
             .iter()
-            .map(
-                |a| json!({"unit_code": a.unit_code, "unit_name": a.unit_name,
-                            "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result})
-            )
+            .map(|a| json!({"id": a.id, "unit_code": a.unit_code, "unit_name": a.unit_name,
+                            "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result,
+                            "evidence": a.evidence.as_ref().map(|e| json!({"filename": e.filename, "size": e.size}))}))
             .collect::<Vec<_>>()
     );
     Ok(doc)
