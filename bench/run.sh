@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command (issue 7; figures go to docs/PERFORMANCE.md):
+#   bench/run.sh            release build, then the HTTP load table (bench/http.mjs)
+#   bench/run.sh --all      also the deadline rush and the criterion benches
+#   bench/run.sh --seconds 5   shorter wrk runs
+# Needs wrk (Debian package) and Node.js; installs neither. Timing is never asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all=
+seconds=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --all) all=1 ;;
+    --seconds) shift; seconds=$1 ;;
+    *) echo "usage: bench/run.sh [--all] [--seconds N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v node >/dev/null || { echo "node is missing: apt-get install nodejs" >&2; exit 1; }
+
+echo "==> release build"
+cargo build --release -p sangkien
+echo "==> HTTP load (wrk, ${seconds} s per target)"
+node bench/http.mjs --seconds "$seconds"
+if [ -n "$all" ]; then
+  echo "==> deadline rush"
+  node bench/rush.mjs
+  echo "==> the domain at scale (criterion)"
+  cargo bench -p sangkien-domain --bench scale 2>&1 | grep -E '^[a-z].*/|time:'
+  echo "==> library search at 100,000 initiatives (criterion)"
+  cargo bench -p sangkien-storage --bench library 2>&1 | grep -E '^library|time:'
+fi
