@@ -125,12 +125,7 @@ pub fn agency_in_text(agency: &str) -> String {
         }
         let w = words[i];
         if proper || out.is_empty() {
-            let mut cs = w.chars();
-            out.push(
-                cs.next()
-                    .map(|c| c.to_uppercase().chain(cs).collect())
-                    .unwrap_or_default(),
-            );
+            out.push(capitalize(w));
         } else {
             out.push(w.to_string());
         }
@@ -139,41 +134,48 @@ pub fn agency_in_text(agency: &str) -> String {
     out.join(" ")
 }
 
+/// The office behind the signature: "KT. CHỦ TỊCH" → "CHỦ TỊCH" (signing for the
+/// head); `None` for "TM." (the collective body itself signs).
+fn signer_office(issuer: &Issuer) -> Option<&str> {
+    let s = issuer.signing_authority.trim();
+    if s.starts_with("TM.") {
+        return None;
+    }
+    Some(
+        ["KT.", "Q.", "TL.", "TUQ."]
+            .iter()
+            .find_map(|p| s.strip_prefix(p))
+            .unwrap_or(s)
+            .trim(),
+    )
+}
+
+/// The first letter in upper case, the rest as given.
+fn capitalize(s: &str) -> String {
+    let mut cs = s.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
 /// The power that issues the decision: "KT. CHỦ TỊCH" of a People's Committee means
 /// the Chairman decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"); "TM." means the
 /// collective body itself.
 fn authority(issuer: &Issuer) -> String {
-    let s = issuer.signing_authority.trim();
-    if s.starts_with("TM.") {
-        return issuer.agency.replace('\n', " ");
+    let agency = issuer.agency.replace('\n', " ");
+    match signer_office(issuer) {
+        Some(office) => format!("{office} {agency}"),
+        None => agency,
     }
-    let title = ["KT.", "Q.", "TL.", "TUQ."]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s)
-        .trim();
-    format!("{title} {}", issuer.agency.replace('\n', " "))
 }
 
 /// Whom a memo is addressed to: "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng".
 fn addressee(issuer: &Issuer) -> String {
-    let s = issuer.signing_authority.trim();
     let agency = agency_in_text(&issuer.agency);
-    if s.starts_with("TM.") {
-        return agency;
+    match signer_office(issuer) {
+        Some(office) => format!("{} {agency}", capitalize(&office.to_lowercase())),
+        None => agency,
     }
-    let title = ["KT.", "Q.", "TL.", "TUQ."]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s)
-        .trim()
-        .to_lowercase();
-    let mut cs = title.chars();
-    let title: String = cs
-        .next()
-        .map(|c| c.to_uppercase().chain(cs).collect())
-        .unwrap_or_default();
-    format!("{title} {agency}")
 }
 
 /// The two-column header: agency and number on the left, the national motto and the
@@ -249,6 +251,18 @@ fn signature(recipients: &[String], lines: &[String], signer: &str) -> Block {
             paras: right,
         },
     ])
+}
+
+/// "Điều n. …": the article number in bold, its text, body indent, justified.
+fn article(n: u32, text: String, before: f32) -> Block {
+    Block::Para(
+        Para::new(format!("Điều {n}. "), BODY)
+            .bold()
+            .run(text, false, false)
+            .indented()
+            .justify()
+            .space(before, 0.0),
+    )
 }
 
 /// Winners grouped by tier, best first.
@@ -405,58 +419,37 @@ pub fn decision(
             .center()
             .space(12.0, 6.0),
     ));
-    doc.blocks.push(Block::Para(
-        Para::new("Điều 1. ", BODY)
-            .bold()
-            .run(
-                format!(
-                    "Tặng giải {} cho {} sáng kiến, giải pháp của các tập thể, cá nhân sau:",
-                    c.title,
-                    count_words(winners.len())
-                ),
-                false,
-                false,
-            )
-            .indented()
-            .justify()
-            .space(3.0, 0.0),
+    doc.blocks.push(article(
+        1,
+        format!(
+            "Tặng giải {} cho {} sáng kiến, giải pháp của các tập thể, cá nhân sau:",
+            c.title,
+            count_words(winners.len())
+        ),
+        3.0,
     ));
     doc.blocks
         .extend(winner_paras(winners).into_iter().map(Block::Para));
     let sum = total(winners);
-    doc.blocks.push(Block::Para(
-        Para::new("Điều 2. ", BODY)
-            .bold()
-            .run(
-                format!(
+    doc.blocks.push(article(
+        2,
+        format!(
                     "Tổng số tiền thưởng là {} (bằng chữ: {}), chi từ nguồn kinh phí thực hiện nhiệm vụ cải cách hành chính năm {} giao cho {}.",
                     format_vnd(sum).replace(" đ", " đồng"),
                     vnd_in_words(sum),
                     c.year,
                     c.organizer_name
                 ),
-                false,
-                false,
-            )
-            .indented()
-            .justify()
-            .space(6.0, 0.0),
+        6.0,
     ));
-    doc.blocks.push(Block::Para(
-        Para::new("Điều 3. ", BODY)
-            .bold()
-            .run(
-                format!(
+    doc.blocks.push(article(
+        3,
+        format!(
                     "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng {}, Giám đốc {}, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
                     agency_in_text(&issuer.agency),
                     c.organizer_name
                 ),
-                false,
-                false,
-            )
-            .indented()
-            .justify()
-            .space(6.0, 0.0),
+        6.0,
     ));
     let mut sign = vec![issuer.signing_authority.clone()];
     if !issuer.signer_title.trim().is_empty() {
