@@ -201,7 +201,7 @@ fn docx_file(name: &str, doc: &Doc) -> ApiResult<Response> {
     Ok(file(name, DOCX, bytes))
 }
 
-fn xlsx_file(name: &str, sheets: &[Sheet]) -> ApiResult<Response> {
+pub fn xlsx_file(name: &str, sheets: &[Sheet]) -> ApiResult<Response> {
     let bytes = xlsx(sheets).map_err(|e| {
         tracing::error!(error = %e, "XLSX writing failed");
         ApiError::internal()

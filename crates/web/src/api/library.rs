@@ -516,7 +516,7 @@ async fn list_adoptions(
 
 /// Adoptions counted per initiative and per unit, as XLSX.
 pub async fn adoption_report_xlsx(state: &AppState, user: &Account) -> ApiResult<Response> {
-    use sangkien_export::sheet::{Cell, Sheet, xlsx};
+    use sangkien_export::sheet::{Cell, Sheet};
     if user.role != Role::Organizer {
         return Err(ApiError::forbidden());
     }
@@ -564,52 +564,36 @@ pub async fn adoption_report_xlsx(state: &AppState, user: &Account) -> ApiResult
             ]
         })
         .collect();
-    let bytes = xlsx(&[
-        Sheet {
-            name: "Theo sáng kiến".into(),
-            title: "Số lần nhân rộng theo sáng kiến".into(),
-            headers: [
-                "STT",
-                "Sáng kiến",
-                "Đơn vị tác giả",
-                "Năm",
-                "Số lần áp dụng",
-                "Đơn vị áp dụng",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: per_entry,
-            bold_rows: vec![],
-        },
-        Sheet {
-            name: "Theo đơn vị".into(),
-            title: "Số sáng kiến đã áp dụng theo đơn vị".into(),
-            headers: ["STT", "Mã đơn vị", "Đơn vị", "Số sáng kiến đã áp dụng"]
+    crate::api::export::xlsx_file(
+        "nhan-rong.xlsx",
+        &[
+            Sheet {
+                name: "Theo sáng kiến".into(),
+                title: "Số lần nhân rộng theo sáng kiến".into(),
+                headers: [
+                    "STT",
+                    "Sáng kiến",
+                    "Đơn vị tác giả",
+                    "Năm",
+                    "Số lần áp dụng",
+                    "Đơn vị áp dụng",
+                ]
                 .map(String::from)
                 .to_vec(),
-            rows: per_unit,
-            bold_rows: vec![],
-        },
-    ])
-    .map_err(|e| {
-        tracing::error!(error = %e, "XLSX writing failed");
-        ApiError::internal()
-    })?;
-    use axum::response::IntoResponse;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"nhan-rong.xlsx\"",
-            ),
+                rows: per_entry,
+                bold_rows: vec![],
+            },
+            Sheet {
+                name: "Theo đơn vị".into(),
+                title: "Số sáng kiến đã áp dụng theo đơn vị".into(),
+                headers: ["STT", "Mã đơn vị", "Đơn vị", "Số sáng kiến đã áp dụng"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: per_unit,
+                bold_rows: vec![],
+            },
         ],
-        bytes,
     )
-        .into_response())
 }
 
 async fn adoption_report(State(state): State<AppState>, user: ApiUser) -> ApiResult<Response> {
