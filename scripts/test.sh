@@ -41,7 +41,7 @@ ensure_postgres() {
   # Schemas and databases left by earlier interrupted runs.
   psql "$PG_URL" -tAc "select nspname from pg_namespace where nspname like 't\\_%'" |
     while read -r schema; do psql "$PG_URL" -qc "drop schema if exists $schema cascade" >/dev/null; done
-  psql "$PG_ADMIN_URL" -tAc "select datname from pg_database where datname like 'e2e\\_%'" |
+  psql "$PG_ADMIN_URL" -tAc "select datname from pg_database where datname like 'e2e\\_%' or datname like 't\\_%'" |
     while read -r old; do psql "$PG_ADMIN_URL" -qc "drop database if exists $old" >/dev/null; done
 }
 

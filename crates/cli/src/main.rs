@@ -1,5 +1,7 @@
 //! `sangkien`: the one binary. Subcommands share the data directory and database flags.
 
+mod backup;
+
 use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use anyhow::{Context, Result, bail};
@@ -77,6 +79,17 @@ enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// Copy the database and the attachments, consistently, while the server runs.
+    Backup {
+        /// A new (or empty) directory for the backup.
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (and an empty PostgreSQL database
+    /// when --database-url names one).
+    Restore {
+        /// The directory written by `sangkien backup`.
+        input: PathBuf,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -136,6 +149,13 @@ impl DbArgs {
             "sqlite://{}",
             self.data_dir.join("sangkien.db").display()
         ))
+    }
+
+    fn target(&self) -> Result<backup::Target> {
+        Ok(backup::Target {
+            url: self.url()?,
+            data_dir: self.data_dir.clone(),
+        })
     }
 
     fn files(&self) -> Result<FileStore> {
@@ -316,6 +336,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             println!("Toàn bộ {} tệp đính kèm nguyên vẹn.", rows.len());
+        }
+        Command::Backup { out } => {
+            let manifest = backup::backup(&cli.db.target()?, &out).await?;
+            let bytes: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+            println!(
+                "Đã sao lưu vào {}: cơ sở dữ liệu {} ({} byte) và {} tệp đính kèm ({} byte).",
+                out.display(),
+                manifest.backend,
+                manifest.database.bytes,
+                manifest.files.len(),
+                bytes
+            );
+        }
+        Command::Restore { input } => {
+            let verified = backup::restore(&input, &cli.db.target()?).await?;
+            println!(
+                "Đã khôi phục từ {}; nhật ký nguyên vẹn: {verified} bản ghi.",
+                input.display()
+            );
         }
         Command::Audit {
             command: AuditCommand::Verify,

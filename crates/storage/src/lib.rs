@@ -5,6 +5,7 @@
 pub mod account;
 pub mod audit;
 pub mod award;
+pub mod backup;
 pub mod contest;
 pub mod entry;
 pub mod idempotency;

@@ -104,3 +104,8 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
         ..Migrator::DEFAULT
     }
 }
+
+/// The newest migration this build knows.
+pub fn latest_version() -> i64 {
+    STEPS.last().map_or(0, |s| s.version)
+}

@@ -58,3 +58,27 @@ pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
         .await?
         .rows_affected())
 }
+
+/// A new, empty database of its own: a temporary SQLite file, or a new PostgreSQL
+/// database named `t_…` on the test server (for tools such as `pg_dump` that work on
+/// whole databases rather than on a schema).
+pub async fn fresh_database(backend: Backend) -> Result<TestDb> {
+    match backend {
+        Backend::Sqlite => fresh(backend).await,
+        Backend::Postgres => {
+            let base = std::env::var("SANGKIEN_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+            let name = format!("t_{}", &crate::account::random_token()?[..16]).to_lowercase();
+            let admin = Store::connect(&base).await?;
+            sqlx::query(&format!("create database {name}"))
+                .execute(&admin.write)
+                .await?;
+            admin.close().await;
+            let (server, _) = base.rsplit_once('/').unwrap_or((&base, ""));
+            Ok(TestDb {
+                url: format!("{server}/{name}"),
+                _dir: None,
+            })
+        }
+    }
+}
