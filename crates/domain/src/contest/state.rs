@@ -131,6 +131,16 @@ pub fn check_transition(
     now: i64,
     reason: Option<&str>,
 ) -> Result<(), RuleError> {
+    // Who may ask comes before whether the contest can move: a caller without the
+    // role learns nothing about the contest's state.
+    let needed = to.role_needed();
+    if role != needed {
+        return Err(RuleError::forbidden(format!(
+            "Chỉ người có vai trò «{}» mới được thực hiện thao tác «{}».",
+            needed.vi(),
+            to.action_vi()
+        )));
+    }
     if !targets_from(from).contains(&to) {
         let needs = if to == ContestState::Judging {
             "«Đã hết hạn nộp (sơ loại)» hoặc «Đang xét chọn»".to_string()
@@ -153,14 +163,6 @@ pub fn check_transition(
             "required_state": to.previous().map(ContestState::as_str),
             "allowed": targets_from(from).iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         })));
-    }
-    let needed = to.role_needed();
-    if role != needed {
-        return Err(RuleError::forbidden(format!(
-            "Chỉ người có vai trò «{}» mới được thực hiện thao tác «{}».",
-            needed.vi(),
-            to.action_vi()
-        )));
     }
     let reason = reason.map(str::trim).unwrap_or("");
     match (from, to) {

@@ -92,6 +92,20 @@ pub async fn visible(
     Ok((entry, contest))
 }
 
+/// An entry the user may change: one they can see, as its unit's focal user or an
+/// organizer. Council members see the entries assigned to them but never change them.
+pub async fn changeable(
+    conn: &mut Conn,
+    user: &Account,
+    id: i64,
+) -> ApiResult<(EntryRecord, ContestRecord)> {
+    let found = visible(conn, user, id).await?;
+    if !matches!(user.role, Role::Organizer | Role::Focal) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(found)
+}
+
 /// The rule for changing a unit's entries now: contest state, deadline, extension.
 pub async fn check_changeable(
     conn: &mut Conn,
@@ -296,7 +310,7 @@ pub async fn update_entry(
     id: i64,
     content: &EntryContent,
 ) -> ApiResult<EntryRecord> {
-    let (before, contest) = visible(tx, user, id).await?;
+    let (before, contest) = changeable(tx, user, id).await?;
     let now = state.now();
     check_changeable(tx, &contest, &before.unit_code, now).await?;
     let content = entry::validate(content, &contest.settings)?;
@@ -351,7 +365,7 @@ async fn update(
         ));
     };
     let mut tx = state.store.begin().await?;
-    let (before, _) = visible(&mut tx, &user.0, id).await?;
+    let (before, _) = changeable(&mut tx, &user.0, id).await?;
     let mut merged = serde_json::to_value(&before.content).unwrap_or_default();
     for (k, v) in fields {
         merged[k] = v;
@@ -372,7 +386,7 @@ pub async fn submit_entry(
     user: &Account,
     id: i64,
 ) -> ApiResult<EntryRecord> {
-    let (e, contest) = visible(tx, user, id).await?;
+    let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
     check_changeable(tx, &contest, &e.unit_code, now).await?;
     if e.status == EntryStatus::Submitted {
@@ -389,7 +403,7 @@ pub async fn withdraw_entry(
     user: &Account,
     id: i64,
 ) -> ApiResult<EntryRecord> {
-    let (e, contest) = visible(tx, user, id).await?;
+    let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
     check_changeable(tx, &contest, &e.unit_code, now).await?;
     match e.status {
@@ -637,7 +651,7 @@ pub async fn receive_upload(
 ) -> ApiResult<AttachmentRecord> {
     let (file_limit, entry_left) = {
         let mut conn = state.store.reader().await?;
-        let (e, contest) = visible(&mut conn, user, id).await?;
+        let (e, contest) = changeable(&mut conn, user, id).await?;
         check_changeable(&mut conn, &contest, &e.unit_code, state.now()).await?;
         if e.status == EntryStatus::Withdrawn {
             return Err(withdrawn());
@@ -686,7 +700,7 @@ pub async fn receive_upload(
         .map_err(|e| upload_error(e, file_limit, entry_left))?;
     // The file is on disk and synced; now the row that refers to it.
     let mut tx = state.store.begin().await?;
-    let (e, contest) = visible(&mut tx, user, id).await?;
+    let (e, contest) = changeable(&mut tx, user, id).await?;
     let now = state.now();
     check_changeable(&mut tx, &contest, &e.unit_code, now).await?;
     if e.status == EntryStatus::Withdrawn {
@@ -848,7 +862,7 @@ pub async fn remove_attachment(
     aid: i64,
 ) -> ApiResult<()> {
     let mut tx = state.store.begin().await?;
-    let (e, contest) = visible(&mut tx, user, id).await?;
+    let (e, contest) = changeable(&mut tx, user, id).await?;
     let a = store::get_attachment(&mut tx, e.id, aid)
         .await?
         .ok_or_else(|| ApiError::not_found("tệp đính kèm"))?;

@@ -27,9 +27,9 @@ use crate::{
     api::{
         contest::visible as visible_contest,
         entry::{
-            ScreeningBody, check_changeable, create_entry, receive_upload, remove_attachment,
-            screen_entry, send_attachment, similar_entries, submit_entry, update_entry, visible,
-            withdraw_entry,
+            ScreeningBody, changeable, check_changeable, create_entry, receive_upload,
+            remove_attachment, screen_entry, send_attachment, similar_entries, submit_entry,
+            update_entry, visible, withdraw_entry,
         },
     },
     error::{ApiError, ApiResult},
@@ -475,6 +475,9 @@ async fn new_form(State(state): State<AppState>, user: PageUser, Id(id): Id) -> 
     let result: ApiResult<FormPage> = async {
         let mut conn = state.store.reader().await?;
         let contest = visible_contest(&mut conn, &user.session.account, id).await?;
+        if !matches!(user.session.account.role, Role::Organizer | Role::Focal) {
+            return Err(ApiError::forbidden());
+        }
         form_page(
             &mut conn,
             &user,
@@ -613,7 +616,7 @@ async fn save(State(state): State<AppState>, user: PageUser, Id(id): Id, form: P
 async fn edit_form(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
     let result: ApiResult<FormPage> = async {
         let mut conn = state.store.reader().await?;
-        let (e, contest) = visible(&mut conn, &user.session.account, id).await?;
+        let (e, contest) = changeable(&mut conn, &user.session.account, id).await?;
         form_page(
             &mut conn,
             &user,

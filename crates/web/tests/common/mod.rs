@@ -80,6 +80,10 @@ impl TestApp {
         }
     }
 
+    pub fn clock_now(&self) -> i64 {
+        self.clock.0.load(Ordering::SeqCst)
+    }
+
     pub fn set_now(&self, seconds: i64) {
         self.clock.0.store(seconds, Ordering::SeqCst);
     }
