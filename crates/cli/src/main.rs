@@ -52,6 +52,10 @@ enum Command {
         /// Mark session cookies Secure (set when served over HTTPS).
         #[arg(long, env = "SANGKIEN_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// A token a remote monitoring system sends (Bearer) to read /metrics; without
+        /// it only local requests not coming through a proxy may.
+        #[arg(long, env = "SANGKIEN_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         /// Run as if the clock started at this instant (RFC 3339 or a date) and moved on
         /// from there: for demos and tests of a past contest, never for production.
         #[arg(long, env = "SANGKIEN_CLOCK_START")]
@@ -177,13 +181,18 @@ impl DbArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info,lopdf=error".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info,lopdf=error".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    // SANGKIEN_LOG_FORMAT=json: one JSON object per line, for a log collector.
+    if std::env::var("SANGKIEN_LOG_FORMAT").as_deref() == Ok("json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -227,6 +236,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             demo: with_demo,
             secure_cookies,
+            metrics_token,
             clock_start,
             jobs_interval,
         } => {
@@ -259,7 +269,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     report.orphans_removed, report.temporary_removed
                 );
             }
-            let state = AppState::new(store, files, clock, WebConfig { secure_cookies });
+            let state = AppState::new(
+                store,
+                files,
+                clock,
+                WebConfig {
+                    secure_cookies,
+                    metrics_token,
+                },
+            );
             serve(state, listen, with_demo, jobs_interval).await?;
         }
         Command::Admin {

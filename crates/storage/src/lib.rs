@@ -126,6 +126,18 @@ impl Store {
         sqlx::query("select 1").execute(&self.read).await.is_ok()
     }
 
+    /// (pool, connections open, of which idle) for each pool: `read` and `write` on
+    /// SQLite, one `shared` pool on PostgreSQL.
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+        match self.backend {
+            Backend::Sqlite => vec![
+                ("read", self.read.size(), self.read.num_idle()),
+                ("write", self.write.size(), self.write.num_idle()),
+            ],
+            Backend::Postgres => vec![("shared", self.read.size(), self.read.num_idle())],
+        }
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

@@ -298,3 +298,13 @@ pub async fn focal_users(
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
     .collect()
 }
+
+/// How many messages are in each state (queued, sending, sent, failed…).
+pub async fn count_by_status(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
+    sqlx::query("select state, count(*) from message group by state order by state")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}

@@ -292,17 +292,27 @@ pub async fn deliver(
 /// One pass of the background work.
 pub async fn tick(state: &AppState, worker: &str) -> Result<(), StorageError> {
     let now = state.now();
-    let queued = run_due_reminders(&state.store, now).await?;
-    if queued > 0 {
+    let reminded = run_due_reminders(&state.store, now).await;
+    state.metrics.job_run("reminders", reminded.is_ok());
+    if let Ok(queued @ 1..) = reminded {
         tracing::info!(queued, "automatic reminders queued");
     }
-    deliver(&state.store, worker, now).await?;
+    let delivered = deliver(&state.store, worker, now).await;
+    state.metrics.job_run("mail", delivered.is_ok());
+    reminded?;
+    delivered?;
     Ok(())
 }
 
 /// Forgets expired sessions, old login attempts (7 days) and old idempotency keys
 /// (7 days), by the application's clock.
 pub async fn housekeeping(state: &AppState) -> Result<(), StorageError> {
+    let ran = purge(state).await;
+    state.metrics.job_run("housekeeping", ran.is_ok());
+    ran
+}
+
+async fn purge(state: &AppState) -> Result<(), StorageError> {
     let now = state.now();
     let week_ago = now - 7 * 86_400;
     let mut tx = state.store.begin().await?;

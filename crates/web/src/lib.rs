@@ -10,7 +10,9 @@ mod error;
 mod extract;
 mod idem;
 pub mod jobs;
+pub mod logging;
 mod mail;
+pub mod metrics;
 mod pages;
 mod security;
 
@@ -42,6 +44,9 @@ impl Clock for SystemClock {
 pub struct WebConfig {
     /// Mark session cookies `Secure` (when served behind TLS).
     pub secure_cookies: bool,
+    /// A token that lets a remote monitoring system read `/metrics` (Bearer); without
+    /// it only local, unproxied requests may.
+    pub metrics_token: Option<String>,
 }
 
 /// Shared state of every request.
@@ -58,6 +63,7 @@ pub struct AppState {
     /// results (which never change, version 0) and library entries (the library's change
     /// counter); see `public_cache`.
     pub public: Arc<std::sync::RwLock<std::collections::HashMap<String, (i64, PublicBody)>>>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// A cached public response: content type and bytes.
@@ -75,6 +81,7 @@ impl AppState {
             config: Arc::new(config),
             rankings: Arc::default(),
             public: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 
@@ -128,11 +135,20 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(pages::router())
+        .route("/metrics", axum::routing::get(metrics::page))
         .fallback(error::fallback)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(logging::trace_layer())
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            logging::RequestIds::default(),
+        ))
         .with_state(state)
 }

@@ -1,0 +1,153 @@
+//! `/metrics` and request ids: who may read the metrics, what they count (route
+//! patterns, not paths), and the `x-request-id` every answer carries.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use common::TestApp;
+use http_body_util::BodyExt;
+use sangkien_web::WebConfig;
+use tower::ServiceExt;
+
+async fn get(
+    router: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::builder().uri(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).to_string())
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only() {
+    let app = TestApp::new().await;
+    let mut state = app.state.clone();
+    state.config = Arc::new(WebConfig {
+        metrics_token: Some("giam-sat-bi-mat".into()),
+        ..WebConfig::default()
+    });
+    let router = sangkien_web::app(state.clone());
+
+    // Not from loopback, no token: refused, in Vietnamese.
+    let (status, _, body) = get(&router, "/metrics", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("hệ thống giám sát"), "{body}");
+    let (status, _, _) = get(&router, "/metrics", &[("authorization", "Bearer sai")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let org = app.organizer().await;
+    let bearer = format!("Bearer {org}");
+    for path in ["/api/v1/entries/1", "/api/v1/entries/3", "/api/v1/units"] {
+        let (status, _, _) = get(&router, path, &[("authorization", &bearer)]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (status, _, _) = get(&router, "/khong-co", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    sangkien_web::jobs::tick(&state, "test").await.unwrap();
+
+    let (status, headers, body) = get(
+        &router,
+        "/metrics",
+        &[("authorization", "Bearer giam-sat-bi-mat")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("openmetrics-text")
+    );
+    assert!(
+        body.contains(r#"sangkien_http_requests_total{method="GET",route="/api/v1/entries/{id}",status="200"} 2"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"route="/api/v1/units",status="200"} 1"#),
+        "{body}"
+    );
+    assert!(
+        !body.contains("/entries/1") && !body.contains("khong-co"),
+        "{body}"
+    );
+    assert!(
+        body.contains("sangkien_http_request_duration_seconds_bucket"),
+        "{body}"
+    );
+    assert!(body.contains("sangkien_db_pool_connections{"), "{body}");
+    assert!(
+        body.contains(r#"sangkien_job_runs_total{job="reminders",outcome="ok"} 1"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"sangkien_job_runs_total{job="mail",outcome="ok"} 1"#),
+        "{body}"
+    );
+    assert!(body.contains("# EOF"), "{body}");
+
+    // Messages in the outbox show up by state.
+    let mut tx = app.store.begin().await.unwrap();
+    let account_id = sangkien_storage::account::get(&mut tx, "stp.daumoi")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let message = sangkien_storage::message::NewMessage {
+        contest_id: Some(1),
+        unit_code: Some("STP".into()),
+        account_id,
+        kind: "reminder",
+        subject: "Nhắc nộp sáng kiến".into(),
+        body: "Kính gửi".into(),
+        email: Some("daumoi@stp.caobang.gov.vn".into()),
+    };
+    sangkien_storage::message::queue(&mut tx, app.clock_now(), &message)
+        .await
+        .unwrap();
+    sangkien_storage::Store::commit(tx).await.unwrap();
+    let (_, _, body) = get(
+        &router,
+        "/metrics",
+        &[("authorization", "Bearer giam-sat-bi-mat")],
+    )
+    .await;
+    assert!(
+        body.contains(r#"sangkien_outbox_messages{status="queued"} 1"#),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_the_proxys() {
+    let app = TestApp::new().await;
+    let (_, a, _) = get(&app.router, "/public/contests", &[]).await;
+    let (_, b, _) = get(&app.router, "/api/v1/units", &[]).await;
+    let (ia, ib) = (
+        a["x-request-id"].to_str().unwrap(),
+        b["x-request-id"].to_str().unwrap(),
+    );
+    assert!(!ia.is_empty() && ia != ib, "{ia} {ib}");
+    let (_, c, _) = get(
+        &app.router,
+        "/public/contests",
+        &[("x-request-id", "nginx-42")],
+    )
+    .await;
+    assert_eq!(c["x-request-id"], "nginx-42");
+}
