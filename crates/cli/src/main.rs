@@ -56,6 +56,10 @@ enum Command {
         /// it only local requests not coming through a proxy may.
         #[arg(long, env = "SANGKIEN_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Addresses of reverse proxies (comma-separated) whose X-Forwarded-For is
+        /// believed; e.g. 127.0.0.1 behind nginx on the same machine.
+        #[arg(long, env = "SANGKIEN_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Run as if the clock started at this instant (RFC 3339 or a date) and moved on
         /// from there: for demos and tests of a past contest, never for production.
         #[arg(long, env = "SANGKIEN_CLOCK_START")]
@@ -237,6 +241,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             demo: with_demo,
             secure_cookies,
             metrics_token,
+            trusted_proxies,
             clock_start,
             jobs_interval,
         } => {
@@ -276,6 +281,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 WebConfig {
                     secure_cookies,
                     metrics_token,
+                    trusted_proxies,
                 },
             );
             serve(state, listen, with_demo, jobs_interval).await?;

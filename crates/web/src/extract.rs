@@ -188,16 +188,91 @@ impl<S: Send + Sync> FromRequestParts<S> for Key {
 /// The client's address, for rate limiting; "unknown" in-process (tests).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+/// The client's address: the peer, or, when the peer is a trusted reverse proxy, the
+/// rightmost address of `X-Forwarded-For` that is not itself a trusted proxy (the
+/// leftmost entries are whatever the client chose to send, so they are never believed).
+pub fn client_addr(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".into();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let mut client = peer;
+    for hop in forwarded_for.unwrap_or("").rsplit(',') {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip.to_string(),
+            Err(_) => break,
+        }
+    }
+    client.to_string()
+}
+
+impl FromRequestParts<crate::AppState> for ClientAddr {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, ApiError> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientAddr(addr))
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(ClientAddr(client_addr(
+            peer,
+            forwarded,
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_addr;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: std::net::IpAddr = "127.0.0.1"
+            .parse()
+            .unwrap_or(std::net::IpAddr::from([0; 4]));
+        let peer = Some(proxy);
+        // No trusted proxy configured: the peer is the client, whatever the header says.
+        assert_eq!(client_addr(peer, Some("203.0.113.9"), &[]), "127.0.0.1");
+        // Behind the trusted proxy: the address it appended.
+        assert_eq!(
+            client_addr(peer, Some("203.0.113.9"), &[proxy]),
+            "203.0.113.9"
+        );
+        // A client that forges an entry only adds to the left of the real one.
+        assert_eq!(
+            client_addr(peer, Some("10.9.9.9, 203.0.113.9"), &[proxy]),
+            "203.0.113.9"
+        );
+        // Two trusted hops.
+        let lb: std::net::IpAddr = "10.0.0.2".parse().unwrap_or(proxy);
+        assert_eq!(
+            client_addr(peer, Some("198.51.100.7, 10.0.0.2"), &[proxy, lb]),
+            "198.51.100.7"
+        );
+        // An untrusted peer sending the header is itself the client.
+        let other = Some("192.0.2.1".parse().unwrap_or(proxy));
+        assert_eq!(
+            client_addr(other, Some("203.0.113.9"), &[proxy]),
+            "192.0.2.1"
+        );
+        assert_eq!(client_addr(None, None, &[]), "unknown");
+        // Garbage in the header: stop at the last address understood.
+        assert_eq!(client_addr(peer, Some("rác"), &[proxy]), "127.0.0.1");
     }
 }
 

@@ -47,6 +47,9 @@ pub struct WebConfig {
     /// A token that lets a remote monitoring system read `/metrics` (Bearer); without
     /// it only local, unproxied requests may.
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (for the login limits per
+    /// address); empty: the peer address is the client's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Shared state of every request.

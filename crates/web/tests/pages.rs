@@ -645,3 +645,60 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     assert_eq!(memo.status, StatusCode::OK);
     assert!(memo.bytes.starts_with(b"PK"));
 }
+
+/// Logs in through the form while the browser still holds `old` as its session.
+async fn web_login_over(app: &TestApp, username: &str, old: &str) -> String {
+    let login = page(app, "/login", None).await;
+    let csrf = hidden(&login.text, "csrf");
+    let cookie = format!(
+        "sk_login_csrf={}; sk_session={old}",
+        cookie_value(&login, "sk_login_csrf").unwrap()
+    );
+    let res = form(
+        app,
+        "/login",
+        &cookie,
+        &format!("username={username}&password=CaoBang%402021&csrf={csrf}&next=%2F"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    cookie_value(&res, "sk_session").unwrap()
+}
+
+#[tokio::test]
+async fn login_gives_a_new_session_id_and_logout_ends_it_on_the_server() {
+    let app = TestApp::new().await;
+    let first = web_login(&app, "snv.tochuc").await;
+    assert_eq!(page(&app, "/", Some(&first)).await.status, StatusCode::OK);
+
+    // Logging in again (or over a session planted in the browser) rotates the id: the
+    // old one is dead on the server, not just replaced in the browser.
+    let second = web_login_over(&app, "snv.tochuc", &first).await;
+    assert_ne!(first, second);
+    let old = page(&app, "/", Some(&first)).await;
+    assert_eq!(old.status, StatusCode::SEE_OTHER);
+    assert!(
+        old.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    assert_eq!(page(&app, "/", Some(&second)).await.status, StatusCode::OK);
+
+    // Logging out deletes the session: replaying the cookie afterwards gets nothing.
+    let home = page(&app, "/", Some(&second)).await;
+    let csrf = hidden(&home.text, "csrf");
+    let out = form(
+        &app,
+        "/logout",
+        &format!("sk_session={second}"),
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(cookie_value(&out, "sk_session").unwrap().is_empty());
+    assert_eq!(
+        page(&app, "/", Some(&second)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -137,6 +137,14 @@ async fn submit(
     .await
     {
         Ok((_, token, _)) => {
+            // A session the browser already held (an earlier login, or one planted by
+            // someone else) ends here: the new one has a new id.
+            if let Some(old) = auth::cookie(&headers, SESSION_COOKIE)
+                && let Ok(mut tx) = state.store.begin().await
+            {
+                let _ = account::delete_session(&mut tx, old).await;
+                let _ = Store::commit(tx).await;
+            }
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
             let h = res.headers_mut();
             if let Ok(v) =
