@@ -68,6 +68,13 @@ ensure_smtp_sink() {
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is not importable by /usr/bin/python3."
 }
 
+ensure_api_fuzzer() {
+  # schemathesis (PyPI) runs in a virtual environment under target/.
+  /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || { step "installing python3-venv"; apt_install python3-venv; }
+  /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || die "python3-venv is not usable."
+  command -v curl >/dev/null || { step "installing curl"; apt_install curl; }
+}
+
 run_rust_tests() {
   if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --no-fail-fast
@@ -81,6 +88,7 @@ ensure_postgres
 ensure_browser
 ensure_smtp_sink
 ensure_document_tools
+ensure_api_fuzzer
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -97,5 +105,10 @@ cargo build -p sangkien
 (cd e2e && SANGKIEN_TEST_DB=sqlite npm test)
 step "browser tests (Chromium) on PostgreSQL"
 (cd e2e && SANGKIEN_TEST_DB=postgres npm test)
+
+step "API fuzzing (schemathesis) on SQLite"
+./scripts/schemathesis.sh sqlite
+step "API fuzzing (schemathesis) on PostgreSQL"
+./scripts/schemathesis.sh postgres
 
 step "all tests passed"

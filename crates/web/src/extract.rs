@@ -13,6 +13,15 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// The API's answer to a body that is not `multipart/form-data` with a boundary.
+pub fn not_multipart(_: axum::extract::multipart::MultipartRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "Tệp phải được gửi dạng multipart/form-data với trường «file».",
+    )
+}
+
 /// A JSON body.
 pub struct ApiJson<T>(pub T);
 

@@ -764,13 +764,7 @@ async fn upload(
             return Ok(r);
         }
     }
-    let multipart = multipart.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Tệp phải được gửi dạng multipart/form-data với trường «file».",
-        )
-    })?;
+    let multipart = multipart.map_err(crate::extract::not_multipart)?;
     let record = receive_upload(&state, &user.0, id, multipart, None).await?;
     let tx = state.store.begin().await?;
     idem::commit(

@@ -143,13 +143,7 @@ async fn upload_evidence(
         }
         (line.contest_id, a)
     };
-    let multipart = multipart.map_err(|_| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Tệp phải được gửi dạng multipart/form-data với trường «file».",
-        )
-    })?;
+    let multipart = multipart.map_err(crate::extract::not_multipart)?;
     let evidence = receive_evidence(&state, multipart).await?;
     let mut tx = state.store.begin().await?;
     store::set_evidence(

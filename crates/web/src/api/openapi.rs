@@ -235,7 +235,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/entries/{id}/attachments/{aid}",
         "Tải xuống tệp đính kèm",
         None,
-        "Any",
+        "File",
         true,
     ),
     op(
@@ -435,7 +435,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/contests/{id}/exports/{name}",
         "Tải văn bản, bảng tính: results.xlsx, coverage.xlsx, budget.xlsx, decision.docx, decision.pdf, memo.docx, score-sheets.pdf, certificates.pdf, entries.csv, audit.csv",
         None,
-        "Any",
+        "File",
         true,
     ),
     op(
@@ -459,7 +459,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/public/library/{id}/attachments/{aid}",
         "Tải tệp của sáng kiến trong thư viện",
         None,
-        "Any",
+        "File",
         false,
     ),
     op(
@@ -491,7 +491,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/library/reports/adoptions.xlsx",
         "Báo cáo nhân rộng theo sáng kiến và theo đơn vị (XLSX)",
         None,
-        "Any",
+        "File",
         true,
     ),
     op(
@@ -515,7 +515,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/public/library/{id}/adoptions/{aid}/evidence",
         "Tải tệp minh chứng áp dụng",
         None,
-        "Any",
+        "File",
         false,
     ),
     op(
@@ -690,7 +690,7 @@ fn schemas() -> Value {
         "ExtensionInput": obj(json!({"unit_code": s("string"), "until": s("string"), "reason": s("string")})),
         "Extensions": obj(json!({"extensions": {"type": "array", "items": s("object")}})),
         "MessagePage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
-        "Council": obj(json!({"decision": obj(json!({"number": s("string"), "date": s("string")})),
+        "Council": obj(json!({"decision": {"type": ["object", "null"], "properties": {"number": s("string"), "date": s("string")}},
             "members": {"type": "array", "items": obj(json!({"username": s("string"), "role": {"enum": ["chair", "vice_chair", "member", "secretary"]}}))}})),
         "ConflictInput": obj(json!({"username": s("string"), "entry_id": s("integer"), "reason": s("string")})),
         "Conflicts": obj(json!({"conflicts": {"type": "array", "items": obj(json!({"entry_id": s("integer"), "username": s("string"), "reason": s("string"), "kind": {"enum": ["automatic", "declared"]}}))}})),
@@ -710,10 +710,16 @@ fn schemas() -> Value {
 pub fn build() -> Value {
     let mut paths: Map<String, Value> = Map::new();
     for o in OPERATIONS {
+        // Files (attachments, documents, spreadsheets) come in their own type.
+        let success = if o.response == "File" {
+            json!({"*/*": {"schema": {"type": "string", "format": "binary"}}})
+        } else {
+            json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", o.response)}}})
+        };
         let mut operation = json!({
             "summary": o.summary,
             "responses": {
-                "200": {"description": "Thành công", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", o.response)}}}},
+                "200": {"description": "Thành công", "content": success},
                 "default": {"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
@@ -728,10 +734,17 @@ pub fn build() -> Value {
         if o.auth {
             operation["security"] = json!([{"bearer": []}]);
         }
-        let params: Vec<Value> = ["id", "aid", "code", "username"]
+        let params: Vec<Value> = ["id", "aid", "code", "username", "name"]
             .iter()
             .filter(|p| o.path.contains(&format!("{{{p}}}")))
-            .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": if matches!(*p, "id" | "aid") {"integer"} else {"string"}}}))
+            .map(|p| {
+                let schema = match *p {
+                    "id" | "aid" => json!({"type": "integer"}),
+                    "name" => json!({"enum": crate::api::export::EXPORTS.iter().map(|(n, _)| *n).collect::<Vec<_>>()}),
+                    _ => json!({"type": "string"}),
+                };
+                json!({"name": p, "in": "path", "required": true, "schema": schema})
+            })
             .collect();
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);

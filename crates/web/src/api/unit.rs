@@ -232,10 +232,10 @@ async fn file_field(mut form: Multipart) -> ApiResult<Vec<u8>> {
 async fn import(
     State(state): State<AppState>,
     user: ApiUser,
-    form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<Value>> {
     let admin = user.require(&[Role::Admin])?;
-    let bytes = file_field(form).await?;
+    let bytes = file_field(form.map_err(crate::extract::not_multipart)?).await?;
     let table = table::read(&bytes).map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
