@@ -106,6 +106,9 @@ cargo build -p sangkien
 step "browser tests (Chromium) on PostgreSQL"
 (cd e2e && SANGKIEN_TEST_DB=postgres npm test)
 
+step "fuzzing (cargo fuzz: unit import, upload type, Vietnamese text, search query)"
+./scripts/fuzz.sh "${SANGKIEN_FUZZ_SECONDS:-45}"
+
 step "API fuzzing (schemathesis) on SQLite"
 ./scripts/schemathesis.sh sqlite
 step "API fuzzing (schemathesis) on PostgreSQL"

@@ -29,6 +29,42 @@ pub fn query_terms(q: &str) -> Vec<String> {
     out
 }
 
+/// The query for SQLite's FTS5 `MATCH`: every term quoted (terms hold only letters and
+/// digits, so nothing in a query can become FTS syntax), the last one as a prefix.
+pub fn fts5_match(terms: &[String]) -> String {
+    let n = terms.len();
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i + 1 == n {
+                format!("\"{t}\"*")
+            } else {
+                format!("\"{t}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The same for PostgreSQL's `to_tsquery('simple', …)`: terms joined by `&`, the last
+/// one as a prefix.
+pub fn tsquery(terms: &[String]) -> String {
+    let n = terms.len();
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i + 1 == n {
+                format!("{t}:*")
+            } else {
+                t.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
 /// The texts the index holds for an entry: the folded words of the title, and of the
 /// other fields (the title weighs more in both engines' relevance).
 pub fn search_fields(title: &str, body: &[&str]) -> (String, String) {

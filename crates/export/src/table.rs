@@ -48,6 +48,18 @@ pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
     Ok(Table { header, rows })
 }
 
+/// The line (from 1) a byte offset falls on, counting `\r\n`, `\n` and a lone `\r`
+/// (old Mac files, which the CSV reader also takes as line ends) as one break each.
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    let before = &bytes[..offset.min(bytes.len())];
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    1 + breaks
+}
+
 fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     let text = std::str::from_utf8(bytes).map_err(|_| TableError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -71,10 +83,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
         while matches!(text.as_bytes().get(offset), Some(b'\n' | b'\r')) {
             offset += 1;
         }
-        let line = 1 + text.as_bytes()[..offset.min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let line = line_at(text.as_bytes(), offset);
         out.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
         if out.len() > MAX_ROWS + 1 {
             return Err(TableError::TooManyRows { max: MAX_ROWS });
@@ -112,6 +121,21 @@ fn cell_text(cell: &Data) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_numbers_count_every_kind_of_line_end() {
+        // Found by the unit_import fuzz target: a lone CR ends a record too.
+        for (csv, expected) in [
+            ("ma,ten\nSNV,Nội vụ\nSTP,Tư pháp\n", vec![2, 3]),
+            ("ma,ten\r\nSNV,Nội vụ\r\n\r\nSTP,Tư pháp\r\n", vec![2, 4]),
+            ("ma,ten\rSNV,Nội vụ\rSTP,Tư pháp\r", vec![2, 3]),
+            ("ma,ten\rSNV,Nội vụ\r\nSTP,Tư pháp", vec![2, 3]),
+        ] {
+            let t = read(csv.as_bytes()).expect("table");
+            let lines: Vec<usize> = t.rows.iter().map(|(l, _)| *l).collect();
+            assert_eq!(lines, expected, "{csv:?}");
+        }
+    }
 
     #[test]
     fn csv_with_bom_and_quotes_is_read_with_line_numbers() {

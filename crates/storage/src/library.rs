@@ -242,33 +242,10 @@ pub async fn search(
         "l.published_at desc, l.entry_id".to_string()
     };
     if !terms.is_empty() {
-        let n = terms.len();
         let query = if pg {
-            terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i + 1 == n {
-                        format!("{t}:*")
-                    } else {
-                        t.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" & ")
+            sangkien_domain::library::tsquery(&terms)
         } else {
-            terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i + 1 == n {
-                        format!("\"{t}\"*")
-                    } else {
-                        format!("\"{t}\"")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
+            sangkien_domain::library::fts5_match(&terms)
         };
         params.push(Param::Text(query));
         if pg {
