@@ -453,6 +453,24 @@ async fn sweep(store: &Store, files: &FileStore, older_than: u64) -> Result<Swee
         .context("không dọn được thư mục tệp đính kèm")
 }
 
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send to stop a service):
+/// requests in flight finish, then the pools close.
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}
+
 /// A clock that starts at a chosen instant and runs at real speed from there.
 struct StartedClock {
     start: i64,
@@ -493,9 +511,7 @@ async fn serve(state: AppState, listen: SocketAddr, demo: bool, jobs_interval: u
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(stop_signal())
     .await?;
     store.close().await;
     Ok(())
