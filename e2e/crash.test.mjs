@@ -1,13 +1,17 @@
 // The server is killed with SIGKILL while 50 submissions with attachments are in flight.
 // After a restart every submission it acknowledged is there with a file whose SHA-256
 // matches, no row points at a missing or corrupt file, and the files the crash left
-// without a row are swept by `sangkien files sweep`.
+// without a row are swept by `sangkien files sweep`. Repeated 10 times in a row, each on
+// a fresh server (SANGKIEN_CRASH_ROUNDS to change it): a crash window that is only hit
+// sometimes gets ten chances.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, makePdf } from './server.mjs';
+
+const ROUNDS = Number(process.env.SANGKIEN_CRASH_ROUNDS || 10);
 
 let server;
 after(async () => { await server?.stop(); });
@@ -47,7 +51,8 @@ function entryBody(unit, i) {
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
-test('acknowledged submissions survive SIGKILL and orphaned files are swept', async () => {
+async function crashRound(round) {
+  await server?.stop();
   server = await startServer({ clockStart: '2021-10-15T10:00:00+07:00' });
   let token = await login();
   const contest = await api('GET', '/contests/1', token);
@@ -81,7 +86,7 @@ test('acknowledged submissions survive SIGKILL and orphaned files are swept', as
   await Promise.all(flows);
   if (!killing) killing = server.kill();
   await killing;
-  console.log(`acknowledged before the kill: ${acked.length} uploads, ${submitted.length} submissions`);
+  console.log(`round ${round}: acknowledged before the kill: ${acked.length} uploads, ${submitted.length} submissions`);
   assert.ok(submitted.length >= 10);
 
   await server.restart();
@@ -115,4 +120,8 @@ test('acknowledged submissions survive SIGKILL and orphaned files are swept', as
     for (const f of files.json.attachments) referenced.add(f.sha256);
   }
   assert.deepEqual(new Set(blobs), referenced);
-});
+}
+
+for (let round = 1; round <= ROUNDS; round++) {
+  test(`acknowledged submissions survive SIGKILL and orphaned files are swept (round ${round}/${ROUNDS})`, () => crashRound(round));
+}

@@ -50,6 +50,30 @@ pub enum StorageError {
     UnsupportedUrl,
 }
 
+impl StorageError {
+    /// The database could not be reached, or went away during the request (a restart, a
+    /// network cut, every connection busy for too long): worth trying again shortly.
+    pub fn is_unavailable(&self) -> bool {
+        let StorageError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL: 57P01–57P03 (shutting down, crashed, not yet accepting
+            // connections), class 08 (connection exceptions).
+            sqlx::Error::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+            _ => false,
+        }
+    }
+}
+
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -113,6 +113,14 @@ impl From<StorageError> for ApiError {
             StorageError::Duplicate(field) => {
                 ApiError::field(field, "Giá trị này đã được dùng; hãy chọn giá trị khác.")
             }
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "Cơ sở dữ liệu tạm thời không phản hồi, thao tác có thể chưa được lưu. Vui lòng chờ ít phút, kiểm tra lại rồi thử lại.",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "storage error");
                 ApiError::internal()

@@ -193,3 +193,28 @@ async fn health_openapi_and_security_headers() {
     }
     assert_eq!(count, sangkien_web::api::openapi::OPERATIONS.len());
 }
+
+#[tokio::test]
+async fn a_database_that_went_away_gets_a_clear_503_not_a_500() {
+    let app = TestApp::new().await;
+    let token = app.organizer().await;
+    app.store.close().await;
+    for path in ["/api/v1/contests", "/api/v1/me"] {
+        let res = app.get(path, &token).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{path}: {}",
+            res.text
+        );
+        assert_eq!(res.body["error"]["code"], "database_unavailable");
+        assert!(
+            res.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Cơ sở dữ liệu tạm thời không phản hồi")
+        );
+    }
+    let health = app.call(Method::GET, "/health", None, None).await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+}
