@@ -4,9 +4,10 @@
 // acknowledged is there afterwards, and the same server process serves again once
 // PostgreSQL is back, without being restarted.
 //
-// Restarting: `pg_ctlcluster VERSION main restart` when run as root on Debian (as in CI);
+// Restarting: as root on Debian (as in CI), `pg_ctlcluster VERSION main stop`, 12 seconds
+// down (longer than the server waits for a connection, so requests do fail), then start;
 // otherwise every connection to the test database is terminated, which the server sees
-// the same way. Only with SANGKIEN_TEST_DB=postgres.
+// as connections lost. Only with SANGKIEN_TEST_DB=postgres.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,17 +20,24 @@ const PG = process.env.SANGKIEN_TEST_POSTGRES_URL || 'postgres://postgres@127.0.
 let server;
 after(async () => { await server?.stop(); });
 
-function restartPostgres(dbName) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/// Takes PostgreSQL away and brings it back; returns how, and whether it was down long
+/// enough that requests must have failed.
+async function restartPostgres(dbName) {
   const versions = (() => { try { return readdirSync('/etc/postgresql'); } catch { return []; } })();
   if (process.env.SANGKIEN_PG_RESTART !== 'terminate' && process.getuid?.() === 0 && versions.length > 0) {
-    for (const v of versions) {
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', 'restart'], { stdio: 'inherit' });
-    }
-    return 'pg_ctlcluster restart';
+    const ctl = (action) => {
+      for (const v of versions) execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', action], { stdio: 'inherit' });
+    };
+    ctl('stop');
+    await sleep(12000);
+    ctl('start');
+    return { how: 'pg_ctlcluster stop, 12 s down, start', long: true };
   }
   execFileSync('psql', [PG, '-qc',
     `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${dbName}' and pid <> pg_backend_pid()`]);
-  return 'pg_terminate_backend';
+  return { how: 'pg_terminate_backend', long: false };
 }
 
 async function call(method, path, token, body) {
@@ -79,9 +87,9 @@ test('a PostgreSQL restart under load loses nothing acknowledged and the server 
     while (!stop) answers.push({ kind: 'read', ...(await call('GET', '/contests/1/entries?per_page=5', token)) });
   };
   const load = [...Array.from({ length: 6 }, (_, w) => writer(w)), reader(), reader()];
-  await new Promise((r) => setTimeout(r, 1500));
-  const how = restartPostgres(dbName);
-  await new Promise((r) => setTimeout(r, 2500));
+  await sleep(1500);
+  const { how, long } = await restartPostgres(dbName);
+  await sleep(2500);
   stop = true;
   await Promise.all(load);
 
@@ -96,6 +104,7 @@ test('a PostgreSQL restart under load loses nothing acknowledged and the server 
     }
   }
   assert.ok(acked.size > 0);
+  if (long) assert.ok(count((a) => a.status === 503) > 0, 'requests during the outage must have failed clearly');
 
   // The same process serves again (the pool replaces its dead connections).
   let healthy = false;
