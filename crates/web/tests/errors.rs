@@ -158,6 +158,8 @@ async fn health_openapi_and_security_headers() {
         res.headers.get("x-content-type-options").unwrap(),
         "nosniff"
     );
+    assert_eq!(res.headers.get("referrer-policy").unwrap(), "same-origin");
+    assert_eq!(res.headers.get("x-frame-options").unwrap(), "DENY");
 
     // Every operation the OpenAPI document lists is routed (an unrouted one would
     // answer route_not_found or 405).

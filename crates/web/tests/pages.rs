@@ -702,3 +702,38 @@ async fn login_gives_a_new_session_id_and_logout_ends_it_on_the_server() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let mut app = TestApp::new().await;
+    let mut state = app.state.clone();
+    state.config = std::sync::Arc::new(sangkien_web::WebConfig {
+        secure_cookies: true,
+        ..sangkien_web::WebConfig::default()
+    });
+    app.router = sangkien_web::app(state);
+    let login = page(&app, "/login", None).await;
+    let csrf = hidden(&login.text, "csrf");
+    let cookie = format!(
+        "sk_login_csrf={}",
+        cookie_value(&login, "sk_login_csrf").unwrap()
+    );
+    let res = form(
+        &app,
+        "/login",
+        &cookie,
+        &format!("username=snv.tochuc&password=CaoBang%402021&csrf={csrf}&next=%2F"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let session = res
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("sk_session="))
+        .unwrap();
+    for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(session.contains(part), "{session}");
+    }
+}
