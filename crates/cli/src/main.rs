@@ -436,7 +436,7 @@ fn print_demo_logins() {
         "Tài khoản minh họa (mật khẩu chung: {}):",
         demo::DEMO_PASSWORD
     );
-    for (username, name, role, unit, _) in demo::DEMO_USERS.iter().take(7) {
+    for (username, name, role, unit, _) in demo::DEMO_USERS.iter().take(8) {
         println!("  {username:<15} {name} — {} ({unit})", role.as_str());
     }
     println!("  hd.* — thành viên dự kiến của Hội đồng đánh giá");

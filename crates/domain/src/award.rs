@@ -311,9 +311,69 @@ pub fn place_date_line(place: &str, date: Option<jiff::civil::Date>, year: i64) 
     }
 }
 
+/// A unit's kind and parent code, looked up by code.
+pub type UnitLookup<'a> = &'a dyn Fn(&str) -> Option<(crate::unit::UnitKind, Option<String>)>;
+
+/// Whether an approver of unit `approver` may approve the awards of a contest organized by
+/// unit `organizer`. The award decision is signed by the head of the organizing body or of
+/// a body above it: the same unit, one of its ancestors, or, for the province's own
+/// departments and offices (top-level units that are not districts or communes), any other
+/// such unit (Văn phòng UBND tỉnh for a contest of Sở Nội vụ). A district's contest is
+/// approved in that district, never by the province's approver nor by another district's.
+/// `unit(code)` gives a unit's kind and parent.
+pub fn may_approve(approver: &str, organizer: &str, unit: UnitLookup<'_>) -> bool {
+    if approver == organizer {
+        return true;
+    }
+    let mut current = organizer.to_string();
+    for _ in 0..16 {
+        match unit(&current).and_then(|(_, parent)| parent) {
+            Some(parent) if parent == approver => return true,
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    let provincial = |code: &str| {
+        matches!(
+            unit(code),
+            Some((
+                crate::unit::UnitKind::Department | crate::unit::UnitKind::Other,
+                None
+            ))
+        )
+    };
+    provincial(approver) && provincial(organizer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn awards_are_approved_in_the_organizers_unit_or_above() {
+        use crate::unit::UnitKind::{Commune, Department, District};
+        let units = |code: &str| match code {
+            "VPUBND" | "SNV" | "STP" => Some((Department, None)),
+            "HHA" | "HBL" => Some((District, None)),
+            "XDC" => Some((Commune, Some("HHA".to_string()))),
+            _ => None,
+        };
+        // The province's contest (Sở Nội vụ): the provincial office approves.
+        assert!(may_approve("VPUBND", "SNV", &units));
+        assert!(may_approve("SNV", "SNV", &units));
+        // A district's contest: that district, not the province, not another district.
+        assert!(may_approve("HHA", "HHA", &units));
+        assert!(!may_approve("VPUBND", "HHA", &units));
+        assert!(!may_approve("HBL", "HHA", &units));
+        // A commune's contest: the commune or its district above.
+        assert!(may_approve("HHA", "XDC", &units));
+        assert!(!may_approve("HBL", "XDC", &units));
+        assert!(!may_approve("VPUBND", "XDC", &units));
+        // A district approver never approves the province's contest.
+        assert!(!may_approve("HHA", "SNV", &units));
+        // Unknown units: only the same code.
+        assert!(!may_approve("X", "Y", &units));
+    }
 
     #[test]
     fn numbers_and_dates_follow_the_decree() {

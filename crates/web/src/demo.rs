@@ -66,6 +66,13 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
         "Phó Chủ tịch UBND tỉnh",
     ),
     (
+        "hoaan.pheduyet",
+        "Nông Đức Thịnh",
+        Role::Approver,
+        "HHA",
+        "Chủ tịch UBND huyện Hòa An",
+    ),
+    (
         "theodoi",
         "Đàm Văn Minh",
         Role::Viewer,

@@ -197,9 +197,27 @@ async fn a_district_contest_forwards_its_winner_to_the_provincial_contest() {
         json!({}),
     )
     .await;
-    let approver = app.login("ubnd.pheduyet").await;
-    let res = app.post(&format!("/api/v1/contests/{inner}/awards/approve"), &approver,
-                       json!({"decision": {"number": "310", "date": "2021-10-21", "signer": "Chủ tịch UBND huyện"}})).await;
+    // The district's chair approves its contest; the province's approver may not.
+    let decision = json!({"decision": {"number": "310", "date": "2021-10-21", "signer": "Chủ tịch UBND huyện"}});
+    let province = app.login("ubnd.pheduyet").await;
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{inner}/awards/approve"),
+            &province,
+            decision.clone(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    assert_eq!(res.body["error"]["code"], "approver_of_another_unit");
+    assert!(res.text.contains("Hòa An"), "{}", res.text);
+    let approver = app.login("hoaan.pheduyet").await;
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{inner}/awards/approve"),
+            &approver,
+            decision,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 
     // Only winners are forwarded; the winner becomes a submitted entry of Hòa An.

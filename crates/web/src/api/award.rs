@@ -403,6 +403,27 @@ pub async fn do_approve(
         now,
         None,
     )?;
+    let units: std::collections::HashMap<
+        String,
+        (sangkien_domain::unit::UnitKind, Option<String>),
+    > = sangkien_storage::unit::list(&mut tx)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, (u.kind, u.parent_code)))
+        .collect();
+    let organizer = &contest.settings.organizer_unit_code;
+    if !award::may_approve(&user.unit_code, organizer, &|c| units.get(c).cloned()) {
+        let name = sangkien_storage::unit::get(&mut tx, organizer)
+            .await?
+            .map_or_else(|| organizer.clone(), |u| u.name);
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "approver_of_another_unit",
+            format!(
+                "Khen thưởng của cuộc thi này do lãnh đạo {name} (hoặc cấp trên trực tiếp) phê duyệt; tài khoản của bạn thuộc đơn vị khác."
+            ),
+        ));
+    }
     let a = load(&mut tx, user, id).await?;
     check_current(&a)?;
     award::check_ready(&a.flags())?;
