@@ -8,4 +8,4 @@ pub use settings::{
     EntryForm, Plan, PlanInput, Prize, PrizeInput, PrizeTier, Topic, TopicInput, change_allowed,
     from_stored, validate,
 };
-pub use state::{ContestState, can_view, check_transition, targets_from};
+pub use state::{ContestState, can_view, check_role, check_transition, targets_from};

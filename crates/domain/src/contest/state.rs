@@ -119,6 +119,20 @@ pub fn targets_from(from: ContestState) -> Vec<ContestState> {
     out
 }
 
+/// Only the role a move needs may ask for it.
+pub fn check_role(to: ContestState, role: Role) -> Result<(), RuleError> {
+    let needed = to.role_needed();
+    if role == needed {
+        Ok(())
+    } else {
+        Err(RuleError::forbidden(format!(
+            "Chỉ người có vai trò «{}» mới được thực hiện thao tác «{}».",
+            needed.vi(),
+            to.action_vi()
+        )))
+    }
+}
+
 /// Decides whether `role` may move a contest with `settings` from `from` to `to` at
 /// `now` (UTC seconds). Guarantees: only the transitions of [`targets_from`]; the right
 /// role; a reason when judging is reopened; opening only before the deadline with a
@@ -133,14 +147,7 @@ pub fn check_transition(
 ) -> Result<(), RuleError> {
     // Who may ask comes before whether the contest can move: a caller without the
     // role learns nothing about the contest's state.
-    let needed = to.role_needed();
-    if role != needed {
-        return Err(RuleError::forbidden(format!(
-            "Chỉ người có vai trò «{}» mới được thực hiện thao tác «{}».",
-            needed.vi(),
-            to.action_vi()
-        )));
-    }
+    check_role(to, role)?;
     if !targets_from(from).contains(&to) {
         let needs = if to == ContestState::Judging {
             "«Đã hết hạn nộp (sơ loại)» hoặc «Đang xét chọn»".to_string()

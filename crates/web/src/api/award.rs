@@ -373,36 +373,11 @@ pub async fn do_approve(
     id: i64,
     d: &DecisionInput,
 ) -> ApiResult<ContestRecord> {
-    let mut e = ValidationErrors::new();
-    let number = text::check(&mut e, "decision.number", "Số quyết định", &d.number, 1, 50);
-    let signer = text::check(
-        &mut e,
-        "decision.signer",
-        "Người ký quyết định",
-        &d.signer,
-        1,
-        200,
-    );
-    let date = d.date.trim().parse::<jiff::civil::Date>().ok();
-    if date.is_none() {
-        e.add(
-            "decision.date",
-            "Ngày quyết định phải có dạng YYYY-MM-DD, ví dụ 2021-11-25.",
-        );
-    }
-    e.into_result(())?;
-    let date = date.map(|d| d.to_string()).unwrap_or_default();
     let mut tx = state.store.begin().await?;
     let contest = crate::api::contest::visible(&mut tx, user, id).await?;
     let now = state.now();
-    sangkien_domain::contest::check_transition(
-        &contest.settings,
-        contest.state,
-        ContestState::Approved,
-        user.role,
-        now,
-        None,
-    )?;
+    // Who may approve comes first (role, then unit), then the state, then the fields.
+    sangkien_domain::contest::check_role(ContestState::Approved, user.role)?;
     let units: std::collections::HashMap<
         String,
         (sangkien_domain::unit::UnitKind, Option<String>),
@@ -424,6 +399,33 @@ pub async fn do_approve(
             ),
         ));
     }
+    sangkien_domain::contest::check_transition(
+        &contest.settings,
+        contest.state,
+        ContestState::Approved,
+        user.role,
+        now,
+        None,
+    )?;
+    let mut e = ValidationErrors::new();
+    let number = text::check(&mut e, "decision.number", "Số quyết định", &d.number, 1, 50);
+    let signer = text::check(
+        &mut e,
+        "decision.signer",
+        "Người ký quyết định",
+        &d.signer,
+        1,
+        200,
+    );
+    let date = d.date.trim().parse::<jiff::civil::Date>().ok();
+    if date.is_none() {
+        e.add(
+            "decision.date",
+            "Ngày quyết định phải có dạng YYYY-MM-DD, ví dụ 2021-11-25.",
+        );
+    }
+    e.into_result(())?;
+    let date = date.map(|d| d.to_string()).unwrap_or_default();
     let a = load(&mut tx, user, id).await?;
     check_current(&a)?;
     award::check_ready(&a.flags())?;
