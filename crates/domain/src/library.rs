@@ -29,40 +29,31 @@ pub fn query_terms(q: &str) -> Vec<String> {
     out
 }
 
-/// The query for SQLite's FTS5 `MATCH`: every term quoted (terms hold only letters and
-/// digits, so nothing in a query can become FTS syntax), the last one as a prefix.
-pub fn fts5_match(terms: &[String]) -> String {
+/// Terms written as `quote` on both sides, the last one followed by `prefix`, joined by
+/// `sep`: the shape both engines' full-text queries share.
+fn last_as_prefix(terms: &[String], quote: &str, prefix: &str, sep: &str) -> String {
     let n = terms.len();
     terms
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            if i + 1 == n {
-                format!("\"{t}\"*")
-            } else {
-                format!("\"{t}\"")
-            }
+            let tail = if i + 1 == n { prefix } else { "" };
+            format!("{quote}{t}{quote}{tail}")
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(sep)
+}
+
+/// The query for SQLite's FTS5 `MATCH`: every term quoted (terms hold only letters and
+/// digits, so nothing in a query can become FTS syntax), the last one as a prefix.
+pub fn fts5_match(terms: &[String]) -> String {
+    last_as_prefix(terms, "\"", "*", " ")
 }
 
 /// The same for PostgreSQL's `to_tsquery('simple', …)`: terms joined by `&`, the last
 /// one as a prefix.
 pub fn tsquery(terms: &[String]) -> String {
-    let n = terms.len();
-    terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            if i + 1 == n {
-                format!("{t}:*")
-            } else {
-                t.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
+    last_as_prefix(terms, "", ":*", " & ")
 }
 
 /// The texts the index holds for an entry: the folded words of the title, and of the
@@ -75,6 +66,17 @@ pub fn search_fields(title: &str, body: &[&str]) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_text_queries_quote_every_term_and_end_with_a_prefix() {
+        let terms = query_terms("Dịch vụ công trực tuy");
+        assert_eq!(
+            fts5_match(&terms),
+            "\"dich\" \"vu\" \"cong\" \"truc\" \"tuy\"*"
+        );
+        assert_eq!(tsquery(&terms), "dich & vu & cong & truc & tuy:*");
+        assert_eq!(fts5_match(&[]), "");
+    }
 
     #[test]
     fn folding_matches_without_diacritics() {
