@@ -71,6 +71,29 @@ fn bad_files_are_refused_with_their_reason() {
         sniff(temp_with(&truncated).path()),
         Err(Refusal::BrokenPdf(_))
     ));
+    // Well formed, cross-reference table and all, but no page: refused.
+    assert_eq!(
+        sniff(
+            temp_with(&pdf_with_objects(&[
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [] /Count 0 >>"
+            ]))
+            .path()
+        ),
+        Err(Refusal::BrokenPdf("no pages".into()))
+    );
+    // The same with one page passes: the check reads the structure, not every stream.
+    assert_eq!(
+        sniff(
+            temp_with(&pdf_with_objects(&[
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            ]))
+            .path()
+        ),
+        Ok(FileKind::Pdf)
+    );
     let broken_zip = b"PK\x03\x04garbage that is not a zip archive at all";
     assert!(matches!(
         sniff(temp_with(broken_zip).path()),
@@ -159,4 +182,29 @@ async fn sweep_removes_only_old_unreferenced_files() {
     assert_eq!(report.temporary_removed, 1);
     assert!(store.path_of(&shas[0]).exists());
     assert!(!store.path_of(&shas[1]).exists());
+}
+
+/// A PDF made of these objects (1 0 obj is the catalog), with a correct cross-reference table.
+fn pdf_with_objects(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
