@@ -1,6 +1,7 @@
 //! `sangkien`: the one binary. Subcommands share the data directory and database flags.
 
 mod backup;
+mod memory;
 
 use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -197,6 +198,7 @@ fn main() -> ExitCode {
     } else {
         logs.init();
     }
+    memory::fix_mmap_threshold();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
