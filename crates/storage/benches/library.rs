@@ -7,18 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sangkien_domain::{
-    collate::sort_key_text,
-    contest::{self, ContestInput, CriterionInput, PlanInput, TopicInput},
-    library::search_fields,
-    unit::{self, UnitKind},
-};
 use sangkien_storage::{
     Store,
-    audit::Actor,
-    contest as contests,
     library::{self, Filter},
-    testing, unit as units,
+    testing,
 };
 
 const N: usize = 100_000;
@@ -70,49 +62,6 @@ async fn setup() -> (testing::TestDb, Store) {
     let db = testing::fresh(testing::backend_from_env()).await.unwrap();
     let store = Store::connect(&db.url).await.unwrap();
     store.migrate().await.unwrap();
-    let actor = Actor::system(1_600_000_000);
-    let mut tx = store.begin().await.unwrap();
-    let u = unit::validate(
-        "SNV",
-        "Sở Nội vụ",
-        UnitKind::Department.as_str(),
-        None,
-        &|_| true,
-    )
-    .unwrap();
-    units::import(&mut tx, &actor, &[u]).await.unwrap();
-    let input = ContestInput {
-        title: "Cuộc thi đo hiệu năng thư viện".into(),
-        year: 2021,
-        plan: PlanInput {
-            number: "1/KH".into(),
-            date: "2021-09-30".into(),
-            signer: String::new(),
-        },
-        organizer_unit_code: "SNV".into(),
-        participant_unit_codes: vec!["SNV".into()],
-        topics: vec![TopicInput {
-            code: "TTHC".into(),
-            name: "Thủ tục hành chính".into(),
-            group: "CCHC".into(),
-        }],
-        opens_at: "2021-10-01".into(),
-        submission_deadline: "2021-10-31".into(),
-        criteria: vec![CriterionInput {
-            code: "a".into(),
-            name: "A".into(),
-            max_points: 100.0,
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let settings = contest::validate(&input, &|c| c == "SNV").unwrap();
-    let c = contests::create(&mut tx, &actor, &settings).await.unwrap();
-    let unit_id: i64 = sqlx::query_scalar("select unit_id from unit where code = 'SNV'")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    let pg = store.backend() == sangkien_storage::Backend::Postgres;
     let mut seed = 0x2021_u64;
     let mut pick = |n: usize| {
         seed = seed
@@ -120,50 +69,18 @@ async fn setup() -> (testing::TestDb, Store) {
             .wrapping_add(1442695040888963407);
         (seed >> 33) as usize % n
     };
-    for i in 0..N {
-        let title = format!(
-            "{} {} {} số {i}",
-            SUBJECTS[pick(SUBJECTS.len())],
-            HOW[pick(HOW.len())],
-            PLACES[pick(PLACES.len())]
-        );
-        let id: i64 = sqlx::query_scalar(
-            "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
-             values ($1, $2, 'submitted', $3, '{}', 1, 'bench', 0, 0) returning entry_id",
-        )
-        .bind(c.id)
-        .bind(unit_id)
-        .bind(&title)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        let (st, sb) = search_fields(&title, &[BODY, PLACES[pick(PLACES.len())]]);
-        sqlx::query(
-            "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, title_key, \
-             document, search_title, search_body, published_at) values ($1, $2, 'SNV', 'TTHC', $3, null, $4, $5, '{}', $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(c.id)
-        .bind(2015 + (i % 10) as i64)
-        .bind(&title)
-        .bind(sort_key_text(&title))
-        .bind(&st)
-        .bind(&sb)
-        .bind(i as i64)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        if !pg {
-            sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
-                .bind(id)
-                .bind(&st)
-                .bind(&sb)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
-    }
-    Store::commit(tx).await.unwrap();
+    let items: Vec<(String, String)> = (0..N)
+        .map(|i| {
+            let title = format!(
+                "{} {} {} số {i}",
+                SUBJECTS[pick(SUBJECTS.len())],
+                HOW[pick(HOW.len())],
+                PLACES[pick(PLACES.len())]
+            );
+            (title, format!("{BODY} {}", PLACES[pick(PLACES.len())]))
+        })
+        .collect();
+    testing::fill_library(&store, &items).await.unwrap();
     (db, store)
 }
 

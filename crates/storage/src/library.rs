@@ -58,9 +58,8 @@ pub struct Filter {
     pub sort: String,
 }
 
-/// The weighted document of PostgreSQL's index (the migration's expression).
-const TSV: &str = "(setweight(to_tsvector('simple', l.search_title), 'A') || \
-                   setweight(to_tsvector('simple', l.search_body), 'D'))";
+/// PostgreSQL's search vector of a library entry: a stored column (migration 0011).
+const TSV: &str = "l.search_vector";
 
 /// The library's change counter (see migration 0010).
 pub async fn version(conn: &mut AnyConnection) -> Result<i64> {
@@ -206,6 +205,11 @@ fn line(r: &sqlx::any::AnyRow) -> Result<LibraryLine> {
 /// Totals are counted up to this many matches; beyond, the total says "at least".
 pub const COUNT_CAP: i64 = 1000;
 
+/// Relevance is computed over at most this many matches of a query without filters, the
+/// newest (by entry id): a library of a few thousand initiatives is ranked whole, and a
+/// query made of the commonest words in a library of 100,000 stays fast (docs/DECISIONS.md).
+pub const RANK_WINDOW: i64 = 10_000;
+
 /// A page of search results.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -229,6 +233,17 @@ pub async fn search(
     f: &Filter,
     limit: i64,
     offset: i64,
+) -> Result<Found> {
+    search_within(conn, f, limit, offset, RANK_WINDOW).await
+}
+
+/// [`search`] with another window than [`RANK_WINDOW`] (for the tests of the window).
+pub async fn search_within(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+    window: i64,
 ) -> Result<Found> {
     let terms = query_terms(&f.q);
     let pg = is_postgres(conn);
@@ -301,15 +316,29 @@ pub async fn search(
     let n = params.len();
     let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
                    l.topic_code, l.year, l.tier";
-    // On SQLite, a query without filters ranks inside the full-text table alone and joins
+    // A query without filters ranks only the newest RANK_WINDOW matches: on SQLite inside
+    // the full-text table alone (which yields them newest first without sorting), joining
     // only the page it keeps.
-    let fts_only = !pg && !terms.is_empty() && n == 1 && !by_title;
+    let windowed = !terms.is_empty() && n == 1 && !by_title;
+    let fts_only = windowed && !pg;
     let sql = if fts_only {
         format!(
-            "select {columns} from (select rowid as id, bm25(library_fts, 10.0, 1.0) as r \
-             from library_fts where library_fts match $1 order by r, rowid limit $2 offset $3) f \
+            "select {columns} from (select id, r from (select rowid as id, \
+             bm25(library_fts, 10.0, 1.0) as r from library_fts where library_fts match $1 \
+             order by rowid desc limit {window}) order by r, id limit $2 offset $3) f \
              join library_entry l on l.entry_id = f.id left join unit u on u.code = l.unit_code \
              order by f.r, l.entry_id"
+        )
+    } else if windowed {
+        // The same on PostgreSQL: the newest matches along the primary key, ranked on the
+        // stored vector, then the page joined.
+        format!(
+            "select {columns} from (select entry_id, r from (select l.entry_id, \
+             ts_rank({TSV}, to_tsquery('simple', $1)) as r from library_entry l \
+             where {TSV} @@ to_tsquery('simple', $1) order by l.entry_id desc limit {window}) w \
+             order by r desc, entry_id limit $2 offset $3) p \
+             join library_entry l on l.entry_id = p.entry_id left join unit u on u.code = l.unit_code \
+             order by p.r desc, l.entry_id"
         )
     } else {
         format!(

@@ -75,6 +75,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_library_version.sql"),
         postgres: include_str!("../migrations/postgres/0010_library_version.sql"),
     },
+    Step {
+        version: 11,
+        name: "library_search_vector",
+        sqlite: include_str!("../migrations/sqlite/0011_library_search_vector.sql"),
+        postgres: include_str!("../migrations/postgres/0011_library_search_vector.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -31,8 +31,9 @@ fn portable(kind: &str) -> String {
     }
 }
 
-/// The full-text index of the library (`library_fts`) is the one deliberate difference:
-/// an FTS5 table on SQLite, a GIN index on PostgreSQL; it is left out of the comparison.
+/// The full-text index of the library is the one deliberate difference: an FTS5 table
+/// `library_fts` on SQLite; on PostgreSQL a GIN index of that name on the stored column
+/// `library_entry.search_vector`. Both are left out of the comparison.
 pub async fn describe(store: &Store) -> Result<Schema> {
     let mut conn = store.reader().await?;
     let (col_sql, idx_sql) = match store.backend() {
@@ -47,7 +48,8 @@ pub async fn describe(store: &Store) -> Result<Schema> {
             "select table_name::text, column_name::text, data_type::text, \
              case when is_nullable::text = 'NO' then 1 else 0 end \
              from information_schema.columns \
-             where table_schema = current_schema() and table_name::text not like '_sqlx%'",
+             where table_schema = current_schema() and table_name::text not like '_sqlx%' \
+             and not (table_name::text = 'library_entry' and column_name::text = 'search_vector')",
             "select i.indexname::text from pg_indexes i \
              where i.schemaname = current_schema() and i.indexname::text not like '%_pkey' \
              and i.indexname::text <> 'library_fts' \

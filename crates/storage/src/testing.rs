@@ -82,3 +82,105 @@ pub async fn fresh_database(backend: Backend) -> Result<TestDb> {
         }
     }
 }
+
+/// Fills a fresh, migrated database with a published library (for benchmarks and the
+/// ranking tests): one unit `SNV`, one contest, and for each `(title, body)` a submitted
+/// entry and its library row, the full-text index included, published in that order
+/// (the last is the newest). Returns the entry ids.
+pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<Vec<i64>> {
+    use sangkien_domain::{
+        collate::sort_key_text,
+        contest::{self, ContestInput, CriterionInput, PlanInput, TopicInput},
+        library::search_fields,
+        unit::{self, UnitKind},
+    };
+    let invalid =
+        |e: sangkien_domain::ValidationErrors| crate::StorageError::Corrupt(format!("{e:?}"));
+    let actor = crate::audit::Actor::system(1_600_000_000);
+    let mut tx = store.begin().await?;
+    let u = unit::validate(
+        "SNV",
+        "Sở Nội vụ",
+        UnitKind::Department.as_str(),
+        None,
+        &|_| true,
+    )
+    .map_err(invalid)?;
+    crate::unit::import(&mut tx, &actor, &[u]).await?;
+    let input = ContestInput {
+        title: "Cuộc thi có thư viện sáng kiến".into(),
+        year: 2021,
+        plan: PlanInput {
+            number: "1/KH".into(),
+            date: "2021-09-30".into(),
+            signer: String::new(),
+        },
+        organizer_unit_code: "SNV".into(),
+        participant_unit_codes: vec!["SNV".into()],
+        topics: vec![TopicInput {
+            code: "TTHC".into(),
+            name: "Thủ tục hành chính".into(),
+            group: "CCHC".into(),
+        }],
+        opens_at: "2021-10-01".into(),
+        submission_deadline: "2021-10-31".into(),
+        criteria: vec![CriterionInput {
+            code: "a".into(),
+            name: "A".into(),
+            max_points: 100.0,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let settings = contest::validate(&input, &|c| c == "SNV").map_err(invalid)?;
+    let c = crate::contest::create(&mut tx, &actor, &settings).await?;
+    let unit_id: i64 = sqlx::query_scalar("select unit_id from unit where code = 'SNV'")
+        .fetch_one(&mut *tx)
+        .await?;
+    let pg = store.backend() == Backend::Postgres;
+    let mut ids = Vec::with_capacity(items.len());
+    for (i, (title, body)) in items.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
+             values ($1, $2, 'submitted', $3, '{}', 1, 'fixture', 0, 0) returning entry_id",
+        )
+        .bind(c.id)
+        .bind(unit_id)
+        .bind(title)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (st, sb) = search_fields(title, &[body.as_str()]);
+        sqlx::query(
+            "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, title_key, \
+             document, search_title, search_body, published_at) values ($1, $2, 'SNV', 'TTHC', $3, null, $4, $5, '{}', $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(c.id)
+        .bind(2015 + (i % 10) as i64)
+        .bind(title)
+        .bind(sort_key_text(title))
+        .bind(&st)
+        .bind(&sb)
+        .bind(i as i64)
+        .execute(&mut *tx)
+        .await?;
+        if !pg {
+            sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
+                .bind(id)
+                .bind(&st)
+                .bind(&sb)
+                .execute(&mut *tx)
+                .await?;
+        }
+        ids.push(id);
+    }
+    crate::Store::commit(tx).await?;
+    if pg {
+        // Statistics, as autovacuum would gather for a library grown over years: without
+        // them the planner takes every word for a rare one.
+        sqlx::query("analyze library_entry")
+            .execute(&store.write)
+            .await?;
+    }
+    Ok(ids)
+}
