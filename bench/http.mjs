@@ -19,6 +19,11 @@ const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/
 const PASSWORD = 'CaoBang@2021';
 const START = Date.parse('2021-10-15T10:00:00+07:00');
 
+// CPU seconds (user + system) a process has used, from /proc/PID/stat (ticks of 1/100 s).
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const memory = (pid) => {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(s.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
@@ -33,6 +38,9 @@ const url = await new Promise((ok, fail) => {
   server.on('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
 });
 const began = Date.now();
+// Idle: the demo loaded, nothing asked yet.
+await new Promise((r) => setTimeout(r, 1000));
+const idle = memory(server.pid);
 const appNow = () => START + (Date.now() - began);
 
 async function api(method, path, token, body) {
@@ -53,6 +61,10 @@ async function pool(n, items, fn) {
 }
 
 const seedStart = performance.now();
+const seedCpu = { server: cpuSeconds(server.pid), client: process.cpuUsage() };
+const phases = [];
+let phaseStart = seedStart;
+const phase = (name) => { const t = performance.now(); phases.push(`${name} ${((t - phaseStart) / 1000).toFixed(2)} s`); phaseStart = t; };
 const org = await login('snv.tochuc');
 const admin = await login('quantri');
 const units = (await api('GET', '/contests/1', org)).participant_unit_codes;
@@ -95,13 +107,18 @@ await pool(10, Array.from({ length: 300 }, (_, i) => i), async (i) => {
   await api('POST', `/entries/${e.id}/submit`, org);
   entryIds.push(e.id);
 });
+phase('entries');
 const judges = Array.from({ length: 20 }, (_, j) => `gk.${String(j).padStart(2, '0')}`);
 for (const [j, username] of judges.entries()) {
   await api('POST', '/users', admin, { username, full_name: `Giám khảo ${j}`, password: PASSWORD, role: 'viewer', unit_code: units[j % units.length] });
 }
+phase('judges');
 const entriesSeeded = performance.now();
+const cpuBeforeWait = { server: cpuSeconds(server.pid), client: process.cpuUsage(seedCpu.client) };
 while (appNow() <= Date.parse(deadline) + 1000) await new Promise((r) => setTimeout(r, 200));
 const waitEnded = performance.now();
+const cpuAfterWait = { server: cpuSeconds(server.pid), client: process.cpuUsage() };
+phaseStart = waitEnded;
 await api('POST', `/contests/${cid}/transition`, org, { to: 'closed' });
 await api('PUT', `/contests/${cid}/council`, org, {
   decision: { number: '1/QĐ-BENCH', date: '2021-11-01' },
@@ -109,6 +126,7 @@ await api('PUT', `/contests/${cid}/council`, org, {
 });
 await api('POST', `/contests/${cid}/assignments`, org, { mode: 'balanced', per_entry: 3 });
 await api('POST', `/contests/${cid}/transition`, org, { to: 'judging' });
+phase('council and assignment');
 let sheets = 0;
 await pool(5, judges, async (username, j) => {
   const t = await login(username);
@@ -120,6 +138,7 @@ await pool(5, judges, async (username, j) => {
     sheets++;
   }
 });
+phase('sheets');
 // Deliberation, awards decided (ties at a boundary get the council's reason), approval and
 // publication, so the public pages exist.
 await api('POST', `/contests/${cid}/transition`, org, { to: 'deliberation' });
@@ -134,7 +153,11 @@ const list = decided.map((r) => {
 await api('PUT', `/contests/${cid}/awards`, org, { awards: list });
 await api('POST', `/contests/${cid}/awards/approve`, await login('ubnd.pheduyet'), { decision: { number: '99', date: '2021-11-25', signer: 'Người ký' } });
 await api('POST', `/contests/${cid}/transition`, org, { to: 'published' });
+phase('awards and publication');
 const seeded = performance.now();
+const clientSeconds = (u) => (u.user + u.system) / 1e6;
+const seedServerCpu = (cpuBeforeWait.server - seedCpu.server) + (cpuSeconds(server.pid) - cpuAfterWait.server);
+const seedClientCpu = clientSeconds(cpuBeforeWait.client) + clientSeconds(process.cpuUsage(cpuAfterWait.client));
 const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
 
 // Browser sessions for the pages: the login form with its CSRF token.
@@ -170,7 +193,7 @@ const targets = [
   ['award decision PDF (organizer)', `contests/${cid}/exports/decision.pdf`, orgCookie],
   ['results XLSX (organizer)', `contests/${cid}/exports/results.xlsx`, orgCookie],
 ];
-const idle = memory(server.pid);
+const seededMemory = memory(server.pid);
 
 function wrk(path, auth, connections) {
   const header = auth.startsWith('Bearer') ? `Authorization: ${auth}` : auth ? `Cookie: ${auth}` : 'Accept: */*';
@@ -181,7 +204,7 @@ function wrk(path, auth, connections) {
   return { rps, p50: pick(50), p99: pick(99), non2xx: Number(non2xx) };
 }
 
-console.log(`\nSeeded through the API in ${seedSeconds.toFixed(1)} s (excluding the wait for the deadline): 300 entries with a PDF, 20 judges, ${sheets} sheets.`);
+console.log(`\nSeeded through the API in ${seedSeconds.toFixed(1)} s (excluding the wait for the deadline): 300 entries with a PDF, 20 judges, ${sheets} sheets; ${phases.join(", ")}; CPU: server ${seedServerCpu.toFixed(1)} s, load generator ${seedClientCpu.toFixed(1)} s.`);
 console.log(`| target | conns | req/s | p50 | p99 | bytes | errors |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, path, auth] of targets) {
@@ -192,7 +215,7 @@ for (const [name, path, auth] of targets) {
     console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
   }
 }
-console.log(`server memory: ${idle.toFixed(1)} MiB after seeding, ${memory(server.pid).toFixed(1)} MiB after the loads`);
+console.log(`server memory: ${idle.toFixed(1)} MiB idle (demo loaded), ${seededMemory.toFixed(1)} MiB after seeding, ${memory(server.pid).toFixed(1)} MiB after the loads`);
 server.kill('SIGINT');
 await new Promise((r) => server.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });

@@ -22,6 +22,12 @@ const CLIENTS = arg('clients', 50);
 const MB = arg('mb', 5);
 const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
 
+// CPU seconds (user and system) the server has used, from /proc/PID/stat (clock ticks of 1/100 s).
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
 function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]);
@@ -66,6 +72,8 @@ const failureCodes = {};
 let peak = idle.peak;
 const sampler = setInterval(() => { try { peak = Math.max(peak, memory(server.pid).peak); } catch { /* ended */ } }, 100);
 const padding = randomBytes(MB * 1_000_000);
+const serverCpuBefore = cpuSeconds(server.pid);
+const clientCpuBefore = process.cpuUsage();
 let next = 0;
 const started = performance.now();
 async function client() {
@@ -99,11 +107,17 @@ await Promise.all(Array.from({ length: CLIENTS }, client));
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 const after = memory(server.pid);
+const serverCpuAfter = cpuSeconds(server.pid);
+const serverUser = serverCpuAfter.user - serverCpuBefore.user;
+const serverSystem = serverCpuAfter.system - serverCpuBefore.system;
+const clientUsage = process.cpuUsage(clientCpuBefore);
+const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
 peak = Math.max(peak, after.peak);
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
 const ms = (x) => `${x.toFixed(1)} ms`;
 console.log(`\nDeadline rush: ${ENTRIES} submissions × ${MB} MB PDF, ${CLIENTS} concurrent clients, ${seconds.toFixed(1)} s (${(ENTRIES / seconds).toFixed(1)} submissions/s, ${(ENTRIES * MB / seconds).toFixed(0)} MB/s uploaded)`);
+console.log(`CPU: server ${(serverUser + serverSystem).toFixed(1)} s (${serverUser.toFixed(1)} user, ${serverSystem.toFixed(1)} system), load generator ${clientCpu.toFixed(1)} s (of ${(2 * seconds).toFixed(1)} s on 2 cores)`);
 console.log(`failures: ${failures} ${JSON.stringify(failureCodes)}`);
 console.log('| step | n | p50 | p99 | max |');
 console.log('|---|---|---|---|---|');
