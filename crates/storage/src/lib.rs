@@ -135,9 +135,11 @@ impl Store {
         Ok(self.write.begin().await?)
     }
 
-    /// Commits a write transaction.
+    /// Commits a write transaction, and counts it in [`local_commits`].
     pub async fn commit(tx: Tx) -> Result<()> {
-        Ok(tx.commit().await?)
+        tx.commit().await?;
+        COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
     }
 
     /// A connection for reading.
@@ -166,6 +168,16 @@ impl Store {
         self.read.close().await;
         self.write.close().await;
     }
+}
+
+/// Write transactions this process has committed through [`Store::commit`].
+static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has committed (any store). A value read from
+/// the database stays true until this number changes, as far as this process's own writes
+/// go; read it before the value it guards.
+pub fn local_commits() -> u64 {
+    COMMITS.load(std::sync::atomic::Ordering::Acquire)
 }
 
 async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {

@@ -495,3 +495,38 @@ async fn units_record_adoptions_and_the_report_counts_them() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_change_made_by_another_server_process_shows_within_a_second() {
+    let app = TestApp::new().await;
+    let (_org, ids) = published(&app).await;
+    let path = format!("/public/library/{}", ids[0]);
+    let before = app.call(Method::GET, &path, None, None).await;
+    assert!(before.text.contains(CORPUS[0].1));
+    // Another process renames the entry and bumps the library's counter: written straight
+    // to the database, not through this process's commits.
+    sangkien_storage::testing::execute_raw(
+        &app.store,
+        &format!(
+            "update library_entry set document = replace(document, '{}', 'Sáng kiến đổi tên ở máy chủ khác') \
+             where entry_id = {}",
+            CORPUS[0].1, ids[0]
+        ),
+    )
+    .await
+    .unwrap();
+    sangkien_storage::testing::execute_raw(
+        &app.store,
+        "update library_version set version = version + 1 where library_version_id = 1",
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let after = app.call(Method::GET, &path, None, None).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(
+        after.text.contains("Sáng kiến đổi tên ở máy chủ khác"),
+        "{}",
+        after.text
+    );
+}

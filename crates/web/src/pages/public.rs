@@ -152,12 +152,7 @@ struct EntryPage {
 }
 
 async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
-    let version = match async {
-        let mut conn = state.store.reader().await?;
-        Ok::<_, crate::error::ApiError>(sangkien_storage::library::version(&mut conn).await?)
-    }
-    .await
-    {
+    let version = match state.library_version().await {
         Ok(v) => v,
         Err(e) => return page_error(e),
     };
