@@ -9,25 +9,20 @@
 //
 //   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makePdf } from '../e2e/server.mjs';
+import { cpuSeconds, memory } from './proc.mjs';
 
 const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 15) || 15;
 const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
 const PASSWORD = 'CaoBang@2021';
 const START = Date.parse('2021-10-15T10:00:00+07:00');
 
-// CPU seconds (user + system) a process has used, from /proc/PID/stat (ticks of 1/100 s).
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const memory = (pid) => {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(s.match(/VmRSS:\s+(\d+) kB/)[1]) / 1024;
-};
+// CPU seconds (user + system) and resident MiB of the server.
+const cpu = (pid) => { const c = cpuSeconds(pid); return c.user + c.system; };
+const rss = (pid) => memory(pid).rss;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-bench-'));
 const server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', '--clock-start', new Date(START).toISOString()],
@@ -40,7 +35,7 @@ const url = await new Promise((ok, fail) => {
 const began = Date.now();
 // Idle: the demo loaded, nothing asked yet.
 await new Promise((r) => setTimeout(r, 1000));
-const idle = memory(server.pid);
+const idle = rss(server.pid);
 const appNow = () => START + (Date.now() - began);
 
 async function api(method, path, token, body) {
@@ -61,7 +56,7 @@ async function pool(n, items, fn) {
 }
 
 const seedStart = performance.now();
-const seedCpu = { server: cpuSeconds(server.pid), client: process.cpuUsage() };
+const seedCpu = { server: cpu(server.pid), client: process.cpuUsage() };
 const phases = [];
 let phaseStart = seedStart;
 const phase = (name) => { const t = performance.now(); phases.push(`${name} ${((t - phaseStart) / 1000).toFixed(2)} s`); phaseStart = t; };
@@ -114,10 +109,10 @@ for (const [j, username] of judges.entries()) {
 }
 phase('judges');
 const entriesSeeded = performance.now();
-const cpuBeforeWait = { server: cpuSeconds(server.pid), client: process.cpuUsage(seedCpu.client) };
+const cpuBeforeWait = { server: cpu(server.pid), client: process.cpuUsage(seedCpu.client) };
 while (appNow() <= Date.parse(deadline) + 1000) await new Promise((r) => setTimeout(r, 200));
 const waitEnded = performance.now();
-const cpuAfterWait = { server: cpuSeconds(server.pid), client: process.cpuUsage() };
+const cpuAfterWait = { server: cpu(server.pid), client: process.cpuUsage() };
 phaseStart = waitEnded;
 await api('POST', `/contests/${cid}/transition`, org, { to: 'closed' });
 await api('PUT', `/contests/${cid}/council`, org, {
@@ -156,7 +151,7 @@ await api('POST', `/contests/${cid}/transition`, org, { to: 'published' });
 phase('awards and publication');
 const seeded = performance.now();
 const clientSeconds = (u) => (u.user + u.system) / 1e6;
-const seedServerCpu = (cpuBeforeWait.server - seedCpu.server) + (cpuSeconds(server.pid) - cpuAfterWait.server);
+const seedServerCpu = (cpuBeforeWait.server - seedCpu.server) + (cpu(server.pid) - cpuAfterWait.server);
 const seedClientCpu = clientSeconds(cpuBeforeWait.client) + clientSeconds(process.cpuUsage(cpuAfterWait.client));
 const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
 
@@ -193,7 +188,7 @@ const targets = [
   ['award decision PDF (organizer)', `contests/${cid}/exports/decision.pdf`, orgCookie],
   ['results XLSX (organizer)', `contests/${cid}/exports/results.xlsx`, orgCookie],
 ];
-const seededMemory = memory(server.pid);
+const seededMemory = rss(server.pid);
 
 function wrk(path, auth, connections) {
   const header = auth.startsWith('Bearer') ? `Authorization: ${auth}` : auth ? `Cookie: ${auth}` : 'Accept: */*';
@@ -215,7 +210,7 @@ for (const [name, path, auth] of targets) {
     console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
   }
 }
-console.log(`server memory: ${idle.toFixed(1)} MiB idle (demo loaded), ${seededMemory.toFixed(1)} MiB after seeding, ${memory(server.pid).toFixed(1)} MiB after the loads`);
+console.log(`server memory: ${idle.toFixed(1)} MiB idle (demo loaded), ${seededMemory.toFixed(1)} MiB after seeding, ${rss(server.pid).toFixed(1)} MiB after the loads`);
 server.kill('SIGINT');
 await new Promise((r) => server.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });

@@ -7,11 +7,12 @@
 //
 // Builds nothing: run `cargo build --release -p sangkien` first (bench/run.sh does).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makePdf } from '../e2e/server.mjs';
+import { cpuSeconds, memory } from './proc.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,17 +23,6 @@ const CLIENTS = arg('clients', 50);
 const MB = arg('mb', 5);
 const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
 
-// CPU seconds (user and system) the server has used, from /proc/PID/stat (clock ticks of 1/100 s).
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
-}
-
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (key) => Number(status.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]);
-  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-rush-'));
 const server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', '--clock-start', '2021-10-15T10:00:00+07:00'],
@@ -124,7 +114,7 @@ console.log('|---|---|---|---|---|');
 for (const [name, xs] of Object.entries(times)) {
   console.log(`| ${name} | ${xs.length} | ${ms(pct(xs, 0.5))} | ${ms(pct(xs, 0.99))} | ${ms(Math.max(...xs))} |`);
 }
-console.log(`server memory: idle ${(idle.rss / 1024).toFixed(1)} MiB, after ${(after.rss / 1024).toFixed(1)} MiB, peak ${(peak / 1024).toFixed(1)} MiB (VmHWM)`);
+console.log(`server memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM)`);
 server.kill('SIGINT');
 await new Promise((r) => server.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });

@@ -11,11 +11,10 @@
 //! after the loads in `bench/http.mjs` (docs/PERFORMANCE.md). An operator's own
 //! `MALLOC_MMAP_THRESHOLD_` is left as it is.
 
-/// The threshold set: glibc's initial value, kept fixed.
-const MMAP_THRESHOLD: i32 = 128 * 1024;
-
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn fix_mmap_threshold() {
+    /// The threshold set: glibc's initial value, kept fixed.
+    const MMAP_THRESHOLD: i32 = 128 * 1024;
     if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_some() {
         return;
     }
@@ -28,7 +27,6 @@ pub fn fix_mmap_threshold() {
     }
 }
 
+/// Other C libraries do not adjust the threshold this way: nothing to set.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn fix_mmap_threshold() {
-    let _ = MMAP_THRESHOLD;
-}
+pub fn fix_mmap_threshold() {}

@@ -85,7 +85,7 @@ pub async fn fresh_database(backend: Backend) -> Result<TestDb> {
 
 /// Fills a fresh, migrated database with a published library (for benchmarks and the
 /// ranking tests): one unit `SNV`, one contest, and for each `(title, body)` a submitted
-/// entry and its library row, the full-text index included, published in that order
+/// entry put in the library (`library::put`, index and audit included), published in that order
 /// (the last is the newest). Returns the entry ids.
 pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<Vec<i64>> {
     use sangkien_domain::{
@@ -137,7 +137,6 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
     let unit_id: i64 = sqlx::query_scalar("select unit_id from unit where code = 'SNV'")
         .fetch_one(&mut *tx)
         .await?;
-    let pg = store.backend() == Backend::Postgres;
     let mut ids = Vec::with_capacity(items.len());
     for (i, (title, body)) in items.iter().enumerate() {
         let id: i64 = sqlx::query_scalar(
@@ -149,33 +148,27 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
         .bind(title)
         .fetch_one(&mut *tx)
         .await?;
-        let (st, sb) = search_fields(title, &[body.as_str()]);
-        sqlx::query(
-            "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, title_key, \
-             document, search_title, search_body, published_at) values ($1, $2, 'SNV', 'TTHC', $3, null, $4, $5, '{}', $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(c.id)
-        .bind(2015 + (i % 10) as i64)
-        .bind(title)
-        .bind(sort_key_text(title))
-        .bind(&st)
-        .bind(&sb)
-        .bind(i as i64)
-        .execute(&mut *tx)
-        .await?;
-        if !pg {
-            sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
-                .bind(id)
-                .bind(&st)
-                .bind(&sb)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // Through the library's own write path, as publication does.
+        let (search_title, search_body) = search_fields(title, &[body.as_str()]);
+        let item = crate::library::LibraryItem {
+            entry_id: id,
+            contest_id: c.id,
+            unit_code: "SNV".into(),
+            topic_code: "TTHC".into(),
+            year: 2015 + (i % 10) as i64,
+            tier: None,
+            title: title.clone(),
+            title_key: sort_key_text(title),
+            document: serde_json::json!({}),
+            search_title,
+            search_body,
+            published_at: i as i64,
+        };
+        crate::library::put(&mut tx, &actor, &item).await?;
         ids.push(id);
     }
     crate::Store::commit(tx).await?;
-    if pg {
+    if store.backend() == Backend::Postgres {
         // Statistics, as autovacuum would gather for a library grown over years: without
         // them the planner takes every word for a rare one.
         sqlx::query("analyze library_entry")
