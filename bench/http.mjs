@@ -8,15 +8,14 @@
 // bytes per response and the server's resident memory as a table.
 //
 //   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15]
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { makePdf } from '../e2e/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { startServer, makePdf } from '../e2e/server.mjs';
+import { client, multipart } from './client.mjs';
 import { cpuSeconds, memory } from './proc.mjs';
 
 const SECONDS = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 15) || 15;
-const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
+const bin = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
 const PASSWORD = 'CaoBang@2021';
 const START = Date.parse('2021-10-15T10:00:00+07:00');
 
@@ -24,14 +23,9 @@ const START = Date.parse('2021-10-15T10:00:00+07:00');
 const cpu = (pid) => { const c = cpuSeconds(pid); return c.user + c.system; };
 const rss = (pid) => memory(pid).rss;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-bench-'));
-const server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', '--clock-start', new Date(START).toISOString()],
-  { env: { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'error' }, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((ok, fail) => {
-  let out = '';
-  server.stdout.on('data', (c) => { out += c; const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) ok(m[0]); });
-  server.on('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
-});
+const server = await startServer({ bin, log: 'error', clockStart: new Date(START).toISOString() });
+const url = server.url;
+const request = client(url);
 const began = Date.now();
 // Idle: the demo loaded, nothing asked yet.
 await new Promise((r) => setTimeout(r, 1000));
@@ -39,14 +33,10 @@ const idle = rss(server.pid);
 const appNow = () => START + (Date.now() - began);
 
 async function api(method, path, token, body) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  let payload = body;
-  if (body && !(body instanceof FormData)) { headers['content-type'] = 'application/json'; payload = JSON.stringify(body); }
-  const res = await fetch(`${url}api/v1${path}`, { method, headers, body: payload });
-  const json = await res.json().catch(() => null);
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const options = body && body.chunks ? { token, form: body } : { token, json: body };
+  const res = await request(method, `/api/v1${path}`, options);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body.toString('utf8')}`);
+  return res.json;
 }
 const login = async (username) => (await api('POST', '/auth/login', null, { username, password: PASSWORD })).token;
 
@@ -95,10 +85,7 @@ await pool(10, Array.from({ length: 300 }, (_, i) => i), async (i) => {
     field_of_application: 'Cải cách thủ tục hành chính', first_applied_on: '2021-03-01', implementation_status: 'implemented',
     description: { current_situation: para(i), solution: para(i + 1), novelty: para(i + 2), conditions: para(i + 3), benefits: para(i + 4), replication_scope: para(i + 5) },
   });
-  const form = new FormData();
-  form.append('kind', 'main');
-  form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'sang-kien.pdf');
-  await api('POST', `/entries/${e.id}/attachments`, org, form);
+  await api('POST', `/entries/${e.id}/attachments`, org, multipart({ kind: 'main' }, { name: 'sang-kien.pdf', type: 'application/pdf', parts: [pdf] }));
   await api('POST', `/entries/${e.id}/submit`, org);
   entryIds.push(e.id);
 });
@@ -157,19 +144,18 @@ const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
 
 // Browser sessions for the pages: the login form with its CSRF token.
 async function webSession(username) {
-  const page = await fetch(`${url}login`);
-  const html = await page.text();
-  const csrf = html.match(/name="csrf" value="([^"]+)"/)[1];
-  const loginCookie = page.headers.getSetCookie().find((c) => c.startsWith('sk_login_csrf=')).split(';')[0];
-  const res = await fetch(`${url}login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
-    body: new URLSearchParams({ username, password: PASSWORD, csrf, next: '/' }),
+  const page = await request('GET', '/login');
+  const csrf = page.body.toString('utf8').match(/name="csrf" value="([^"]+)"/)[1];
+  const cookie = (res, name) => res.headers['set-cookie'].find((c) => c.startsWith(`${name}=`)).split(';')[0];
+  const res = await request('POST', '/login', {
+    cookie: cookie(page, 'sk_login_csrf'),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    form: { type: 'application/x-www-form-urlencoded', chunks: [Buffer.from(new URLSearchParams({ username, password: PASSWORD, csrf, next: '/' }).toString())] },
   });
-  return res.headers.getSetCookie().find((c) => c.startsWith('sk_session=')).split(';')[0];
+  return cookie(res, 'sk_session');
 }
 const orgCookie = await webSession('snv.tochuc');
-const publicEntry = (await (await fetch(`${url}api/v1/public/library?per_page=1`)).json()).items[0].entry_id;
+const publicEntry = (await api('GET', '/public/library?per_page=1')).items[0].entry_id;
 const judgeToken = await login(judges[1]);
 const judgeEntry = (await api('GET', `/contests/${cid}/my-assignments`, judgeToken)).items[0].entry_id;
 const judgeCookie = await webSession(judges[1]);
@@ -204,13 +190,11 @@ console.log(`| target | conns | req/s | p50 | p99 | bytes | errors |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, path, auth] of targets) {
   const headers = auth.startsWith('Bearer') ? { authorization: auth } : auth ? { cookie: auth } : {};
-  const body = await (await fetch(`${url}${path}`, { headers })).arrayBuffer();
+  const { body } = await request('GET', `/${path}`, { headers });
   for (const c of [32, 1]) {
     const r = wrk(path, auth, c);
     console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
   }
 }
 console.log(`server memory: ${idle.toFixed(1)} MiB idle (demo loaded), ${seededMemory.toFixed(1)} MiB after seeding, ${rss(server.pid).toFixed(1)} MiB after the loads`);
-server.kill('SIGINT');
-await new Promise((r) => server.once('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
+await server.stop();

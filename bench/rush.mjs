@@ -6,12 +6,10 @@
 //   node bench/rush.mjs [--entries 1000] [--clients 50] [--mb 5]
 //
 // Builds nothing: run `cargo build --release -p sangkien` first (bench/run.sh does).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { makePdf } from '../e2e/server.mjs';
+import { resolve } from 'node:path';
+import { startServer, pdfParts } from '../e2e/server.mjs';
+import { client, multipart } from './client.mjs';
 import { cpuSeconds, memory } from './proc.mjs';
 
 const arg = (name, dflt) => {
@@ -21,30 +19,13 @@ const arg = (name, dflt) => {
 const ENTRIES = arg('entries', 1000);
 const CLIENTS = arg('clients', 50);
 const MB = arg('mb', 5);
-const BIN = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
+const bin = process.env.SANGKIEN_BIN || resolve(import.meta.dirname, '../target/release/sangkien');
 
+const server = await startServer({ bin, log: 'error', clockStart: '2021-10-15T10:00:00+07:00' });
+const request = client(server.url, { sockets: CLIENTS });
+const api = (method, path, token, options = {}) => request(method, `/api/v1${path}`, { token, ...options });
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sangkien-rush-'));
-const server = spawn(BIN, ['serve', '--demo', '--listen', '127.0.0.1:0', '--clock-start', '2021-10-15T10:00:00+07:00'],
-  { env: { ...process.env, SANGKIEN_DATA_DIR: dataDir, RUST_LOG: 'error' }, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((ok, fail) => {
-  let out = '';
-  server.stdout.on('data', (c) => { out += c; const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) ok(m[0]); });
-  server.on('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
-});
-
-async function api(method, path, token, body, headers = {}) {
-  const h = { authorization: `Bearer ${token}`, ...headers };
-  let payload = body;
-  if (body && !(body instanceof FormData)) { h['content-type'] = 'application/json'; payload = JSON.stringify(body); }
-  const res = await fetch(`${url}api/v1${path}`, { method, headers: h, body: payload });
-  const json = await res.json().catch(() => null);
-  return { status: res.status, json };
-}
-
-const login = await fetch(`${url}api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ username: 'snv.tochuc', password: 'CaoBang@2021' }) }).then((r) => r.json());
-const token = login.token;
+const token = (await api('POST', '/auth/login', null, { json: { username: 'snv.tochuc', password: 'CaoBang@2021' } })).json.token;
 const units = (await api('GET', '/contests/1', token)).json.participant_unit_codes;
 await new Promise((r) => setTimeout(r, 1000));
 const idle = memory(server.pid);
@@ -60,13 +41,25 @@ const times = { create: [], upload: [], submit: [] };
 let failures = 0;
 const failureCodes = {};
 let peak = idle.peak;
-const sampler = setInterval(() => { try { peak = Math.max(peak, memory(server.pid).peak); } catch { /* ended */ } }, 100);
+let uploading = 0;
+let mostUploading = 0;
+let peakAnon = idle.anon;
+let peakFile = idle.file;
+const sampler = setInterval(() => {
+  try {
+    const m = memory(server.pid);
+    peak = Math.max(peak, m.peak);
+    peakAnon = Math.max(peakAnon, m.anon);
+    peakFile = Math.max(peakFile, m.file);
+    mostUploading = Math.max(mostUploading, uploading);
+  } catch { /* ended */ }
+}, 50);
 const padding = randomBytes(MB * 1_000_000);
 const serverCpuBefore = cpuSeconds(server.pid);
 const clientCpuBefore = process.cpuUsage();
 let next = 0;
 const started = performance.now();
-async function client() {
+async function uploader() {
   while (next < ENTRIES) {
     const i = next++;
     const step = async (name, fn) => {
@@ -77,24 +70,27 @@ async function client() {
       return res;
     };
     try {
-      const created = await step('create', () => api('POST', '/contests/1/entries', token, {
+      const created = await step('create', () => api('POST', '/contests/1/entries', token, { json: {
         unit_code: units[i % units.length], title: `Sáng kiến cải cách hành chính số ${i} của đơn vị ${units[i % units.length]}`,
         topic_code: 'TTHC', form: 'scheme',
         authors: [{ full_name: `Nguyễn Văn ${i}`, workplace: 'UBND', position: 'Chuyên viên', qualification: 'Cử nhân', contribution_percent: 100 }],
         field_of_application: 'Cải cách thủ tục hành chính', first_applied_on: '2021-03-01', implementation_status: 'implemented',
         description: description(i),
-      }, { 'idempotency-key': `rush-${i}` }));
-      const pdf = makePdf(`Sang kien ${i}`, padding);
-      const form = new FormData();
-      form.append('kind', 'main');
-      form.append('file', new Blob([pdf], { type: 'application/pdf' }), `sang-kien-${i}.pdf`);
-      await step('upload', () => api('POST', `/entries/${created.json.id}/attachments`, token, form));
+      }, headers: { 'idempotency-key': `rush-${i}` } }));
+      const form = multipart({ kind: 'main' }, { name: `sang-kien-${i}.pdf`, type: 'application/pdf', parts: pdfParts(`Sang kien ${i}`, padding) });
+      uploading++;
+      try {
+        await step('upload', () => api('POST', `/entries/${created.json.id}/attachments`, token, { form }));
+      } finally {
+        uploading--;
+      }
       await step('submit', () => api('POST', `/entries/${created.json.id}/submit`, token));
     } catch { /* counted */ }
   }
 }
-await Promise.all(Array.from({ length: CLIENTS }, client));
+await Promise.all(Array.from({ length: CLIENTS }, uploader));
 const seconds = (performance.now() - started) / 1000;
+const meanUploading = times.upload.reduce((a, b) => a + b, 0) / 1000 / seconds;
 clearInterval(sampler);
 const after = memory(server.pid);
 const serverCpuAfter = cpuSeconds(server.pid);
@@ -114,7 +110,5 @@ console.log('|---|---|---|---|---|');
 for (const [name, xs] of Object.entries(times)) {
   console.log(`| ${name} | ${xs.length} | ${ms(pct(xs, 0.5))} | ${ms(pct(xs, 0.99))} | ${ms(Math.max(...xs))} |`);
 }
-console.log(`server memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM)`);
-server.kill('SIGINT');
-await new Promise((r) => server.once('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
+console.log(`server memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM); sampled every 50 ms, the highest anonymous ${peakAnon.toFixed(1)} MiB and file-backed ${peakFile.toFixed(1)} MiB; uploads in flight: ${meanUploading.toFixed(1)} on average, at most ${mostUploading} at a sample`);
+await server.stop();
