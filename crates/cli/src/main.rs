@@ -2,6 +2,7 @@
 
 mod backup;
 mod memory;
+mod server;
 
 use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -509,12 +510,7 @@ async fn serve(state: AppState, listen: SocketAddr, demo: bool, jobs_interval: u
     if demo {
         print_demo_logins();
     }
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(stop_signal())
-    .await?;
+    server::run(listener, app, stop_signal()).await;
     store.close().await;
     Ok(())
 }

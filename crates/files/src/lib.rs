@@ -203,11 +203,10 @@ type CheckJob = (
     tokio::sync::oneshot::Sender<Result<FileKind, Refusal>>,
 );
 
-/// File checks run one at a time on one long-lived thread. Opening a PDF reads it whole;
-/// on a single thread those buffers come from one malloc arena and are reused, where on
-/// the many threads of the blocking pool every thread's arena would keep a freed file's
-/// worth of memory and the server would stay at the size of its busiest minute. Checks
-/// take milliseconds, so one thread keeps up with a rush (see docs/PERFORMANCE.md).
+/// File checks run one at a time on one long-lived thread. Neither check holds a whole file
+/// (a PDF is mapped and only the pages the parser touches are read; an Office file's parts
+/// stream through a small buffer), checks take milliseconds, so one thread keeps up with a
+/// rush, and a burst of uploads never runs fifty parsers at once (docs/PERFORMANCE.md).
 async fn check_on_worker(path: PathBuf) -> io::Result<Result<FileKind, Refusal>> {
     static WORKER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<CheckJob>>> =
         std::sync::OnceLock::new();
