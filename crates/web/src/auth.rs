@@ -49,6 +49,36 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// Argon2 takes tens of milliseconds of CPU and 19 MiB: hashes run on the blocking pool, so
+/// a burst of logins does not stall the runtime's threads, and at most one per core at a
+/// time, so their memory stays bounded.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _permit = HASHING.acquire().await.map_err(|_| ApiError::internal())?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ApiError::internal())
+}
+
+/// A new password's Argon2id hash (see [`HASHING`]).
+pub async fn hash_password(password: &str) -> Result<String, ApiError> {
+    let password = password.to_string();
+    hashing(move || sangkien_domain::account::hash_password(&password))
+        .await?
+        .map_err(|_| ApiError::internal())
+}
+
+/// Whether `password` matches the stored hash `phc` (see [`HASHING`]).
+pub async fn verify_password(password: &str, phc: String) -> Result<bool, ApiError> {
+    let password = password.to_string();
+    hashing(move || sangkien_domain::account::verify_password(&password, &phc)).await
+}
+
 /// The value of one cookie.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -106,23 +136,41 @@ pub async fn login(
 ) -> Result<(Account, String, String), ApiError> {
     let now = state.now();
     let username = username.trim().to_lowercase();
-    let mut tx = state.store.begin().await?;
-    let (by_account, by_address) =
-        account::recent_failures(&mut tx, &username, address, now - LOGIN_WINDOW_SECONDS).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(ApiError::new(
+    let too_many = || {
+        ApiError::new(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, hoặc liên hệ quản trị hệ thống.",
-        ));
+        )
+    };
+    let limited = |(by_account, by_address): (i64, i64)| {
+        by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS
+    };
+    // The password is checked before the write transaction, not inside it: Argon2 takes
+    // tens of milliseconds, and on SQLite every other write would wait for it.
+    let stored = {
+        let mut conn = state.store.reader().await?;
+        let since = now - LOGIN_WINDOW_SECONDS;
+        if limited(account::recent_failures(&mut conn, &username, address, since).await?) {
+            return Err(too_many());
+        }
+        account::get_with_hash(&mut conn, &username)
+            .await?
+            .map(|(_, hash)| hash)
+    };
+    let checked_hash = stored.unwrap_or_else(|| sangkien_domain::account::DUMMY_HASH.to_string());
+    let password_ok = verify_password(password, checked_hash.clone()).await?;
+    // Then the writer: the attempts made meanwhile count, and the account is taken as it is
+    // now; a password changed in between is not the one just checked.
+    let mut tx = state.store.begin().await?;
+    let since = now - LOGIN_WINDOW_SECONDS;
+    if limited(account::recent_failures(&mut tx, &username, address, since).await?) {
+        return Err(too_many());
     }
-    let found = account::get_with_hash(&mut tx, &username).await?;
-    let hash = found
-        .as_ref()
-        .map(|(_, h)| h.as_str())
-        .unwrap_or(sangkien_domain::account::DUMMY_HASH);
-    let password_ok = sangkien_domain::account::verify_password(password, hash);
-    let account = found.map(|(a, _)| a).filter(|a| a.active && password_ok);
+    let account = account::get_with_hash(&mut tx, &username)
+        .await?
+        .filter(|(a, hash)| a.active && password_ok && *hash == checked_hash)
+        .map(|(a, _)| a);
     account::record_attempt(&mut tx, &username, address, now, account.is_some()).await?;
     let Some(account) = account else {
         sangkien_storage::Store::commit(tx).await?;

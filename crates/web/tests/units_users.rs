@@ -189,6 +189,39 @@ async fn admin_creates_users_with_password_rules_and_deactivation_ends_sessions(
         app.get("/api/v1/me", &token).await.body["user"]["unit_code"],
         "HQH"
     );
+
+    // A new password set by the admin: checked by the same rules, then the old one stops
+    // working and the new one works (the hash is made before the write transaction).
+    let res = app
+        .patch(
+            "/api/v1/users/hqh.daumoi",
+            &admin,
+            json!({"password": "ngan2"}),
+        )
+        .await;
+    assert_eq!(TestApp::fields(&res), vec!["password"]);
+    let renewed = "Mat-khau-moi-2021";
+    let res = app
+        .patch(
+            "/api/v1/users/hqh.daumoi",
+            &admin,
+            json!({"password": renewed}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let login = |password: &str| {
+        app.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "hqh.daumoi", "password": password})),
+        )
+    };
+    assert_eq!(
+        login(common::PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(login(renewed).await.status, StatusCode::OK);
     let res = app
         .patch("/api/v1/users/hqh.daumoi", &admin, json!({"active": false}))
         .await;

@@ -59,6 +59,13 @@ async fn create(
     ApiJson(body): ApiJson<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let admin = user.require(&[Role::Admin])?;
+    let password = rules::check_password(&body.username.trim().to_lowercase(), &body.password);
+    // Hashed before the write transaction, which would otherwise hold every other write
+    // for the tens of milliseconds Argon2 takes.
+    let hash = match password {
+        Ok(()) => Some(crate::auth::hash_password(&body.password).await?),
+        Err(_) => None,
+    };
     let mut tx = state.store.begin().await?;
     let units = unit::active_codes(&mut tx).await?;
     let checked = rules::validate_new(
@@ -70,10 +77,9 @@ async fn create(
         body.position.as_deref(),
         &|c| units.contains(c),
     );
-    let password = rules::check_password(&body.username.trim().to_lowercase(), &body.password);
-    let new = match (checked, password) {
-        (Ok(new), Ok(())) => new,
-        (checked, password) => {
+    let (new, hash) = match (checked, password, hash) {
+        (Ok(new), Ok(()), Some(hash)) => (new, hash),
+        (checked, password, _) => {
             let mut e = checked.err().unwrap_or_default();
             if let Err(m) = password {
                 e.add("password", m);
@@ -87,7 +93,6 @@ async fn create(
             format!("Tên đăng nhập «{}» đã được dùng.", new.username),
         ));
     }
-    let hash = rules::hash_password(&body.password).map_err(|_| ApiError::internal())?;
     let created = account::create(
         &mut tx,
         &Actor::user(&admin.username, state.now()),
@@ -118,6 +123,13 @@ async fn update(
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
     let admin = user.require(&[Role::Admin])?.clone();
+    // A new password is hashed before the write transaction (see `create`).
+    let new_hash = match &patch.password {
+        Some(p) if rules::check_password(&username, p).is_ok() => {
+            Some(crate::auth::hash_password(p).await?)
+        }
+        _ => None,
+    };
     let mut tx = state.store.begin().await?;
     let before = account::get(&mut tx, &username)
         .await?
@@ -184,9 +196,11 @@ async fn update(
             ));
         }
     }
-    let hash = match &patch.password {
-        Some(p) => Some(rules::hash_password(p).map_err(|_| ApiError::internal())?),
-        None => None,
+    let hash = match (&patch.password, new_hash) {
+        (Some(_), Some(hash)) => Some(hash),
+        // Checked above under the stored spelling of the name: hash it now.
+        (Some(p), None) => Some(crate::auth::hash_password(p).await?),
+        (None, _) => None,
     };
     if after != before || hash.is_some() {
         account::update(
