@@ -51,25 +51,47 @@ pub async fn council(conn: &mut AnyConnection, contest_id: i64) -> Result<Option
 
 /// The members of a contest's council, chair first, then by username.
 pub async fn members(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Member>> {
-    sqlx::query(
-        "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
-         join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id \
-         where m.contest_id = $1 order by case when m.role = 'chair' then 0 else 1 end, a.username",
-    )
-    .bind(contest_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Member {
-            account_id: r.try_get(0)?,
-            username: r.try_get(1)?,
-            full_name: r.try_get(2)?,
-            unit_code: r.try_get(3)?,
-            role: r.try_get(4)?,
-        })
+    let sql = format!(
+        "{MEMBER} where m.contest_id = $1 \
+         order by case when m.role = 'chair' then 0 else 1 end, a.username"
+    );
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(member_from_row)
+        .collect()
+}
+
+/// One account's place on a contest's council, if it has one.
+pub async fn member(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    account_id: i64,
+) -> Result<Option<Member>> {
+    let sql = format!("{MEMBER} where m.contest_id = $1 and m.account_id = $2");
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(member_from_row)
+        .transpose()
+}
+
+const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
+     join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
+
+fn member_from_row(r: &sqlx::any::AnyRow) -> Result<Member> {
+    Ok(Member {
+        account_id: r.try_get(0)?,
+        username: r.try_get(1)?,
+        full_name: r.try_get(2)?,
+        unit_code: r.try_get(3)?,
+        role: r.try_get(4)?,
     })
-    .collect()
 }
 
 /// Replaces the council: decision and members (account id, role).

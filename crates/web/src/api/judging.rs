@@ -69,10 +69,7 @@ pub async fn membership(
     contest_id: i64,
     account: &Account,
 ) -> ApiResult<Option<Member>> {
-    Ok(store::members(conn, contest_id)
-        .await?
-        .into_iter()
-        .find(|m| m.account_id == account.id))
+    Ok(store::member(conn, contest_id, account.id).await?)
 }
 
 /// The entries that take part in judging: submitted and not screened out.
