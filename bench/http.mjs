@@ -7,7 +7,11 @@
 // feed, and the decision PDF and results XLSX exports, with 32 connections and with 1. Prints requests/s, p50/p99,
 // bytes per response and the server's resident memory as a table.
 //
-//   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15]
+//   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15] [--seed-only]
+//
+// --seed-only stops after seeding. Concurrent seeding clients: ENTRIES_POOL (10),
+// ACCOUNTS_POOL (5) and SHEETS_POOL (5 judges at once); RUST_LOG is passed to the server
+// (`RUST_LOG=sqlx::query=debug` logs every statement).
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startServer, makePdf } from '../e2e/server.mjs';
@@ -23,7 +27,7 @@ const START = Date.parse('2021-10-15T10:00:00+07:00');
 const cpu = (pid) => { const c = cpuSeconds(pid); return c.user + c.system; };
 const rss = (pid) => memory(pid).rss;
 
-const server = await startServer({ bin, log: 'error', clockStart: new Date(START).toISOString() });
+const server = await startServer({ bin, log: process.env.RUST_LOG || 'error', clockStart: new Date(START).toISOString() });
 const url = server.url;
 const request = client(url);
 const began = Date.now();
@@ -77,7 +81,7 @@ await api('POST', `/contests/${cid}/transition`, org, { to: 'open' });
 const para = (i) => `Sáng kiến số ${i} giúp người dân và doanh nghiệp giảm thời gian, chi phí khi thực hiện thủ tục hành chính; hồ sơ được tiếp nhận trực tuyến, xử lý liên thông và trả kết quả tại nhà. `.repeat(4);
 const pdf = makePdf('Sang kien', Buffer.alloc(50_000, 7));
 const entryIds = [];
-await pool(10, Array.from({ length: 300 }, (_, i) => i), async (i) => {
+await pool(Number(process.env.ENTRIES_POOL || 10), Array.from({ length: 300 }, (_, i) => i), async (i) => {
   const unit = units[i % units.length];
   const e = await api('POST', `/contests/${cid}/entries`, org, {
     unit_code: unit, title: `Sáng kiến cải cách hành chính số ${i} của đơn vị ${unit}`, topic_code: 'TTHC', form: 'scheme',
@@ -91,9 +95,9 @@ await pool(10, Array.from({ length: 300 }, (_, i) => i), async (i) => {
 });
 phase('entries');
 const judges = Array.from({ length: 20 }, (_, j) => `gk.${String(j).padStart(2, '0')}`);
-for (const [j, username] of judges.entries()) {
+await pool(Number(process.env.ACCOUNTS_POOL || 5), judges, async (username, j) => {
   await api('POST', '/users', admin, { username, full_name: `Giám khảo ${j}`, password: PASSWORD, role: 'viewer', unit_code: units[j % units.length] });
-}
+});
 phase('judges');
 const entriesSeeded = performance.now();
 const cpuBeforeWait = { server: cpu(server.pid), client: process.cpuUsage(seedCpu.client) };
@@ -110,7 +114,7 @@ await api('POST', `/contests/${cid}/assignments`, org, { mode: 'balanced', per_e
 await api('POST', `/contests/${cid}/transition`, org, { to: 'judging' });
 phase('council and assignment');
 let sheets = 0;
-await pool(5, judges, async (username, j) => {
+await pool(Number(process.env.SHEETS_POOL || 5), judges, async (username, j) => {
   const t = await login(username);
   const mine = (await api('GET', `/contests/${cid}/my-assignments`, t)).items;
   for (const [k, item] of mine.entries()) {
@@ -141,6 +145,12 @@ const clientSeconds = (u) => (u.user + u.system) / 1e6;
 const seedServerCpu = (cpuBeforeWait.server - seedCpu.server) + (cpu(server.pid) - cpuAfterWait.server);
 const seedClientCpu = clientSeconds(cpuBeforeWait.client) + clientSeconds(process.cpuUsage(cpuAfterWait.client));
 const seedSeconds = ((entriesSeeded - seedStart) + (seeded - waitEnded)) / 1000;
+const seedLine = `Seeded through the API in ${seedSeconds.toFixed(1)} s (excluding the wait for the deadline): 300 entries with a PDF, 20 judges, ${sheets} sheets; ${phases.join(', ')}; CPU: server ${seedServerCpu.toFixed(1)} s, load generator ${seedClientCpu.toFixed(1)} s.`;
+if (process.argv.includes('--seed-only')) {
+  console.log(seedLine);
+  await server.stop();
+  process.exit(0);
+}
 
 // Browser sessions for the pages: the login form with its CSRF token.
 async function webSession(username) {
@@ -185,7 +195,7 @@ function wrk(path, auth, connections) {
   return { rps, p50: pick(50), p99: pick(99), non2xx: Number(non2xx) };
 }
 
-console.log(`\nSeeded through the API in ${seedSeconds.toFixed(1)} s (excluding the wait for the deadline): 300 entries with a PDF, 20 judges, ${sheets} sheets; ${phases.join(", ")}; CPU: server ${seedServerCpu.toFixed(1)} s, load generator ${seedClientCpu.toFixed(1)} s.`);
+console.log(`\n${seedLine}`);
 console.log(`| target | conns | req/s | p50 | p99 | bytes | errors |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, path, auth] of targets) {
