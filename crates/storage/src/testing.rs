@@ -83,6 +83,11 @@ pub async fn fresh_database(backend: Backend) -> Result<TestDb> {
     }
 }
 
+/// Entries written per transaction by [`fill_library`]: each `library::put` updates the
+/// audit chain's head row, and PostgreSQL keeps every version of a row a transaction
+/// updated until it ends, so one transaction of 100,000 puts slows down quadratically.
+const FILL_BATCH: usize = 1000;
+
 /// Fills a fresh, migrated database with a published library (for benchmarks and the
 /// ranking tests): one unit `SNV`, one contest, and for each `(title, body)` a submitted
 /// entry put in the library (`library::put`, index and audit included), published in that order
@@ -166,6 +171,10 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
         };
         crate::library::put(&mut tx, &actor, &item).await?;
         ids.push(id);
+        if ids.len() % FILL_BATCH == 0 {
+            crate::Store::commit(tx).await?;
+            tx = store.begin().await?;
+        }
     }
     crate::Store::commit(tx).await?;
     if store.backend() == Backend::Postgres {
