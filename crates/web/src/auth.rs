@@ -148,9 +148,9 @@ pub async fn login(
     };
     // The password is checked before the write transaction, not inside it: Argon2 takes
     // tens of milliseconds, and on SQLite every other write would wait for it.
+    let since = now - LOGIN_WINDOW_SECONDS;
     let stored = {
         let mut conn = state.store.reader().await?;
-        let since = now - LOGIN_WINDOW_SECONDS;
         if limited(account::recent_failures(&mut conn, &username, address, since).await?) {
             return Err(too_many());
         }
@@ -163,7 +163,6 @@ pub async fn login(
     // Then the writer: the attempts made meanwhile count, and the account is taken as it is
     // now; a password changed in between is not the one just checked.
     let mut tx = state.store.begin().await?;
-    let since = now - LOGIN_WINDOW_SECONDS;
     if limited(account::recent_failures(&mut tx, &username, address, since).await?) {
         return Err(too_many());
     }

@@ -123,12 +123,11 @@ async fn update(
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
     let admin = user.require(&[Role::Admin])?.clone();
-    // A new password is hashed before the write transaction (see `create`).
-    let new_hash = match &patch.password {
-        Some(p) if rules::check_password(&username, p).is_ok() => {
-            Some(crate::auth::hash_password(p).await?)
-        }
-        _ => None,
+    // A new password is hashed before the write transaction (see `create`); it is checked
+    // against the rules inside, and the hash is dropped if it fails them.
+    let hash = match &patch.password {
+        Some(p) => Some(crate::auth::hash_password(p).await?),
+        None => None,
     };
     let mut tx = state.store.begin().await?;
     let before = account::get(&mut tx, &username)
@@ -196,12 +195,6 @@ async fn update(
             ));
         }
     }
-    let hash = match (&patch.password, new_hash) {
-        (Some(_), Some(hash)) => Some(hash),
-        // Checked above under the stored spelling of the name: hash it now.
-        (Some(p), None) => Some(crate::auth::hash_password(p).await?),
-        (None, _) => None,
-    };
     if after != before || hash.is_some() {
         account::update(
             &mut tx,
