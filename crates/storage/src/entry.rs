@@ -101,6 +101,26 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRecord
         .transpose()
 }
 
+/// The entries of a contest assigned to one judge, by id: one query however many.
+pub async fn assigned_to(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    account_id: i64,
+) -> Result<Vec<EntryRecord>> {
+    let sql = format!(
+        "{SELECT} join assignment s on s.entry_id = e.entry_id \
+         where s.contest_id = $1 and s.account_id = $2 order by e.entry_id"
+    );
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 /// A page of a contest's entries, optionally of one unit, ordered by unit then id;
 /// with the total count.
 pub async fn list(

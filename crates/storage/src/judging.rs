@@ -81,6 +81,27 @@ pub async fn member(
         .transpose()
 }
 
+/// One account's place on a contest's council when it is assigned to an entry of that
+/// contest; `None` when it is not a member or not assigned.
+pub async fn assigned_member(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+    account_id: i64,
+) -> Result<Option<Member>> {
+    let sql = format!(
+        "{MEMBER} join assignment s on s.account_id = m.account_id and s.contest_id = m.contest_id \
+         where s.entry_id = $1 and m.account_id = $2"
+    );
+    sqlx::query(&sql)
+        .bind(entry_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(member_from_row)
+        .transpose()
+}
+
 const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
      join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
 
@@ -377,6 +398,45 @@ pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<She
         .collect()
 }
 
+/// One judge's sheets in a contest (drafts too), by entry.
+pub async fn sheets_of_judge(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    account_id: i64,
+) -> Result<Vec<SheetRecord>> {
+    let sql = format!("{SHEET} where s.contest_id = $1 and s.account_id = $2 order by s.entry_id");
+    sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(sheet_row)
+        .collect()
+}
+
+/// The entries assigned to one judge, by id, each with the judge's sheet if any: two
+/// queries however many entries.
+pub async fn assigned_with_sheets(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    account_id: i64,
+) -> Result<Vec<(crate::entry::EntryRecord, Option<SheetRecord>)>> {
+    let entries = crate::entry::assigned_to(conn, contest_id, account_id).await?;
+    let mut sheets: BTreeMap<i64, SheetRecord> = sheets_of_judge(conn, contest_id, account_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.entry_id, s))
+        .collect();
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let sheet = sheets.remove(&e.id);
+            (e, sheet)
+        })
+        .collect())
+}
+
 /// The submitted sheets of one entry, by judge.
 pub async fn submitted_sheets_of_entry(
     conn: &mut AnyConnection,
@@ -393,8 +453,9 @@ pub async fn submitted_sheets_of_entry(
         .collect()
 }
 
-/// Saves a sheet as a draft or submits it. Refuses (returns false) when the stored
-/// sheet is already submitted.
+/// Saves a sheet as a draft or submits it, in one statement whether or not a draft
+/// exists; returns the sheet as saved, or `None` (nothing written) when the stored
+/// sheet is already submitted. The judge is the actor.
 #[allow(clippy::too_many_arguments)]
 pub async fn save_sheet(
     conn: &mut AnyConnection,
@@ -406,18 +467,7 @@ pub async fn save_sheet(
     comments: &BTreeMap<String, String>,
     comment: &str,
     submit: bool,
-) -> Result<bool> {
-    let existing: Option<String> =
-        sqlx::query("select state from score_sheet where entry_id = $1 and account_id = $2")
-            .bind(entry_id)
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-    if existing.as_deref() == Some("submitted") {
-        return Ok(false);
-    }
+) -> Result<Option<SheetRecord>> {
     let points_json = json!(
         points
             .iter()
@@ -428,37 +478,27 @@ pub async fn save_sheet(
     let comments_json = json!(comments).to_string();
     let state = if submit { "submitted" } else { "draft" };
     let submitted_at = submit.then_some(actor.at);
-    if existing.is_some() {
-        sqlx::query(
-            "update score_sheet set points = $1, comments = $2, comment = $3, state = $4, submitted_at = $5, updated_at = $6 \
-             where entry_id = $7 and account_id = $8 and state = 'draft'",
-        )
-        .bind(&points_json)
-        .bind(&comments_json)
-        .bind(comment)
-        .bind(state)
-        .bind(submitted_at)
-        .bind(actor.at)
-        .bind(entry_id)
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    } else {
-        sqlx::query(
-            "insert into score_sheet (entry_id, account_id, contest_id, points, comments, comment, state, submitted_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(entry_id)
-        .bind(account_id)
-        .bind(contest_id)
-        .bind(&points_json)
-        .bind(&comments_json)
-        .bind(comment)
-        .bind(state)
-        .bind(submitted_at)
-        .bind(actor.at)
-        .execute(&mut *conn)
-        .await?;
+    let written = sqlx::query(
+        "insert into score_sheet (entry_id, account_id, contest_id, points, comments, comment, state, submitted_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         on conflict (entry_id, account_id) do update set points = excluded.points, comments = excluded.comments, \
+         comment = excluded.comment, state = excluded.state, submitted_at = excluded.submitted_at, \
+         updated_at = excluded.updated_at where score_sheet.state = 'draft'",
+    )
+    .bind(entry_id)
+    .bind(account_id)
+    .bind(contest_id)
+    .bind(&points_json)
+    .bind(&comments_json)
+    .bind(comment)
+    .bind(state)
+    .bind(submitted_at)
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if written == 0 {
+        return Ok(None);
     }
     bump_version(conn, contest_id).await?;
     if submit {
@@ -476,7 +516,16 @@ pub async fn save_sheet(
         )
         .await?;
     }
-    Ok(true)
+    Ok(Some(SheetRecord {
+        entry_id,
+        username: actor.name(),
+        points: points.clone(),
+        comments: comments.clone(),
+        comment: comment.to_string(),
+        state: state.to_string(),
+        submitted_at,
+        updated_at: actor.at,
+    }))
 }
 
 /// Reopens a submitted sheet (chair, with a reason; audited). False when it was not

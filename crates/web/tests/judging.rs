@@ -278,6 +278,11 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
         .await;
     assert_eq!(draft.status, StatusCode::OK, "{}", draft.text);
     assert_eq!(draft.body["state"], "draft");
+    let stored = app.call(Method::GET, &path(ids[0]), Some(&snv), None).await;
+    assert_eq!(
+        stored.body, draft.body,
+        "the answer to a save is the sheet as stored"
+    );
     let incomplete = app
         .post(&format!("{}/submit", path(ids[0])), &snv, json!({}))
         .await;
@@ -301,6 +306,11 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
                 .await;
             assert_eq!(sub.status, StatusCode::OK, "{}", sub.text);
             assert_eq!(sub.body["state"], "submitted");
+            let stored = app.call(Method::GET, &path(*id), Some(&t), None).await;
+            assert_eq!(
+                stored.body, sub.body,
+                "the answer to a submission is the sheet as stored"
+            );
         }
     }
     // Submitted sheets are locked.

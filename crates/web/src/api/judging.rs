@@ -506,11 +506,10 @@ pub async fn my_sheet_context(
     let contest = visible_contest(conn, user, entry.contest_id)
         .await
         .map_err(|_| not_found())?;
-    let me = membership(conn, contest.id, user)
+    let me = store::assigned_member(conn, entry.id, user.id)
         .await?
         .ok_or_else(not_found)?;
-    if !store::is_assigned(conn, entry.id, user.id).await? || contest.state < ContestState::Judging
-    {
+    if contest.state < ContestState::Judging {
         return Err(not_found());
     }
     Ok((entry, contest, me))
@@ -534,24 +533,14 @@ async fn my_assignments(
 ) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
     let contest = visible_contest(&mut conn, &user.0, id).await?;
-    let me = membership(&mut conn, id, &user.0)
+    membership(&mut conn, id, &user.0)
         .await?
         .ok_or_else(ApiError::forbidden)?;
     if contest.state < ContestState::Judging {
         return Ok(Json(json!({"items": []})));
     }
-    let mine: Vec<i64> = store::assignments(&mut conn, id)
-        .await?
-        .into_iter()
-        .filter(|(_, u)| *u == me.username)
-        .map(|(e, _)| e)
-        .collect();
     let mut items = Vec::new();
-    for entry_id in mine {
-        let Some(e) = entries::get(&mut conn, entry_id).await? else {
-            continue;
-        };
-        let sheet = store::sheet(&mut conn, entry_id, user.0.id).await?;
+    for (e, sheet) in store::assigned_with_sheets(&mut conn, id, user.0.id).await? {
         let mut v = json!({"entry_id": e.id, "title": e.content.title, "topic_code": e.content.topic_code,
                            "sheet": sheet_json(sheet.as_ref())});
         if contest.settings.judges_see_unit_names {
@@ -642,16 +631,15 @@ pub async fn save_sheet_for(
         submit,
     )
     .await?;
-    if !saved {
+    let Some(sheet) = saved else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "sheet_locked",
             "Phiếu chấm đã nộp nên không sửa được; cần Chủ tịch Hội đồng mở lại.",
         ));
-    }
-    let sheet = store::sheet(&mut tx, entry.id, user.id).await?;
+    };
     Store::commit(tx).await?;
-    Ok(sheet_json(sheet.as_ref()))
+    Ok(sheet_json(Some(&sheet)))
 }
 
 async fn save_mine(

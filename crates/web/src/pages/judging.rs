@@ -82,18 +82,10 @@ async fn my_list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> R
         let judging = contest.state >= ContestState::Judging;
         let mut items = Vec::new();
         if judging {
-            for (entry_id, _) in store::assignments(&mut conn, id)
-                .await?
-                .into_iter()
-                .filter(|(_, u)| *u == me.username)
-            {
-                let Some(e) = entries::get(&mut conn, entry_id).await? else {
-                    continue;
-                };
-                let sheet = store::sheet(&mut conn, entry_id, account.id).await?;
+            for (e, sheet) in store::assigned_with_sheets(&mut conn, id, account.id).await? {
                 let st = sheet.as_ref().map_or("empty", |s| s.state.as_str());
                 items.push(Assigned {
-                    entry_id,
+                    entry_id: e.id,
                     title: e.content.title,
                     unit_name: if contest.settings.judges_see_unit_names {
                         e.unit_name
