@@ -186,9 +186,12 @@ pub async fn create(
     unit_code: &str,
     content: &EntryContent,
 ) -> Result<EntryRecord> {
-    let unit_id = unit::id_of(conn, unit_code)
+    let unit = sqlx::query("select unit_id, name from unit where code = $1")
+        .bind(unit_code)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
+    let (unit_id, unit_name): (i64, String) = (unit.try_get(0)?, unit.try_get(1)?);
     let by = actor.name();
     let id: i64 = sqlx::query(
         "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
@@ -216,9 +219,21 @@ pub async fn create(
         },
     )
     .await?;
-    get(conn, id)
-        .await?
-        .ok_or_else(|| corrupt(format!("entry {id} vanished")))
+    Ok(EntryRecord {
+        id,
+        contest_id,
+        unit_code: unit_code.to_string(),
+        unit_name,
+        status: EntryStatus::Draft,
+        content: content.clone(),
+        version: 0,
+        submitted_at: None,
+        eligible: None,
+        screening_reason: None,
+        created_by: by,
+        created_at: actor.at,
+        updated_at: actor.at,
+    })
 }
 
 /// Replaces the working copy of an entry.
@@ -257,9 +272,22 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
     let entry = get(conn, entry_id)
         .await?
         .ok_or_else(|| corrupt(format!("entry {entry_id} vanished")))?;
-    let attachments: Vec<serde_json::Value> = list_attachments(conn, entry_id)
+    let attachments = list_attachments(conn, entry_id).await?;
+    Ok(write_version_of(conn, actor, &entry, &attachments)
         .await?
-        .into_iter()
+        .version)
+}
+
+/// [`write_version`] for a caller that has just read, in its transaction, the entry's
+/// working copy and current attachments; returns the entry as it now is.
+pub async fn write_version_of(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    entry: &EntryRecord,
+    attachments: &[AttachmentRecord],
+) -> Result<EntryRecord> {
+    let attachments: Vec<serde_json::Value> = attachments
+        .iter()
         .map(|a| {
             json!({"id": a.id, "kind": a.kind, "filename": a.filename, "size": a.size,
                    "sha256": a.sha256, "content_type": a.content_type})
@@ -271,7 +299,7 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
         "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by) \
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(entry_id)
+    .bind(entry.id)
     .bind(version)
     .bind(content_json(&entry.content))
     .bind(serde_json::Value::Array(attachments.clone()).to_string())
@@ -284,7 +312,7 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
     )
     .bind(version)
     .bind(actor.at)
-    .bind(entry_id)
+    .bind(entry.id)
     .execute(&mut *conn)
     .await?;
     audit::append(
@@ -293,7 +321,7 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
         Event {
             action: "entry.submit",
             object_type: "entry",
-            object_id: entry_id.to_string(),
+            object_id: entry.id.to_string(),
             contest_id: Some(entry.contest_id),
             before: Some(json!({"status": entry.status.as_str(), "version": entry.version})),
             after: Some(json!({"status": "submitted", "version": version,
@@ -301,7 +329,13 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
         },
     )
     .await?;
-    Ok(version)
+    Ok(EntryRecord {
+        status: EntryStatus::Submitted,
+        version,
+        submitted_at: Some(actor.at),
+        updated_at: actor.at,
+        ..entry.clone()
+    })
 }
 
 /// Sets the status of an entry (withdrawal).
@@ -491,9 +525,17 @@ pub async fn add_attachment(
         },
     )
     .await?;
-    get_attachment(conn, entry.id, id)
-        .await?
-        .ok_or_else(|| corrupt(format!("attachment {id} vanished")))
+    Ok(AttachmentRecord {
+        id,
+        entry_id: entry.id,
+        kind: a.kind.to_string(),
+        filename: a.filename.to_string(),
+        size: a.size,
+        sha256: a.sha256.to_string(),
+        content_type: a.content_type.to_string(),
+        created_by: by,
+        created_at: actor.at,
+    })
 }
 
 pub struct NewAttachment<'a> {

@@ -792,3 +792,71 @@ async fn screening_happens_in_closed_and_the_duplicate_check_finds_a_copy() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The answers to a change are built from what the change wrote, not read back: each
+/// must equal the entry as stored, through create, edit, upload, submit, an edit after
+/// submission (a new version) and withdrawal.
+#[tokio::test]
+async fn every_answer_to_a_change_is_the_entry_as_stored() {
+    let app = TestApp::new().await;
+    let hoaan = app.login("hoaan.daumoi").await;
+    let stored = |id: i64| {
+        let app = &app;
+        let hoaan = hoaan.clone();
+        async move { app.get(&format!("/api/v1/entries/{id}"), &hoaan).await.body }
+    };
+    let created = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/entries"),
+            &hoaan,
+            complete_entry("Một cửa điện tử cấp xã"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!(created.body, stored(id).await, "create");
+    let edited = app
+        .patch(
+            &format!("/api/v1/entries/{id}"),
+            &hoaan,
+            json!({"title": "Một cửa điện tử liên thông cấp xã"}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(edited.body, stored(id).await, "edit of a draft");
+    let upload = upload_main(&app, &hoaan, id).await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
+    let listed = app
+        .get(&format!("/api/v1/entries/{id}/attachments"), &hoaan)
+        .await;
+    assert_eq!(listed.body["attachments"][0], upload.body, "upload");
+    let submitted = app
+        .post(&format!("/api/v1/entries/{id}/submit"), &hoaan, json!({}))
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    assert_eq!(submitted.body["version"], 1);
+    assert_eq!(submitted.body, stored(id).await, "submit");
+    let resubmitted = app
+        .patch(
+            &format!("/api/v1/entries/{id}"),
+            &hoaan,
+            json!({"field_of_application": "Cải cách thủ tục hành chính cấp xã"}),
+        )
+        .await;
+    assert_eq!(resubmitted.status, StatusCode::OK, "{}", resubmitted.text);
+    assert_eq!(resubmitted.body["version"], 2);
+    assert_eq!(resubmitted.body, stored(id).await, "edit after submission");
+    let again = upload_main(&app, &hoaan, id).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+    assert_eq!(
+        stored(id).await["version"],
+        3,
+        "a new main file is a new version"
+    );
+    let withdrawn = app
+        .post(&format!("/api/v1/entries/{id}/withdraw"), &hoaan, json!({}))
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+    assert_eq!(withdrawn.body["status"], "withdrawn");
+    assert_eq!(withdrawn.body, stored(id).await, "withdraw");
+}

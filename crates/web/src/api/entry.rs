@@ -107,15 +107,16 @@ pub async fn changeable(
 }
 
 /// The rule for changing a unit's entries now: contest state, deadline, extension.
+/// Returns the unit's extension, if it has one.
 pub async fn check_changeable(
     conn: &mut Conn,
     contest: &ContestRecord,
     unit_code: &str,
     now: i64,
-) -> ApiResult<()> {
+) -> ApiResult<Option<i64>> {
     let ext = store::extension_until(conn, contest.id, unit_code).await?;
     entry::check_open_for_changes(contest.state, &contest.settings, ext, now)?;
-    Ok(())
+    Ok(ext)
 }
 
 /// The entry as the API shows it: content plus identity, status, attachments, what a
@@ -126,10 +127,22 @@ pub async fn entry_json(
     contest: &ContestRecord,
 ) -> ApiResult<Value> {
     let attachments = store::list_attachments(conn, e.id).await?;
+    let ext = store::extension_until(conn, contest.id, &e.unit_code).await?;
+    let origin = origin_json(conn, e.id).await?;
+    Ok(entry_json_of(e, contest, &attachments, ext, origin))
+}
+
+/// [`entry_json`] from parts already read.
+fn entry_json_of(
+    e: &EntryRecord,
+    contest: &ContestRecord,
+    attachments: &[AttachmentRecord],
+    ext: Option<i64>,
+    origin: Value,
+) -> Value {
     let has_main = attachments
         .iter()
         .any(|a| a.kind == "main" && a.content_type == FileKind::Pdf.content_type());
-    let ext = store::extension_until(conn, contest.id, &e.unit_code).await?;
     let mut v = serde_json::to_value(&e.content).unwrap_or_default();
     v["id"] = json!(e.id);
     v["contest_id"] = json!(e.contest_id);
@@ -148,7 +161,13 @@ pub async fn entry_json(
         &contest.settings,
         ext
     )));
-    v["origin"] = match store::origin(conn, e.id).await? {
+    v["origin"] = origin;
+    v
+}
+
+/// Where a forwarded entry comes from, or null.
+async fn origin_json(conn: &mut Conn, id: i64) -> ApiResult<Value> {
+    Ok(match store::origin(conn, id).await? {
         Some(o) => {
             let from = sangkien_storage::contest::get(conn, o.contest_id).await?;
             json!({"entry_id": o.entry_id, "contest_id": o.contest_id,
@@ -157,8 +176,52 @@ pub async fn entry_json(
                    "forwarded_at": time::rfc3339_vn(o.forwarded_at)})
         }
         None => Value::Null,
-    };
-    Ok(v)
+    })
+}
+
+/// An entry just created or changed in a transaction, with what that transaction
+/// already read, so the answer does not read it again.
+pub struct Changed {
+    pub entry: EntryRecord,
+    pub contest: ContestRecord,
+    /// The unit's extension.
+    pub extension: Option<i64>,
+    /// The current attachments, when the change read them.
+    pub attachments: Option<Vec<AttachmentRecord>>,
+    /// Just created: no attachments and no origin yet.
+    pub created: bool,
+}
+
+impl Changed {
+    /// The entry as the API shows it ([`entry_json`]).
+    pub async fn json(&self, conn: &mut Conn) -> ApiResult<Value> {
+        let e = &self.entry;
+        if self.created {
+            return Ok(entry_json_of(
+                e,
+                &self.contest,
+                &[],
+                self.extension,
+                Value::Null,
+            ));
+        }
+        let listed;
+        let attachments = match &self.attachments {
+            Some(a) => a.as_slice(),
+            None => {
+                listed = store::list_attachments(conn, e.id).await?;
+                listed.as_slice()
+            }
+        };
+        let origin = origin_json(conn, e.id).await?;
+        Ok(entry_json_of(
+            e,
+            &self.contest,
+            attachments,
+            self.extension,
+            origin,
+        ))
+    }
 }
 
 pub fn attachment_json(a: &AttachmentRecord) -> Value {
@@ -247,7 +310,7 @@ pub async fn create_entry(
     contest_id: i64,
     unit_code: Option<String>,
     content: &EntryContent,
-) -> ApiResult<EntryRecord> {
+) -> ApiResult<Changed> {
     let contest = visible_contest(tx, user, contest_id).await?;
     let unit = match user.role {
         Role::Focal => user.unit_code.clone(),
@@ -266,16 +329,23 @@ pub async fn create_entry(
         ));
     }
     let now = state.now();
-    check_changeable(tx, &contest, &unit, now).await?;
+    let extension = check_changeable(tx, &contest, &unit, now).await?;
     let content = entry::validate(content, &contest.settings)?;
-    Ok(store::create(
+    let entry = store::create(
         tx,
         &Actor::user(&user.username, now),
         contest.id,
         &unit,
         &content,
     )
-    .await?)
+    .await?;
+    Ok(Changed {
+        entry,
+        contest,
+        extension,
+        attachments: None,
+        created: true,
+    })
 }
 
 async fn create(
@@ -295,9 +365,10 @@ async fn create(
         return Ok(r);
     }
     let (unit, content) = split_unit(body)?;
-    let e = create_entry(&state, &mut tx, user, contest_id, unit, &content).await?;
-    let contest = visible_contest(&mut tx, user, contest_id).await?;
-    let json = entry_json(&mut tx, &e, &contest).await?;
+    let json = create_entry(&state, &mut tx, user, contest_id, unit, &content)
+        .await?
+        .json(&mut tx)
+        .await?;
     idem::commit(&state, tx, user, &key, &request, StatusCode::CREATED, json).await
 }
 
@@ -309,31 +380,50 @@ pub async fn update_entry(
     user: &Account,
     id: i64,
     content: &EntryContent,
-) -> ApiResult<EntryRecord> {
+) -> ApiResult<Changed> {
     let (before, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    check_changeable(tx, &contest, &before.unit_code, now).await?;
+    let extension = check_changeable(tx, &contest, &before.unit_code, now).await?;
     let content = entry::validate(content, &contest.settings)?;
-    if content == before.content {
-        return Ok(before);
+    let mut changed = Changed {
+        entry: before,
+        contest,
+        extension,
+        attachments: None,
+        created: false,
+    };
+    if content == changed.entry.content {
+        return Ok(changed);
     }
     let actor = Actor::user(&user.username, now);
-    store::update_content(tx, &actor, &before, &content).await?;
-    if before.status == EntryStatus::Submitted {
-        require_complete(tx, &content, id).await?;
-        store::write_version(tx, &actor, id).await?;
+    store::update_content(tx, &actor, &changed.entry, &content).await?;
+    changed.entry = EntryRecord {
+        content,
+        updated_at: now,
+        ..changed.entry
+    };
+    if changed.entry.status == EntryStatus::Submitted {
+        let attachments = require_complete(tx, &changed.entry.content, id).await?;
+        changed.entry = store::write_version_of(tx, &actor, &changed.entry, &attachments).await?;
+        changed.attachments = Some(attachments);
     }
-    store::get(tx, id).await?.ok_or_else(not_found)
+    Ok(changed)
 }
 
-async fn require_complete(tx: &mut Conn, content: &EntryContent, id: i64) -> ApiResult<()> {
-    let has_main = store::list_attachments(tx, id)
-        .await?
+/// Refuses an entry that lacks something a submission needs; returns its current
+/// attachments.
+async fn require_complete(
+    tx: &mut Conn,
+    content: &EntryContent,
+    id: i64,
+) -> ApiResult<Vec<AttachmentRecord>> {
+    let attachments = store::list_attachments(tx, id).await?;
+    let has_main = attachments
         .iter()
         .any(|a| a.kind == "main" && a.content_type == FileKind::Pdf.content_type());
     let missing = entry::missing_for_submit(content, has_main);
     if missing.is_empty() {
-        Ok(())
+        Ok(attachments)
     } else {
         Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -371,9 +461,10 @@ async fn update(
         merged[k] = v;
     }
     let content: EntryContent = parse_json(merged.to_string().as_bytes())?;
-    let e = update_entry(&state, &mut tx, &user.0, id, &content).await?;
-    let contest = visible_contest(&mut tx, &user.0, e.contest_id).await?;
-    let json = entry_json(&mut tx, &e, &contest).await?;
+    let json = update_entry(&state, &mut tx, &user.0, id, &content)
+        .await?
+        .json(&mut tx)
+        .await?;
     Store::commit(tx).await?;
     Ok(Json(json))
 }
@@ -385,16 +476,30 @@ pub async fn submit_entry(
     tx: &mut Conn,
     user: &Account,
     id: i64,
-) -> ApiResult<EntryRecord> {
+) -> ApiResult<Changed> {
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    check_changeable(tx, &contest, &e.unit_code, now).await?;
-    if e.status == EntryStatus::Submitted {
-        return Ok(e);
+    let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
+    let mut changed = Changed {
+        entry: e,
+        contest,
+        extension,
+        attachments: None,
+        created: false,
+    };
+    if changed.entry.status == EntryStatus::Submitted {
+        return Ok(changed);
     }
-    require_complete(tx, &e.content, id).await?;
-    store::write_version(tx, &Actor::user(&user.username, now), id).await?;
-    store::get(tx, id).await?.ok_or_else(not_found)
+    let attachments = require_complete(tx, &changed.entry.content, id).await?;
+    changed.entry = store::write_version_of(
+        tx,
+        &Actor::user(&user.username, now),
+        &changed.entry,
+        &attachments,
+    )
+    .await?;
+    changed.attachments = Some(attachments);
+    Ok(changed)
 }
 
 pub async fn withdraw_entry(
@@ -402,12 +507,19 @@ pub async fn withdraw_entry(
     tx: &mut Conn,
     user: &Account,
     id: i64,
-) -> ApiResult<EntryRecord> {
+) -> ApiResult<Changed> {
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    check_changeable(tx, &contest, &e.unit_code, now).await?;
-    match e.status {
-        EntryStatus::Withdrawn => Ok(e),
+    let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
+    let mut changed = Changed {
+        entry: e,
+        contest,
+        extension,
+        attachments: None,
+        created: false,
+    };
+    match changed.entry.status {
+        EntryStatus::Withdrawn => Ok(changed),
         EntryStatus::Draft => Err(ApiError::new(
             StatusCode::CONFLICT,
             "entry_not_submitted",
@@ -417,11 +529,16 @@ pub async fn withdraw_entry(
             store::set_status(
                 tx,
                 &Actor::user(&user.username, now),
-                &e,
+                &changed.entry,
                 EntryStatus::Withdrawn,
             )
             .await?;
-            store::get(tx, id).await?.ok_or_else(not_found)
+            changed.entry = EntryRecord {
+                status: EntryStatus::Withdrawn,
+                updated_at: now,
+                ..changed.entry
+            };
+            Ok(changed)
         }
     }
 }
@@ -456,13 +573,12 @@ async fn status_change(
     if let Some(r) = idem::replay(&mut tx, &user.0, &key, &request).await? {
         return Ok(r);
     }
-    let e = if action == "submit" {
+    let changed = if action == "submit" {
         submit_entry(&state, &mut tx, &user.0, id).await?
     } else {
         withdraw_entry(&state, &mut tx, &user.0, id).await?
     };
-    let contest = visible_contest(&mut tx, &user.0, e.contest_id).await?;
-    let json = entry_json(&mut tx, &e, &contest).await?;
+    let json = changed.json(&mut tx).await?;
     idem::commit(&state, tx, &user.0, &key, &request, StatusCode::OK, json).await
 }
 
@@ -731,8 +847,8 @@ pub async fn receive_upload(
         ));
     }
     if e.status == EntryStatus::Submitted {
-        require_complete(&mut tx, &e.content, id).await?;
-        store::write_version(&mut tx, &actor, id).await?;
+        let attachments = require_complete(&mut tx, &e.content, id).await?;
+        store::write_version_of(&mut tx, &actor, &e, &attachments).await?;
     }
     Store::commit(tx).await?;
     Ok(record)
@@ -766,6 +882,9 @@ async fn upload(
     }
     let multipart = multipart.map_err(crate::extract::not_multipart)?;
     let record = receive_upload(&state, &user.0, id, multipart, None).await?;
+    if key.0.is_none() {
+        return Ok((StatusCode::CREATED, Json(attachment_json(&record))));
+    }
     let tx = state.store.begin().await?;
     idem::commit(
         &state,

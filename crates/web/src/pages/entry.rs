@@ -567,7 +567,7 @@ async fn save_form(
             update_entry(state, &mut tx, account, id, &content).await?
         };
         Store::commit(tx).await?;
-        Ok(saved.id)
+        Ok(saved.entry.id)
     }
     .await;
     match outcome {
