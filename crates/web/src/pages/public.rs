@@ -52,6 +52,16 @@ struct LibraryPage {
     error: Option<String>,
 }
 
+/// Whether a page of search results has a next one. Past [`COUNT_CAP`] matches the total
+/// is only a lower bound, so a full page may be followed by more; a short or empty page
+/// (the end of the matches, or of the ranked window) never is.
+///
+/// [`COUNT_CAP`]: sangkien_storage::library::COUNT_CAP
+fn has_next(page: i64, per_page: i64, shown: usize, total: i64, capped: bool) -> bool {
+    let full = i64::try_from(shown).is_ok_and(|n| n == per_page);
+    page * per_page < total || (capped && full)
+}
+
 fn page_link(q: &crate::api::library::SearchQuery, page: i64) -> String {
     let enc = |v: &str| -> String {
         v.bytes()
@@ -92,6 +102,7 @@ async fn library(
             Ok(p) => (p.items, p.total, p.capped, p.page, p.per_page, None),
             Err(e) => (Vec::new(), 0, false, 1, 20, Some(e.message)),
         };
+    let next = has_next(page, per_page, items.len(), total, capped);
     let items = items
         .iter()
         .map(|i| LibraryLine {
@@ -126,7 +137,7 @@ async fn library(
             total.to_string()
         },
         prev: (page > 1).then(|| page_link(&q, page - 1)),
-        next: (page * per_page < total || capped).then(|| page_link(&q, page + 1)),
+        next: next.then(|| page_link(&q, page + 1)),
         error,
         q: q.q.clone(),
     })
@@ -503,4 +514,24 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
         )
             .into_response(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_next;
+
+    #[test]
+    fn a_next_page_only_when_there_can_be_more() {
+        // Counted exactly: by the total.
+        assert!(has_next(1, 20, 20, 45, false));
+        assert!(has_next(2, 20, 20, 45, false));
+        assert!(!has_next(3, 20, 5, 45, false));
+        assert!(!has_next(1, 20, 20, 20, false));
+        // More than the counting cap: a full page may be followed by more ...
+        assert!(has_next(50, 20, 20, 1000, true));
+        assert!(has_next(51, 20, 20, 1000, true));
+        // ... a short or empty one (the end of the ranked window) is the last.
+        assert!(!has_next(600, 20, 7, 1000, true));
+        assert!(!has_next(700, 20, 0, 1000, true));
+    }
 }
