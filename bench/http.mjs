@@ -53,7 +53,15 @@ const seedStart = performance.now();
 const seedCpu = { server: cpu(server.pid), client: process.cpuUsage() };
 const phases = [];
 let phaseStart = seedStart;
-const phase = (name) => { const t = performance.now(); phases.push(`${name} ${((t - phaseStart) / 1000).toFixed(2)} s`); phaseStart = t; };
+let phaseCpu = seedCpu.server;
+// Each phase's wall time and the server's CPU seconds in it.
+const phase = (name) => {
+  const t = performance.now();
+  const c = cpu(server.pid);
+  phases.push(`${name} ${((t - phaseStart) / 1000).toFixed(2)} s (server CPU ${(c - phaseCpu).toFixed(2)} s)`);
+  phaseStart = t;
+  phaseCpu = c;
+};
 const org = await login('snv.tochuc');
 const admin = await login('quantri');
 const units = (await api('GET', '/contests/1', org)).participant_unit_codes;
@@ -105,6 +113,7 @@ while (appNow() <= Date.parse(deadline) + 1000) await new Promise((r) => setTime
 const waitEnded = performance.now();
 const cpuAfterWait = { server: cpu(server.pid), client: process.cpuUsage() };
 phaseStart = waitEnded;
+phaseCpu = cpuAfterWait.server;
 await api('POST', `/contests/${cid}/transition`, org, { to: 'closed' });
 await api('PUT', `/contests/${cid}/council`, org, {
   decision: { number: '1/QĐ-BENCH', date: '2021-11-01' },

@@ -189,6 +189,9 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
+        // A connection to a local file does not go stale, and the ping sqlx sends before
+        // lending one is a round trip to the connection's thread on every request.
+        .test_before_acquire(false)
         .after_connect(|conn: &mut AnyConnection, _meta| {
             Box::pin(async move {
                 for pragma in [
