@@ -23,6 +23,12 @@ export function client(base, { sockets = 64 } = {}) {
       h['content-type'] = form.type;
     }
     if (method !== 'GET') h['content-length'] = chunks.reduce((n, c) => n + c.length, 0);
+    return send(method, path, h, chunks, true);
+  };
+  // The server closes a kept-alive connection after 30 s without a request; a request sent
+  // on such a connection as it closes never reached the server, so it is sent again once on
+  // a new connection (what Node's documentation advises, and what browsers do).
+  function send(method, path, h, chunks, retry) {
     return new Promise((ok, fail) => {
       const req = http.request({ hostname, port, method, path, headers: h, agent }, (res) => {
         const body = [];
@@ -37,11 +43,14 @@ export function client(base, { sockets = 64 } = {}) {
           ok({ status: res.statusCode, headers: res.headers, body: bytes, json: parsed });
         });
       });
-      req.on('error', fail);
+      req.on('error', (e) => {
+        if (retry && req.reusedSocket && e.code === 'ECONNRESET') send(method, path, h, chunks, false).then(ok, fail);
+        else fail(e);
+      });
       for (const c of chunks) req.write(c);
       req.end();
     });
-  };
+  }
 }
 
 /// A multipart/form-data body: text `fields`, then one file made of the buffers `parts`.
