@@ -23,12 +23,13 @@ export function client(base, { sockets = 64 } = {}) {
       h['content-type'] = form.type;
     }
     if (method !== 'GET') h['content-length'] = chunks.reduce((n, c) => n + c.length, 0);
-    return send(method, path, h, chunks, true);
+    return send(method, path, h, chunks);
   };
   // The server closes a kept-alive connection after 30 s without a request; a request sent
-  // on such a connection as it closes never reached the server, so it is sent again once on
-  // a new connection (what Node's documentation advises, and what browsers do).
-  function send(method, path, h, chunks, retry) {
+  // on such a connection as it closes never reached the server, so it is sent again (what
+  // Node's documentation advises, and what browsers do). Every failure uses up one such
+  // connection of the pool, and one on a new connection is final.
+  function send(method, path, h, chunks) {
     return new Promise((ok, fail) => {
       const req = http.request({ hostname, port, method, path, headers: h, agent }, (res) => {
         const body = [];
@@ -44,7 +45,7 @@ export function client(base, { sockets = 64 } = {}) {
         });
       });
       req.on('error', (e) => {
-        if (retry && req.reusedSocket && e.code === 'ECONNRESET') send(method, path, h, chunks, false).then(ok, fail);
+        if (req.reusedSocket && e.code === 'ECONNRESET') send(method, path, h, chunks).then(ok, fail);
         else fail(e);
       });
       for (const c of chunks) req.write(c);
