@@ -121,6 +121,91 @@ pub async fn assigned_to(
         .collect()
 }
 
+/// A line of a contest's entry list: what the list shows, without the content.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryLine {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub title: String,
+    pub topic_code: String,
+    pub form: String,
+    pub status: EntryStatus,
+    pub version: i64,
+    pub submitted_at: Option<i64>,
+    pub eligible: Option<bool>,
+    pub updated_at: i64,
+}
+
+/// [`list`] as lines: the topic and form are taken out of the stored content by the
+/// database, so a page of 50 entries does not carry 50 whole initiatives to be parsed.
+pub async fn list_lines(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    unit_code: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EntryLine>, i64)> {
+    let postgres = crate::library::is_postgres(conn);
+    let field = |name: &str| {
+        if postgres {
+            format!("coalesce(cast(e.content as json) ->> '{name}', '')")
+        } else {
+            format!("coalesce(json_extract(e.content, '$.{name}'), '')")
+        }
+    };
+    let sql = format!(
+        "select e.entry_id, u.code, u.name, e.title, {}, {}, e.status, e.version, e.submitted_at, \
+         e.eligible, e.updated_at from entry e join unit u on u.unit_id = e.unit_id \
+         where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4",
+        field("topic_code"),
+        field("form")
+    );
+    let unit = unit_code.unwrap_or("");
+    let items = sqlx::query(&sql)
+        .bind(contest_id)
+        .bind(unit)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let id: i64 = r.try_get(0)?;
+            let status: String = r.try_get(6)?;
+            Ok(EntryLine {
+                id,
+                unit_code: r.try_get(1)?,
+                unit_name: r.try_get(2)?,
+                title: r.try_get(3)?,
+                topic_code: r.try_get(4)?,
+                form: r.try_get(5)?,
+                status: EntryStatus::parse(&status)
+                    .ok_or_else(|| corrupt(format!("entry {id} status {status}")))?,
+                version: r.try_get(7)?,
+                submitted_at: r.try_get(8)?,
+                eligible: r.try_get::<Option<i64>, _>(9)?.map(crate::flag),
+                updated_at: r.try_get(10)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let total = count(conn, contest_id, unit).await?;
+    Ok((items, total))
+}
+
+const LIST_FILTER: &str = "e.contest_id = $1 and ($2 = '' or u.code = $2)";
+
+async fn count(conn: &mut AnyConnection, contest_id: i64, unit: &str) -> Result<i64> {
+    Ok(sqlx::query(&format!(
+        "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {LIST_FILTER}"
+    ))
+    .bind(contest_id)
+    .bind(unit)
+    .fetch_one(conn)
+    .await?
+    .try_get(0)?)
+}
+
 /// A page of a contest's entries, optionally of one unit, ordered by unit then id;
 /// with the total count.
 pub async fn list(
@@ -130,9 +215,9 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryRecord>, i64)> {
-    let filter = "e.contest_id = $1 and ($2 = '' or u.code = $2)";
     let unit = unit_code.unwrap_or("");
-    let sql = format!("{SELECT} where {filter} order by u.code, e.entry_id limit $3 offset $4");
+    let sql =
+        format!("{SELECT} where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4");
     let items = sqlx::query(&sql)
         .bind(contest_id)
         .bind(unit)
@@ -143,14 +228,7 @@ pub async fn list(
         .iter()
         .map(from_row)
         .collect::<Result<Vec<_>>>()?;
-    let total: i64 = sqlx::query(&format!(
-        "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {filter}"
-    ))
-    .bind(contest_id)
-    .bind(unit)
-    .fetch_one(conn)
-    .await?
-    .try_get(0)?;
+    let total = count(conn, contest_id, unit).await?;
     Ok((items, total))
 }
 

@@ -78,7 +78,7 @@ async fn bump(conn: &mut AnyConnection) -> Result<()> {
     Ok(())
 }
 
-fn is_postgres(conn: &AnyConnection) -> bool {
+pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 

@@ -815,6 +815,31 @@ async fn every_answer_to_a_change_is_the_entry_as_stored() {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.body["id"].as_i64().unwrap();
     assert_eq!(created.body, stored(id).await, "create");
+    // The list's line agrees with the entry (its topic and form are read by the database).
+    let list = app
+        .get(
+            &format!("/api/v1/contests/{CONTEST}/entries?per_page=200"),
+            &hoaan,
+        )
+        .await;
+    let line = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .cloned()
+        .unwrap();
+    for field in [
+        "title",
+        "unit_code",
+        "unit_name",
+        "topic_code",
+        "form",
+        "status",
+        "version",
+    ] {
+        assert_eq!(line[field], created.body[field], "{field}");
+    }
     let edited = app
         .patch(
             &format!("/api/v1/entries/{id}"),

@@ -240,7 +240,7 @@ async fn list(
     let mut conn = state.store.reader().await?;
     let contest = visible_contest(&mut conn, user, contest_id).await?;
     let unit = (user.role == Role::Focal).then_some(user.unit_code.as_str());
-    let (items, total) = store::list(
+    let (items, total) = store::list_lines(
         &mut conn,
         contest.id,
         unit,
@@ -251,8 +251,8 @@ async fn list(
     let mut out = Vec::with_capacity(items.len());
     for e in &items {
         out.push(json!({
-            "id": e.id, "title": e.content.title, "unit_code": e.unit_code, "unit_name": e.unit_name,
-            "topic_code": e.content.topic_code, "form": e.content.form, "status": e.status.as_str(),
+            "id": e.id, "title": e.title, "unit_code": e.unit_code, "unit_name": e.unit_name,
+            "topic_code": e.topic_code, "form": e.form, "status": e.status.as_str(),
             "version": e.version, "submitted_at": e.submitted_at.map(time::rfc3339_vn),
             "eligible": e.eligible, "updated_at": time::rfc3339_vn(e.updated_at),
         }));

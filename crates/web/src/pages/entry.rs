@@ -108,7 +108,7 @@ async fn list(
         let contest = visible_contest(&mut conn, account, id).await?;
         let unit = (account.role == Role::Focal).then_some(account.unit_code.as_str());
         let (items, total) =
-            store::list(&mut conn, id, unit, paging.per_page, paging.offset()).await?;
+            store::list_lines(&mut conn, id, unit, paging.per_page, paging.offset()).await?;
         let can_create = match account.role {
             Role::Focal => check_changeable(&mut conn, &contest, &account.unit_code, state.now())
                 .await
@@ -129,8 +129,8 @@ async fn list(
                 .into_iter()
                 .map(|e| Row {
                     id: e.id,
-                    topic: topic_name(&contest, &e.content.topic_code),
-                    title: e.content.title,
+                    topic: topic_name(&contest, &e.topic_code),
+                    title: e.title,
                     unit_name: e.unit_name,
                     status: e.status.as_str(),
                     status_label: e.status.vi(),
