@@ -193,6 +193,17 @@ pub struct Changed {
 }
 
 impl Changed {
+    /// An existing entry as read at the start of a change, before it is changed.
+    fn existing(entry: EntryRecord, contest: ContestRecord, extension: Option<i64>) -> Changed {
+        Changed {
+            entry,
+            contest,
+            extension,
+            attachments: None,
+            created: false,
+        }
+    }
+
     /// The entry as the API shows it ([`entry_json`]).
     pub async fn json(&self, conn: &mut Conn) -> ApiResult<Value> {
         let e = &self.entry;
@@ -385,13 +396,7 @@ pub async fn update_entry(
     let now = state.now();
     let extension = check_changeable(tx, &contest, &before.unit_code, now).await?;
     let content = entry::validate(content, &contest.settings)?;
-    let mut changed = Changed {
-        entry: before,
-        contest,
-        extension,
-        attachments: None,
-        created: false,
-    };
+    let mut changed = Changed::existing(before, contest, extension);
     if content == changed.entry.content {
         return Ok(changed);
     }
@@ -480,13 +485,7 @@ pub async fn submit_entry(
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
     let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
-    let mut changed = Changed {
-        entry: e,
-        contest,
-        extension,
-        attachments: None,
-        created: false,
-    };
+    let mut changed = Changed::existing(e, contest, extension);
     if changed.entry.status == EntryStatus::Submitted {
         return Ok(changed);
     }
@@ -511,13 +510,7 @@ pub async fn withdraw_entry(
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
     let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
-    let mut changed = Changed {
-        entry: e,
-        contest,
-        extension,
-        attachments: None,
-        created: false,
-    };
+    let mut changed = Changed::existing(e, contest, extension);
     match changed.entry.status {
         EntryStatus::Withdrawn => Ok(changed),
         EntryStatus::Draft => Err(ApiError::new(
