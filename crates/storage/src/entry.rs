@@ -146,7 +146,7 @@ pub async fn list_lines(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryLine>, i64)> {
-    let postgres = crate::library::is_postgres(conn);
+    let postgres = crate::is_postgres(conn);
     let field = |name: &str| {
         if postgres {
             format!("coalesce(cast(e.content as json) ->> '{name}', '')")

@@ -232,6 +232,11 @@ pub(crate) fn map_unique(err: sqlx::Error) -> StorageError {
 }
 
 /// Reads an integer flag column.
+/// True on PostgreSQL, for the few statements whose SQL differs between the databases.
+pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
 pub(crate) fn flag(v: i64) -> bool {
     v != 0
 }

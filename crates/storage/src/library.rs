@@ -78,10 +78,6 @@ async fn bump(conn: &mut AnyConnection) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
-}
-
 /// Adds or replaces an entry in the library, audited.
 pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) -> Result<()> {
     bump(conn).await?;
@@ -105,7 +101,7 @@ pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) ->
     .bind(item.published_at)
     .execute(&mut *conn)
     .await?;
-    if !is_postgres(conn) {
+    if !crate::is_postgres(conn) {
         sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
             .bind(item.entry_id)
             .bind(&item.search_title)
@@ -135,7 +131,7 @@ async fn remove_rows(conn: &mut AnyConnection, entry_id: i64) -> Result<bool> {
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    if !is_postgres(conn) {
+    if !crate::is_postgres(conn) {
         sqlx::query("delete from library_fts where rowid = $1")
             .bind(entry_id)
             .execute(&mut *conn)
@@ -246,7 +242,7 @@ pub async fn search_within(
     window: i64,
 ) -> Result<Found> {
     let terms = query_terms(&f.q);
-    let pg = is_postgres(conn);
+    let pg = crate::is_postgres(conn);
     let by_title = f.sort == "title";
     let mut params: Vec<Param> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
