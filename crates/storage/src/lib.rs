@@ -7,6 +7,7 @@ pub mod audit;
 pub mod award;
 pub mod backup;
 pub mod contest;
+mod durable;
 pub mod entry;
 pub mod idempotency;
 pub mod judging;
@@ -18,6 +19,7 @@ pub mod setting;
 pub mod testing;
 pub mod unit;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::{
@@ -25,11 +27,29 @@ use sqlx::{
     any::{Any, AnyPoolOptions},
 };
 
+pub use durable::FlushStats;
 pub use sqlx::AnyConnection as Conn;
 
 /// A write transaction. Everything a request changes, and its audit records, is
-/// written in one of these.
-pub type Tx = Transaction<'static, Any>;
+/// written in one of these; [`Store::commit`] returns once it is on disk. Dropped without
+/// a commit, it is rolled back.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    group: Option<Arc<durable::GroupCommit>>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -48,6 +68,9 @@ pub enum StorageError {
     Randomness(String),
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
+    /// The SQLite log could not be flushed to disk: the write may not survive a power cut.
+    #[error("flushing the database to disk failed: {0}")]
+    Flush(String),
 }
 
 impl StorageError {
@@ -90,6 +113,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// SQLite: the flusher every commit waits for (see the `durable` module).
+    group: Option<Arc<durable::GroupCommit>>,
 }
 
 impl Store {
@@ -97,12 +122,24 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         if url.starts_with("sqlite:") {
-            let read = sqlite_pool(url, 4).await?;
-            let write = sqlite_pool(url, 1).await?;
+            // A database in a file commits in groups (`durable`); one in memory has
+            // nothing to flush.
+            let file = sqlite_file(url);
+            let synchronous = if file.is_some() { "normal" } else { "full" };
+            let read = sqlite_pool(url, 4, synchronous).await?;
+            let write = sqlite_pool(url, 1, synchronous).await?;
+            let group = match file {
+                Some(path) => Some(Arc::new(
+                    durable::GroupCommit::start(&path)
+                        .map_err(|e| StorageError::Flush(e.to_string()))?,
+                )),
+                None => None,
+            };
             Ok(Store {
                 read,
                 write,
                 backend: Backend::Sqlite,
+                group,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -114,6 +151,7 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                group: None,
             })
         } else {
             Err(StorageError::UnsupportedUrl)
@@ -127,24 +165,40 @@ impl Store {
     /// Applies the embedded migrations not yet applied.
     pub async fn migrate(&self) -> Result<()> {
         migrations::migrator(self.backend).run(&self.write).await?;
+        if let Some(group) = &self.group {
+            group.durable().await?;
+        }
         Ok(())
     }
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.write.begin().await?)
+        Ok(Tx {
+            inner: self.write.begin().await?,
+            group: self.group.clone(),
+        })
     }
 
-    /// Commits a write transaction, and counts it in [`local_commits`].
+    /// Commits a write transaction, counts it in [`local_commits`] and returns once it is
+    /// on disk.
     pub async fn commit(tx: Tx) -> Result<()> {
-        tx.commit().await?;
+        tx.inner.commit().await?;
         COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if let Some(group) = tx.group {
+            group.durable().await?;
+        }
         Ok(())
     }
 
     /// A connection for reading.
     pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
         Ok(self.read.acquire().await?)
+    }
+
+    /// SQLite in a file: the commits that waited for the disk and the flushes that put
+    /// them there (see the `durable` module).
+    pub fn flush_stats(&self) -> Option<FlushStats> {
+        self.group.as_ref().map(|g| g.stats())
     }
 
     /// True when the database answers a trivial query.
@@ -180,7 +234,18 @@ pub fn local_commits() -> u64 {
     COMMITS.load(std::sync::atomic::Ordering::Acquire)
 }
 
-async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {
+/// The file of a `sqlite://path?…` (or `sqlite:path`) URL; `None` for a database in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.split('&').any(|p| p == "mode=memory") {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
+async fn sqlite_pool(url: &str, max: u32, synchronous: &'static str) -> Result<AnyPool> {
     let url = if url.contains('?') {
         url.to_string()
     } else {
@@ -192,16 +257,17 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool> {
         // A connection to a local file does not go stale, and the ping sqlx sends before
         // lending one is a round trip to the connection's thread on every request.
         .test_before_acquire(false)
-        .after_connect(|conn: &mut AnyConnection, _meta| {
+        .after_connect(move |conn: &mut AnyConnection, _meta| {
             Box::pin(async move {
                 for pragma in [
                     "pragma journal_mode = wal",
                     "pragma foreign_keys = on",
                     "pragma busy_timeout = 10000",
-                    "pragma synchronous = full",
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }
+                let pragma = format!("pragma synchronous = {synchronous}");
+                sqlx::query(&pragma).execute(&mut *conn).await?;
                 Ok(())
             })
         })

@@ -23,15 +23,16 @@ pub async fn get(conn: &mut AnyConnection) -> Result<Option<serde_json::Value>> 
 
 pub async fn put(conn: &mut AnyConnection, actor: &Actor, value: &serde_json::Value) -> Result<()> {
     let before = get(conn).await?;
-    sqlx::query("delete from setting where key = $1")
-        .bind(KEY)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("insert into setting (key, value) values ($1, $2)")
-        .bind(KEY)
-        .bind(value.to_string())
-        .execute(&mut *conn)
-        .await?;
+    // One statement: a delete then an insert lets two concurrent saves on PostgreSQL both
+    // find the key gone and the second fail on the primary key.
+    sqlx::query(
+        "insert into setting (key, value) values ($1, $2) \
+         on conflict (key) do update set value = excluded.value",
+    )
+    .bind(KEY)
+    .bind(value.to_string())
+    .execute(&mut *conn)
+    .await?;
     audit::append(
         conn,
         actor,

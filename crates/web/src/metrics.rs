@@ -53,6 +53,11 @@ struct JobLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GroupCommitLabels {
+    count: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabels {
     status: String,
 }
@@ -65,6 +70,7 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     jobs: Family<JobLabels, Counter>,
     outbox: Family<StatusLabels, Gauge>,
+    group_commit: Family<GroupCommitLabels, Gauge>,
     /// Serializes encoding (the gauges are set just before).
     encoding: Mutex<()>,
 }
@@ -109,6 +115,12 @@ impl Default for Metrics {
             "Messages in the outbox by status",
             outbox.clone(),
         );
+        let group_commit = Family::<GroupCommitLabels, Gauge>::default();
+        registry.register(
+            "db_group_commit",
+            "SQLite: commits that waited for the disk (commits), flushes of the log (log_flushes) and of the database file (database_flushes)",
+            group_commit.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -116,6 +128,7 @@ impl Default for Metrics {
             pool,
             jobs,
             outbox,
+            group_commit,
             encoding: Mutex::new(()),
         }
     }
@@ -207,6 +220,19 @@ pub async fn page(State(state): State<AppState>, req: Request) -> Response {
                     state: s.into(),
                 })
                 .set(n);
+        }
+    }
+    if let Some(f) = state.store.flush_stats() {
+        for (count, n) in [
+            ("commits", f.commits),
+            ("log_flushes", f.log_flushes),
+            ("database_flushes", f.database_flushes),
+        ] {
+            m.group_commit
+                .get_or_create(&GroupCommitLabels {
+                    count: count.into(),
+                })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
         }
     }
     if let Ok(mut conn) = state.store.reader().await

@@ -91,6 +91,21 @@ async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only(
         "{body}"
     );
     assert!(body.contains("sangkien_db_pool_connections{"), "{body}");
+    // SQLite's group commit: the demo's and the logins' commits, each waited for.
+    let commits = body
+        .lines()
+        .find_map(|l| l.strip_prefix(r#"sangkien_db_group_commit{count="commits"} "#))
+        .and_then(|n| n.parse::<u64>().ok());
+    match sangkien_storage::testing::backend_from_env() {
+        sangkien_storage::Backend::Sqlite => {
+            assert!(commits.is_some_and(|n| n > 0), "{body}");
+            assert!(
+                body.contains(r#"sangkien_db_group_commit{count="log_flushes"} "#),
+                "{body}"
+            );
+        }
+        sangkien_storage::Backend::Postgres => assert_eq!(commits, None, "{body}"),
+    }
     assert!(
         body.contains(r#"sangkien_job_runs_total{job="reminders",outcome="ok"} 1"#),
         "{body}"
