@@ -306,3 +306,27 @@ pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
 pub(crate) fn flag(v: i64) -> bool {
     v != 0
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::sqlite_file;
+
+    #[test]
+    fn the_file_of_a_sqlite_url_is_the_one_whose_log_gets_flushed() {
+        let file = |url| sqlite_file(url);
+        assert_eq!(
+            file("sqlite:///srv/sangkien/sangkien.db?mode=rwc"),
+            Some(PathBuf::from("/srv/sangkien/sangkien.db"))
+        );
+        assert_eq!(
+            file("sqlite://dữ liệu/a.db"),
+            Some(PathBuf::from("dữ liệu/a.db"))
+        );
+        assert_eq!(file("sqlite:a.db"), Some(PathBuf::from("a.db")));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://a.db?cache=shared&mode=memory"), None);
+        assert_eq!(file("postgres://localhost/test"), None);
+    }
+}
