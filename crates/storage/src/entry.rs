@@ -154,14 +154,48 @@ pub async fn list_lines(
             format!("coalesce(json_extract(e.content, '$.{name}'), '')")
         }
     };
-    let sql = format!(
+    let select = format!(
         "select e.entry_id, u.code, u.name, e.title, {}, {}, e.status, e.version, e.submitted_at, \
-         e.eligible, e.updated_at from entry e join unit u on u.unit_id = e.unit_id \
-         where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4",
+         e.eligible, e.updated_at from entry e join unit u on u.unit_id = e.unit_id",
         field("topic_code"),
         field("form")
     );
+    page(conn, &select, contest_id, unit_code, limit, offset, |r| {
+        let id: i64 = r.try_get(0)?;
+        let status: String = r.try_get(6)?;
+        Ok(EntryLine {
+            id,
+            unit_code: r.try_get(1)?,
+            unit_name: r.try_get(2)?,
+            title: r.try_get(3)?,
+            topic_code: r.try_get(4)?,
+            form: r.try_get(5)?,
+            status: EntryStatus::parse(&status)
+                .ok_or_else(|| corrupt(format!("entry {id} status {status}")))?,
+            version: r.try_get(7)?,
+            submitted_at: r.try_get(8)?,
+            eligible: r.try_get::<Option<i64>, _>(9)?.map(crate::flag),
+            updated_at: r.try_get(10)?,
+        })
+    })
+    .await
+}
+
+/// One page of `select` (which joins `entry e` and `unit u`) over a contest's entries,
+/// optionally of one unit, ordered by unit then id; with the total count. The list and
+/// its lines share the filter, the order and the count.
+async fn page<T>(
+    conn: &mut AnyConnection,
+    select: &str,
+    contest_id: i64,
+    unit_code: Option<&str>,
+    limit: i64,
+    offset: i64,
+    row: impl Fn(&sqlx::any::AnyRow) -> Result<T>,
+) -> Result<(Vec<T>, i64)> {
     let unit = unit_code.unwrap_or("");
+    let sql =
+        format!("{select} where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4");
     let items = sqlx::query(&sql)
         .bind(contest_id)
         .bind(unit)
@@ -170,24 +204,7 @@ pub async fn list_lines(
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| {
-            let id: i64 = r.try_get(0)?;
-            let status: String = r.try_get(6)?;
-            Ok(EntryLine {
-                id,
-                unit_code: r.try_get(1)?,
-                unit_name: r.try_get(2)?,
-                title: r.try_get(3)?,
-                topic_code: r.try_get(4)?,
-                form: r.try_get(5)?,
-                status: EntryStatus::parse(&status)
-                    .ok_or_else(|| corrupt(format!("entry {id} status {status}")))?,
-                version: r.try_get(7)?,
-                submitted_at: r.try_get(8)?,
-                eligible: r.try_get::<Option<i64>, _>(9)?.map(crate::flag),
-                updated_at: r.try_get(10)?,
-            })
-        })
+        .map(row)
         .collect::<Result<Vec<_>>>()?;
     let total = count(conn, contest_id, unit).await?;
     Ok((items, total))
@@ -215,21 +232,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryRecord>, i64)> {
-    let unit = unit_code.unwrap_or("");
-    let sql =
-        format!("{SELECT} where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4");
-    let items = sqlx::query(&sql)
-        .bind(contest_id)
-        .bind(unit)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>>>()?;
-    let total = count(conn, contest_id, unit).await?;
-    Ok((items, total))
+    page(conn, SELECT, contest_id, unit_code, limit, offset, from_row).await
 }
 
 /// The id, contest and content of every entry of the given statuses, for the
