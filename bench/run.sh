@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command (issue 7; figures go to docs/PERFORMANCE.md):
 #   bench/run.sh            release build, then the HTTP load table (bench/http.mjs)
-#   bench/run.sh --all      also the deadline rush and the criterion benches
+#   bench/run.sh --all      also the deadline rush, the logins and the criterion benches
 #   bench/run.sh --seconds 5   shorter wrk runs
 # Needs wrk (Debian package) and Node.js; installs neither. Timing is never asserted.
 set -euo pipefail
@@ -28,6 +28,8 @@ node bench/http.mjs --seconds "$seconds"
 if [ -n "$all" ]; then
   echo "==> deadline rush"
   node bench/rush.mjs
+  echo "==> password logins"
+  node bench/login.mjs
   echo "==> the domain at scale (criterion)"
   cargo bench -p sangkien-domain --bench scale 2>&1 | grep -E '^[a-z].*/|time:'
   echo "==> library search at 100,000 initiatives (criterion)"

@@ -1,6 +1,9 @@
 //! Accounts: roles, password rules and Argon2id hashing.
 
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
+use argon2::{
+    Algorithm, Argon2, Block, Params, PasswordHash, Version,
+    password_hash::{self, Output, ParamsString, Salt, SaltString},
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{ValidationErrors, labels::Label, text};
@@ -103,26 +106,105 @@ pub fn check_username(errors: &mut ValidationErrors, value: &str) -> String {
     name
 }
 
+/// Argon2's working memory: 19 MiB at the default parameters. Kept between hashes (see
+/// [`hash_password_with`]), a hash does not fault in 4,864 fresh pages and give them back:
+/// on the development machine's VM that was a third of a login's processor time.
+#[derive(Default)]
+pub struct HashMemory(Vec<Block>);
+
+impl HashMemory {
+    /// The first `count` blocks, grown (zeroed) or shrunk to exactly that many.
+    fn blocks(&mut self, count: usize) -> &mut [Block] {
+        self.0.resize(count, Block::default());
+        self.0.shrink_to(count);
+        &mut self.0
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.0.capacity() * Block::SIZE
+    }
+}
+
+impl std::fmt::Debug for HashMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HashMemory({} bytes)", self.bytes())
+    }
+}
+
 /// Hashes a password with Argon2id (the crate's default parameters: 19 MiB, t = 2, p = 1)
 /// and a random salt, in PHC string form.
 pub fn hash_password(password: &str) -> Result<String, String> {
+    hash_password_with(password, &mut HashMemory::default())
+}
+
+/// [`hash_password`] in the given working memory.
+pub fn hash_password_with(password: &str, memory: &mut HashMemory) -> Result<String, String> {
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&bytes).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    let argon2 = Argon2::default();
+    let output = argon2_output(
+        &argon2,
+        password.as_bytes(),
+        salt.as_salt(),
+        Params::DEFAULT_OUTPUT_LEN,
+        memory,
+    )
+    .map_err(|e| e.to_string())?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon2.params()).map_err(|e| e.to_string())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
 }
 
 /// True when `password` matches the stored PHC hash; false for any malformed hash.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
+    verify_password_with(password, phc, &mut HashMemory::default())
+}
+
+/// [`verify_password`] in the given working memory: the hash's own algorithm, version and
+/// parameters, and a constant-time comparison (`Output`'s equality), as the `argon2` crate's
+/// `PasswordVerifier` does.
+pub fn verify_password_with(password: &str, phc: &str, memory: &mut HashMemory) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(version), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        parsed
+            .version
+            .map_or(Ok(Version::default()), Version::try_from),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let argon2 = Argon2::new(algorithm, version, params);
+    argon2_output(&argon2, password.as_bytes(), salt, expected.len(), memory)
+        .is_ok_and(|computed| computed == expected)
+}
+
+/// The raw Argon2 output of `len` bytes for a password and a salt in its B64 form.
+fn argon2_output(
+    argon2: &Argon2,
+    password: &[u8],
+    salt: Salt,
+    len: usize,
+    memory: &mut HashMemory,
+) -> password_hash::Result<Output> {
+    let mut salt_bytes = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_bytes)?;
+    let blocks = memory.blocks(argon2.params().block_count());
+    Output::init_with(len, |out| {
+        Ok(argon2.hash_password_into_with_memory(password, salt, out, &mut *blocks)?)
+    })
 }
 
 /// A hash that no password matches, verified against when the username is unknown so
@@ -233,5 +315,49 @@ mod tests {
         assert!(!verify_password("cao-bang-2021", &a));
         assert!(!verify_password("anything", DUMMY_HASH));
         assert!(!verify_password("anything", "not a hash"));
+    }
+
+    /// The hashes made in kept memory are the `argon2` crate's own: each verifies the other's,
+    /// whatever the memory held before, and a hash with other parameters resizes it.
+    #[test]
+    fn kept_memory_hashes_as_the_crate_does() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let mut memory = HashMemory::default();
+        let ours = hash_password_with("Cao-Bang-2021", &mut memory).unwrap_or_default();
+        assert_eq!(memory.bytes(), 19 * 1024 * 1024);
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(
+            Argon2::default()
+                .verify_password(b"Cao-Bang-2021", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"Cao-Bang-2022", &parsed)
+                .is_err()
+        );
+
+        // Smaller parameters and Argon2i, hashed by the crate, verified in the same memory.
+        let small = Params::new(64, 3, 1, Some(24)).expect("valid parameters");
+        let salt = SaltString::encode_b64(&[9; 16]).expect("salt");
+        let theirs = Argon2::new(Algorithm::Argon2i, Version::V0x13, small)
+            .hash_password(b"Cao-Bang-2021", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(verify_password_with("Cao-Bang-2021", &theirs, &mut memory));
+        assert_eq!(memory.bytes(), 64 * 1024);
+        assert!(!verify_password_with("Cao-Bang-2020", &theirs, &mut memory));
+        assert!(verify_password_with("Cao-Bang-2021", &ours, &mut memory));
+        assert!(!verify_password_with("anything", DUMMY_HASH, &mut memory));
+        assert!(!verify_password_with(
+            "x",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA",
+            &mut memory
+        ));
+        assert!(!verify_password_with(
+            "x",
+            "$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E",
+            &mut memory
+        ));
     }
 }

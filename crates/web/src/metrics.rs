@@ -71,6 +71,7 @@ pub struct Metrics {
     jobs: Family<JobLabels, Counter>,
     outbox: Family<StatusLabels, Gauge>,
     group_commit: Family<GroupCommitLabels, Gauge>,
+    hash_memory: Gauge,
     /// Serializes encoding (the gauges are set just before).
     encoding: Mutex<()>,
 }
@@ -121,6 +122,12 @@ impl Default for Metrics {
             "SQLite: commits that waited for the disk (commits), flushes of the log (log_flushes) and of the database file (database_flushes)",
             group_commit.clone(),
         );
+        let hash_memory = Gauge::default();
+        registry.register(
+            "password_hash_memory_bytes",
+            "Argon2 working memory kept between password hashes (given back after 30 s without one)",
+            hash_memory.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -129,6 +136,7 @@ impl Default for Metrics {
             jobs,
             outbox,
             group_commit,
+            hash_memory,
             encoding: Mutex::new(()),
         }
     }
@@ -235,6 +243,8 @@ pub async fn page(State(state): State<AppState>, req: Request) -> Response {
                 .set(i64::try_from(n).unwrap_or(i64::MAX));
         }
     }
+    m.hash_memory
+        .set(i64::try_from(crate::auth::kept_hash_memory()).unwrap_or(i64::MAX));
     if let Ok(mut conn) = state.store.reader().await
         && let Ok(counts) = sangkien_storage::message::count_by_status(&mut conn).await
     {

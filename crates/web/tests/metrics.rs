@@ -106,6 +106,12 @@ async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only(
         }
         sangkien_storage::Backend::Postgres => assert_eq!(commits, None, "{body}"),
     }
+    // The login's Argon2 memory, kept for the next hash (given back after 30 s idle).
+    let kept = body
+        .lines()
+        .find_map(|l| l.strip_prefix("sangkien_password_hash_memory_bytes "))
+        .and_then(|n| n.parse::<u64>().ok());
+    assert_eq!(kept, Some(19 * 1024 * 1024), "{body}");
     assert!(
         body.contains(r#"sangkien_job_runs_total{job="reminders",outcome="ok"} 1"#),
         "{body}"
