@@ -10,18 +10,56 @@ use unicode_normalization::UnicodeNormalization;
 const SHINGLE: usize = 3;
 
 /// Lower case, without diacritics (đ → d), NFC-independent.
+///
+/// Character by character: ASCII is lowered in place, any other character lowered,
+/// decomposed and stripped of its marks on its own. That is the whole-text definition
+/// ([`fold_text`]) whenever every character kept is a starter: the canonical reordering
+/// of a decomposition only moves non-starters among themselves, and all of them are
+/// dropped. Text that keeps a non-starter (marks outside the Latin diacritics, as in
+/// Hebrew or Devanagari) is folded as a whole.
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            let mut kept_non_starter = false;
+            unicode_normalization::char::decompose_canonical(lower, |d| {
+                if keeps(d) {
+                    kept_non_starter |=
+                        unicode_normalization::char::canonical_combining_class(d) != 0;
+                    out.push(if d == 'đ' { 'd' } else { d });
+                }
+            });
+            if kept_non_starter {
+                return fold_text(text);
+            }
+        }
+    }
+    out
+}
+
+/// [`fold`] by its definition, on the whole text: lower case, then the canonical
+/// decomposition (NFD), without the combining diacritics, đ as d.
+fn fold_text(text: &str) -> String {
     // Lower case first: lowering can itself produce a combining mark ("İ" → "i̇"), which
     // the decomposition after it then sees and drops, so folding twice changes nothing.
     let lower: String = text.chars().flat_map(char::to_lowercase).collect();
-    // The combining diacritics go, except U+034F (grapheme joiner): it is not a mark
-    // but a starter that keeps the marks around it apart, and dropping it would leave
-    // them out of canonical order (found by the search_query fuzz target).
     lower
         .nfd()
-        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c) || *c == '\u{034f}')
+        .filter(|c| keeps(*c))
         .map(|c| if c == 'đ' { 'd' } else { c })
         .collect()
+}
+
+/// Whether folding keeps a character of a decomposition: the combining diacritics go,
+/// except U+034F (grapheme joiner): it is not a mark but a starter that keeps the marks
+/// around it apart, and dropping it would leave them out of canonical order (found by the
+/// search_query fuzz target).
+fn keeps(c: char) -> bool {
+    !('\u{0300}'..='\u{036f}').contains(&c) || c == '\u{034f}'
 }
 
 /// The set of hashed word shingles of a text, sorted and without repeats. A text of
@@ -104,6 +142,22 @@ mod tests {
         }
         assert_eq!(fold("İ"), "i");
         assert_eq!(fold("Đồng Khê"), "dong khe");
+    }
+
+    proptest::proptest! {
+        /// Character by character is the whole-text definition, for any text, and for
+        /// Vietnamese with any mix of composed and decomposed letters.
+        #[test]
+        fn folding_by_character_is_folding_the_text(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(fold(&text), fold_text(&text));
+        }
+
+        #[test]
+        fn folding_vietnamese_by_character_is_folding_the_text(
+            text in "[a-zA-ZđĐăâêôơưĂÂÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ \u{0300}\u{0301}\u{0303}\u{0309}\u{0323}\u{031b}\u{0306}\u{0302}\u{034f}\u{05c5}İ]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(fold(&text), fold_text(&text));
+        }
     }
 
     #[test]
