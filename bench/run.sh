@@ -31,7 +31,7 @@ if [ -n "$all" ]; then
   echo "==> password logins"
   node bench/login.mjs
   echo "==> the domain at scale (criterion)"
-  cargo bench -p sangkien-domain --bench scale 2>&1 | grep -E '^[a-z].*/|time:'
+  cargo bench -p sangkien-domain --bench scale 2>&1 | grep -E '^(rank|balanced|duplicate)|time:'
   echo "==> library search at 100,000 initiatives (criterion)"
   cargo bench -p sangkien-storage --bench library 2>&1 | grep -E '^library|time:'
 fi
