@@ -1,7 +1,8 @@
 // The deadline rush (issue 7): 1,000 submissions, each with a 5 MB PDF, from 50
 // concurrent clients over loopback against a release build on a fresh data directory.
-// Reports failures, latency percentiles per step, throughput, and the server's resident
-// memory (idle, and the peak during the rush, from /proc).
+// Reports failures, latency percentiles per step, throughput, the server's resident
+// memory (idle, and the peak during the rush, from /proc), and from the server's /metrics
+// where an upload's time went and how the write transactions queued.
 //
 //   node bench/rush.mjs [--entries 1000] [--clients 50] [--mb 5]
 //
@@ -11,6 +12,7 @@ import { resolve } from 'node:path';
 import { startServer, pdfParts } from '../e2e/server.mjs';
 import { client, multipart } from './client.mjs';
 import { cpuSeconds, memory } from './proc.mjs';
+import { snapshot, since, table } from './metrics.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,6 +31,7 @@ const token = (await api('POST', '/auth/login', null, { json: { username: 'snv.t
 const units = (await api('GET', '/contests/1', token)).json.participant_unit_codes;
 await new Promise((r) => setTimeout(r, 1000));
 const idle = memory(server.pid);
+const metricsBefore = await snapshot(request);
 
 const description = (i) => ({
   current_situation: 'Trước đây việc tiếp nhận hồ sơ thủ tục hành chính tại bộ phận một cửa được thực hiện hoàn toàn thủ công, người dân phải đi lại nhiều lần. '.repeat(6),
@@ -110,5 +113,10 @@ console.log('|---|---|---|---|---|');
 for (const [name, xs] of Object.entries(times)) {
   console.log(`| ${name} | ${xs.length} | ${ms(pct(xs, 0.5))} | ${ms(pct(xs, 0.99))} | ${ms(Math.max(...xs))} |`);
 }
-console.log(`server memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM); sampled every 50 ms, the highest anonymous ${peakAnon.toFixed(1)} MiB and file-backed ${peakFile.toFixed(1)} MiB; uploads in flight: ${meanUploading.toFixed(1)} on average, at most ${mostUploading} at a sample`);
+const metricsAfter = await snapshot(request);
+console.log('\nInside the server (its /metrics; p50 and p99 to within a factor of 2): an upload');
+console.log(table(since(metricsAfter.upload, metricsBefore.upload), ['receive', 'store_file', 'record']));
+console.log('\nWrite transactions (every request that changes something)');
+console.log(table(since(metricsAfter.write, metricsBefore.write), ['wait', 'hold', 'durable']));
+console.log(`\nserver memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM); sampled every 50 ms, the highest anonymous ${peakAnon.toFixed(1)} MiB and file-backed ${peakFile.toFixed(1)} MiB; uploads in flight: ${meanUploading.toFixed(1)} on average, at most ${mostUploading} at a sample`);
 await server.stop();

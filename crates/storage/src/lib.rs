@@ -19,8 +19,8 @@ pub mod setting;
 pub mod testing;
 pub mod unit;
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use sqlx::{
     AnyConnection, AnyPool, Transaction,
@@ -36,6 +36,50 @@ pub use sqlx::AnyConnection as Conn;
 pub struct Tx {
     inner: Transaction<'static, Any>,
     group: Option<Arc<durable::GroupCommit>>,
+    /// When it began (after [`WritePhase::Wait`]), and whom to tell how long it took.
+    begun: Instant,
+    observer: Option<WriteObserver>,
+}
+
+/// The parts of a write transaction's time that [`Store::observe_writes`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WritePhase {
+    /// Waiting for a write connection (SQLite has one, PostgreSQL a pool) and beginning.
+    Wait,
+    /// From beginning to the end of the commit: the write connection is held all along.
+    Hold,
+    /// SQLite in a file: from the commit to the log being on disk (see `durable`).
+    Durable,
+}
+
+impl WritePhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WritePhase::Wait => "wait",
+            WritePhase::Hold => "hold",
+            WritePhase::Durable => "durable",
+        }
+    }
+}
+
+/// Told the duration of each [`WritePhase`] of a write transaction: the wait of every one,
+/// the others of those committed.
+pub type WriteObserver = Arc<dyn Fn(WritePhase, Duration) + Send + Sync>;
+
+/// The observer a store and its clones share, settable after they were made.
+#[derive(Clone, Default)]
+struct Observers(Arc<RwLock<Option<WriteObserver>>>);
+
+impl std::fmt::Debug for Observers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observers")
+    }
+}
+
+impl Observers {
+    fn get(&self) -> Option<WriteObserver> {
+        self.0.read().ok().and_then(|o| o.clone())
+    }
 }
 
 impl std::ops::Deref for Tx {
@@ -115,6 +159,7 @@ pub struct Store {
     backend: Backend,
     /// SQLite: the flusher every commit waits for (see the `durable` module).
     group: Option<Arc<durable::GroupCommit>>,
+    observers: Observers,
 }
 
 impl Store {
@@ -140,6 +185,7 @@ impl Store {
                 write,
                 backend: Backend::Sqlite,
                 group,
+                observers: Observers::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -152,6 +198,7 @@ impl Store {
                 write: pool,
                 backend: Backend::Postgres,
                 group: None,
+                observers: Observers::default(),
             })
         } else {
             Err(StorageError::UnsupportedUrl)
@@ -173,9 +220,18 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
+        let asked = Instant::now();
+        let inner = self.write.begin().await?;
+        let begun = Instant::now();
+        let observer = self.observers.get();
+        if let Some(o) = &observer {
+            o(WritePhase::Wait, begun - asked);
+        }
         Ok(Tx {
-            inner: self.write.begin().await?,
+            inner,
             group: self.group.clone(),
+            begun,
+            observer,
         })
     }
 
@@ -184,10 +240,26 @@ impl Store {
     pub async fn commit(tx: Tx) -> Result<()> {
         tx.inner.commit().await?;
         COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let committed = Instant::now();
+        if let Some(o) = &tx.observer {
+            o(WritePhase::Hold, committed - tx.begun);
+        }
         if let Some(group) = tx.group {
             group.durable().await?;
+            if let Some(o) = &tx.observer {
+                o(WritePhase::Durable, committed.elapsed());
+            }
         }
         Ok(())
+    }
+
+    /// Reports how long every write transaction of this store (and its clones) waited for
+    /// the write connection and, once committed, held it and waited for the disk; replaces
+    /// the observer set before. For the metrics: it runs inside every write, so it must be quick.
+    pub fn observe_writes(&self, observer: WriteObserver) {
+        if let Ok(mut o) = self.observers.0.write() {
+            *o = Some(observer);
+        }
     }
 
     /// A connection for reading.

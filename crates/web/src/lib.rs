@@ -80,6 +80,11 @@ pub type RankingCache = std::collections::HashMap<i64, (i64, i64, Arc<serde_json
 
 impl AppState {
     pub fn new(store: Store, files: FileStore, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        let metrics = Arc::<metrics::Metrics>::default();
+        let observed = Arc::clone(&metrics);
+        store.observe_writes(Arc::new(move |phase, took| {
+            observed.write_phase(phase, took)
+        }));
         Self {
             store,
             files,
@@ -87,7 +92,7 @@ impl AppState {
             config: Arc::new(config),
             rankings: Arc::default(),
             public: Arc::default(),
-            metrics: Arc::default(),
+            metrics,
             library_seen: Arc::default(),
         }
     }

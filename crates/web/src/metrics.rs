@@ -6,7 +6,11 @@
 //! for the monitoring system on the same machine: it answers requests from loopback that
 //! did not come through a proxy, or requests carrying the configured token.
 
-use std::{net::SocketAddr, sync::Mutex, time::Instant};
+use std::{
+    net::SocketAddr,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 use axum::{
     extract::{ConnectInfo, MatchedPath, Request, State},
@@ -24,6 +28,8 @@ use prometheus_client::{
     },
     registry::Registry,
 };
+
+use sangkien_storage::WritePhase;
 
 use crate::AppState;
 
@@ -58,6 +64,11 @@ struct GroupCommitLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PhaseLabels {
+    phase: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabels {
     status: String,
 }
@@ -72,6 +83,8 @@ pub struct Metrics {
     outbox: Family<StatusLabels, Gauge>,
     group_commit: Family<GroupCommitLabels, Gauge>,
     hash_memory: Gauge,
+    write_phase: Family<PhaseLabels, Histogram>,
+    upload_phase: Family<PhaseLabels, Histogram>,
     /// Serializes encoding (the gauges are set just before).
     encoding: Mutex<()>,
 }
@@ -79,6 +92,24 @@ pub struct Metrics {
 fn latency_histogram() -> Histogram {
     // 0.5 ms … about 8 s.
     Histogram::new(exponential_buckets(0.0005, 2.0, 15))
+}
+
+fn write_histogram() -> Histogram {
+    // 50 µs … about 6.5 s: a transaction holds the write connection for well under a
+    // millisecond, a writer queued in a rush waits seconds.
+    Histogram::new(exponential_buckets(0.00005, 2.0, 18))
+}
+
+/// The parts of an attachment upload [`Metrics::upload_phase`] times.
+#[derive(Debug, Clone, Copy)]
+pub enum UploadPhase {
+    /// Reading the request body into a staged file.
+    Receive,
+    /// Syncing the staged file to disk and moving it into the file store.
+    StoreFile,
+    /// The transaction that records it, from waiting for the write connection to the
+    /// commit being on disk.
+    Record,
 }
 
 impl Default for Metrics {
@@ -128,6 +159,22 @@ impl Default for Metrics {
             "Argon2 working memory kept between password hashes (given back after 30 s without one)",
             hash_memory.clone(),
         );
+        let write_phase = Family::<PhaseLabels, Histogram>::new_with_constructor(
+            write_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "db_write_seconds",
+            "Write transactions: waiting for the write connection and beginning (wait, every transaction), holding it until the commit (hold, committed ones), waiting for the SQLite log to reach the disk (durable)",
+            write_phase.clone(),
+        );
+        let upload_phase = Family::<PhaseLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "upload_phase_seconds",
+            "Accepted attachment uploads: reading the body (receive), syncing the file to disk (store_file), recording it in the database (record)",
+            upload_phase.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -137,6 +184,8 @@ impl Default for Metrics {
             outbox,
             group_commit,
             hash_memory,
+            write_phase,
+            upload_phase,
             encoding: Mutex::new(()),
         }
     }
@@ -151,6 +200,28 @@ impl Metrics {
                 outcome: if ok { "ok" } else { "error" }.into(),
             })
             .inc();
+    }
+
+    /// Times one phase of a committed write transaction (see
+    /// [`sangkien_storage::Store::observe_writes`]).
+    pub fn write_phase(&self, phase: WritePhase, took: Duration) {
+        self.write_phase
+            .get_or_create(&PhaseLabels {
+                phase: phase.as_str(),
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    /// Times one phase of an accepted upload.
+    pub fn upload_phase(&self, phase: UploadPhase, took: Duration) {
+        let phase = match phase {
+            UploadPhase::Receive => "receive",
+            UploadPhase::StoreFile => "store_file",
+            UploadPhase::Record => "record",
+        };
+        self.upload_phase
+            .get_or_create(&PhaseLabels { phase })
+            .observe(took.as_secs_f64());
     }
 
     fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {

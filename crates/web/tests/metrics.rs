@@ -172,3 +172,75 @@ async fn every_answer_carries_a_request_id_and_keeps_the_proxys() {
     .await;
     assert_eq!(c["x-request-id"], "nginx-42");
 }
+
+/// The count of a histogram series in a metrics page, `None` when it is not there.
+fn count(body: &str, series: &str) -> Option<u64> {
+    body.lines()
+        .find_map(|l| l.strip_prefix(&format!("{series} ")))
+        .and_then(|n| n.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_time_write_transactions_and_each_phase_of_an_upload() {
+    let app = TestApp::new().await;
+    let mut state = app.state.clone();
+    state.config = Arc::new(WebConfig {
+        metrics_token: Some("giam-sat".into()),
+        ..WebConfig::default()
+    });
+    let monitor = sangkien_web::app(state);
+    let token = [("authorization", "Bearer giam-sat")];
+    let org = app.organizer().await;
+    let before = get(&monitor, "/metrics", &token).await.2;
+    assert_eq!(
+        count(
+            &before,
+            r#"sangkien_upload_phase_seconds_count{phase="receive"}"#
+        ),
+        None,
+        "{before}"
+    );
+    let holds_before =
+        count(&before, r#"sangkien_db_write_seconds_count{phase="hold"}"#).unwrap_or(0);
+
+    // An entry created, given its PDF and submitted: three write transactions, one upload.
+    let entry = serde_json::json!({
+        "unit_code": "STP", "title": "Một cửa liên thông cấp huyện", "topic_code": "TTHC", "form": "scheme",
+        "authors": [{"full_name": "Nguyễn Văn Bình", "workplace": "STP", "position": "Chuyên viên",
+                     "qualification": "Cử nhân", "contribution_percent": 100}],
+        "field_of_application": "Cải cách thủ tục hành chính", "first_applied_on": "2021-03-01",
+        "implementation_status": "implemented",
+        "description": {"current_situation": "Người dân phải đi lại nhiều lần.",
+                        "solution": "Tiếp nhận và trả kết quả tại một nơi.", "novelty": "Lần đầu áp dụng.",
+                        "conditions": "Có mạng Internet.", "benefits": "Tiết kiệm thời gian.",
+                        "replication_scope": "Toàn tỉnh."},
+    });
+    app.submitted_entry(&org, 1, entry).await;
+
+    let (status, _, body) = get(&monitor, "/metrics", &token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for phase in ["receive", "store_file", "record"] {
+        assert_eq!(
+            count(
+                &body,
+                &format!(r#"sangkien_upload_phase_seconds_count{{phase="{phase}"}}"#)
+            ),
+            Some(1),
+            "{phase}: {body}"
+        );
+    }
+    let holds = count(&body, r#"sangkien_db_write_seconds_count{phase="hold"}"#).unwrap();
+    assert!(
+        holds >= holds_before + 3,
+        "{holds_before} → {holds}: {body}"
+    );
+    // Every transaction begun waited; those rolled back held nothing worth timing.
+    let waits = count(&body, r#"sangkien_db_write_seconds_count{phase="wait"}"#).unwrap();
+    assert!(waits >= holds, "{waits} {holds}: {body}");
+    // Only SQLite in a file waits for its log to reach the disk.
+    let durable = count(&body, r#"sangkien_db_write_seconds_count{phase="durable"}"#);
+    match sangkien_storage::testing::backend_from_env() {
+        sangkien_storage::Backend::Sqlite => assert_eq!(durable, Some(holds), "{body}"),
+        sangkien_storage::Backend::Postgres => assert_eq!(durable, None, "{body}"),
+    }
+}

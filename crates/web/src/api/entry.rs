@@ -2,6 +2,8 @@
 //! attachments, submit, withdraw, versions, the duplicate check and screening.
 //! The operations are shared with the pages.
 
+use std::time::Instant;
+
 use axum::{
     Json, Router,
     body::Body,
@@ -34,6 +36,7 @@ use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, Id, Ids, Paging, parse_json},
     idem::{self, IdemKey},
+    metrics::UploadPhase,
 };
 
 /// Uploads are limited by the contest's settings while they stream; this only stops
@@ -772,6 +775,7 @@ pub async fn receive_upload(
             contest.settings.max_entry_bytes().saturating_sub(used),
         )
     };
+    let started = Instant::now();
     let (fields, staged) = receive_file(
         state,
         multipart,
@@ -781,6 +785,7 @@ pub async fn receive_upload(
         |e| upload_error(e, file_limit, entry_left),
     )
     .await?;
+    let received = Instant::now();
     let kind = fields
         .into_iter()
         .find(|(k, _)| k == "kind")
@@ -807,6 +812,7 @@ pub async fn receive_upload(
         .commit(staged)
         .await
         .map_err(|e| upload_error(e, file_limit, entry_left))?;
+    let stored = Instant::now();
     // The file is on disk and synced; now the row that refers to it.
     let mut tx = state.store.begin().await?;
     let (e, contest) = changeable(&mut tx, user, id).await?;
@@ -844,6 +850,10 @@ pub async fn receive_upload(
         store::write_version_of(&mut tx, &actor, &e, &attachments).await?;
     }
     Store::commit(tx).await?;
+    let m = &state.metrics;
+    m.upload_phase(UploadPhase::Receive, received - started);
+    m.upload_phase(UploadPhase::StoreFile, stored - received);
+    m.upload_phase(UploadPhase::Record, stored.elapsed());
     Ok(record)
 }
 
