@@ -10,9 +10,10 @@
 //   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15] [--seed-only]
 //
 // After seeding it prints how the seeding's write transactions waited for and held the
-// write connection (the server's own /metrics). --seed-only stops after seeding. Concurrent seeding clients: ENTRIES_POOL (10),
-// ACCOUNTS_POOL (5) and SHEETS_POOL (5 judges at once); RUST_LOG is passed to the server
-// (`RUST_LOG=sqlx::query=debug` logs every statement).
+// write connection (the server's own /metrics). --seed-only stops after seeding.
+// Concurrent seeding clients: ENTRIES_POOL (10), ACCOUNTS_POOL (5) and SHEETS_POOL (5
+// judges at once); RUST_LOG is passed to the server (`RUST_LOG=sqlx::query=debug` logs
+// every statement).
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startServer, makePdf } from '../e2e/server.mjs';
