@@ -120,3 +120,5 @@ console.log('\nWrite transactions (every request that changes something)');
 console.log(table(since(metricsAfter.write, metricsBefore.write), ['wait', 'hold', 'durable']));
 console.log(`\nserver memory: idle ${idle.rss.toFixed(1)} MiB, after ${after.rss.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB (VmHWM); sampled every 50 ms, the highest anonymous ${peakAnon.toFixed(1)} MiB and file-backed ${peakFile.toFixed(1)} MiB; uploads in flight: ${meanUploading.toFixed(1)} on average, at most ${mostUploading} at a sample`);
 await server.stop();
+// A failed submission fails the run (CI runs a small rush as a smoke test of this script).
+if (failures) process.exitCode = 1;

@@ -106,6 +106,10 @@ cargo build -p sangkien
 step "browser tests (Chromium) on PostgreSQL"
 (cd e2e && SANGKIEN_TEST_DB=postgres npm test)
 
+step "benchmark scripts: syntax, and a small deadline rush on the debug build (times nothing)"
+for script in bench/*.mjs; do node --check "$script"; done
+SANGKIEN_BIN=target/debug/sangkien node bench/rush.mjs --entries 20 --clients 4 --mb 1
+
 step "fuzzing (cargo fuzz: unit import, upload type, Vietnamese text, search query)"
 ./scripts/fuzz.sh "${SANGKIEN_FUZZ_SECONDS:-45}"
 
