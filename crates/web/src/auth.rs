@@ -65,7 +65,7 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
 /// of logins reuses it instead of faulting in 19 MiB of fresh pages each; a memory unused
 /// for [`MEMORY_IDLE`] is given back, so a quiet server holds none.
 static MEMORY: KeptMemory = KeptMemory::new();
-const MEMORY_IDLE: Duration = Duration::from_secs(30);
+pub(crate) const MEMORY_IDLE: Duration = Duration::from_secs(30);
 
 /// Working memories put back, each with when it was.
 struct KeptMemory(Mutex<Vec<(Instant, HashMemory)>>);

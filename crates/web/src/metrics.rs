@@ -156,7 +156,10 @@ impl Default for Metrics {
         let hash_memory = Gauge::default();
         registry.register(
             "password_hash_memory_bytes",
-            "Argon2 working memory kept between password hashes (given back after 30 s without one)",
+            format!(
+                "Argon2 working memory kept between password hashes (given back after {} s without one)",
+                crate::auth::MEMORY_IDLE.as_secs()
+            ),
             hash_memory.clone(),
         );
         let write_phase = Family::<PhaseLabels, Histogram>::new_with_constructor(
