@@ -34,15 +34,22 @@ async fn get(
     (status, headers, String::from_utf8_lossy(&body).to_string())
 }
 
-#[tokio::test]
-async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only() {
-    let app = TestApp::new().await;
+/// The app's state and router configured with a metrics `token`, as a remote monitoring
+/// system reaches them (the test router has no peer address, so never counts as loopback).
+fn monitored(app: &TestApp, token: &str) -> (sangkien_web::AppState, axum::Router) {
     let mut state = app.state.clone();
     state.config = Arc::new(WebConfig {
-        metrics_token: Some("giam-sat-bi-mat".into()),
+        metrics_token: Some(token.into()),
         ..WebConfig::default()
     });
     let router = sangkien_web::app(state.clone());
+    (state, router)
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only() {
+    let app = TestApp::new().await;
+    let (state, router) = monitored(&app, "giam-sat-bi-mat");
 
     // Not from loopback, no token: refused, in Vietnamese.
     let (status, _, body) = get(&router, "/metrics", &[]).await;
@@ -183,12 +190,7 @@ fn count(body: &str, series: &str) -> Option<u64> {
 #[tokio::test]
 async fn metrics_time_write_transactions_and_each_phase_of_an_upload() {
     let app = TestApp::new().await;
-    let mut state = app.state.clone();
-    state.config = Arc::new(WebConfig {
-        metrics_token: Some("giam-sat".into()),
-        ..WebConfig::default()
-    });
-    let monitor = sangkien_web::app(state);
+    let (_, monitor) = monitored(&app, "giam-sat");
     let token = [("authorization", "Bearer giam-sat")];
     let org = app.organizer().await;
     let before = get(&monitor, "/metrics", &token).await.2;
