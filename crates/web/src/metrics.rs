@@ -112,6 +112,21 @@ pub enum UploadPhase {
     Record,
 }
 
+/// A family of histograms by `L`, each made by `make`, registered under `name`.
+fn histograms<L>(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    make: fn() -> Histogram,
+) -> Family<L, Histogram>
+where
+    L: Clone + std::fmt::Debug + std::hash::Hash + Eq + EncodeLabelSet + Send + Sync + 'static,
+{
+    let family = Family::<L, Histogram>::new_with_constructor(make);
+    registry.register(name, help, family.clone());
+    family
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("sangkien");
@@ -121,13 +136,11 @@ impl Default for Metrics {
             "HTTP requests answered, by method, route pattern and status",
             requests.clone(),
         );
-        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(
-            latency_histogram as fn() -> Histogram,
-        );
-        registry.register(
+        let latency = histograms(
+            &mut registry,
             "http_request_duration_seconds",
             "Time to answer, by method and route pattern",
-            latency.clone(),
+            latency_histogram,
         );
         let pool = Family::<PoolLabels, Gauge>::default();
         registry.register(
@@ -162,21 +175,17 @@ impl Default for Metrics {
             ),
             hash_memory.clone(),
         );
-        let write_phase = Family::<PhaseLabels, Histogram>::new_with_constructor(
-            write_histogram as fn() -> Histogram,
-        );
-        registry.register(
+        let write_phase = histograms(
+            &mut registry,
             "db_write_seconds",
             "Write transactions: waiting for the write connection and beginning (wait, every transaction), holding it until the commit (hold, committed ones), waiting for the SQLite log to reach the disk (durable)",
-            write_phase.clone(),
+            write_histogram,
         );
-        let upload_phase = Family::<PhaseLabels, Histogram>::new_with_constructor(
-            latency_histogram as fn() -> Histogram,
-        );
-        registry.register(
+        let upload_phase = histograms(
+            &mut registry,
             "upload_phase_seconds",
             "Accepted attachment uploads: reading the body (receive), syncing the file to disk (store_file), recording it in the database (record)",
-            upload_phase.clone(),
+            latency_histogram,
         );
         Metrics {
             registry,
@@ -205,7 +214,7 @@ impl Metrics {
             .inc();
     }
 
-    /// Times one phase of a committed write transaction (see
+    /// Times one phase of a write transaction (see
     /// [`sangkien_storage::Store::observe_writes`]).
     pub fn write_phase(&self, phase: WritePhase, took: Duration) {
         self.write_phase
