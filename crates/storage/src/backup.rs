@@ -8,15 +8,15 @@
 
 use std::path::Path;
 
-use sqlx::{Row, pool::PoolConnection};
+use sqlx::Row;
 
-use crate::{Backend, Result, Store};
+use crate::{Backend, ReadConn, Result, Store};
 
 /// A PostgreSQL snapshot held open by a transaction: its id for `pg_dump --snapshot`,
 /// and the connection that holds it (read through it to see the same instant).
 pub struct HeldSnapshot {
     pub id: String,
-    pub conn: PoolConnection<sqlx::Any>,
+    pub conn: ReadConn,
 }
 
 impl HeldSnapshot {
@@ -34,7 +34,7 @@ impl Store {
         let target = path.to_string_lossy().to_string();
         sqlx::query("vacuum into $1")
             .bind(target)
-            .execute(&self.read)
+            .execute(&mut *self.reader().await?)
             .await?;
         Ok(())
     }
@@ -42,7 +42,7 @@ impl Store {
     /// PostgreSQL only: opens a read-only `REPEATABLE READ` transaction and exports its
     /// snapshot.
     pub async fn hold_snapshot(&self) -> Result<HeldSnapshot> {
-        let mut conn = self.read.acquire().await?;
+        let mut conn = self.reader().await?;
         sqlx::query("begin isolation level repeatable read, read only")
             .execute(&mut *conn)
             .await?;
@@ -66,7 +66,7 @@ impl Store {
             }
         };
         sqlx::query(sql)
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.reader().await?)
             .await?
             .iter()
             .map(|r| Ok(r.try_get::<String, _>(0)?))
@@ -78,7 +78,7 @@ impl Store {
     pub async fn schema_version(&self) -> Result<i64> {
         Ok(
             sqlx::query("select coalesce(max(version), 0) from _sqlx_migrations")
-                .fetch_one(&self.read)
+                .fetch_one(&mut *self.reader().await?)
                 .await?
                 .try_get::<i64, _>(0)?,
         )
@@ -87,7 +87,7 @@ impl Store {
     /// SQLite only: `PRAGMA integrity_check` says "ok".
     pub async fn integrity_ok(&self) -> Result<bool> {
         let r: String = sqlx::query("pragma integrity_check")
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.reader().await?)
             .await?
             .try_get(0)?;
         Ok(r == "ok")

@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod award;
 pub mod backup;
+mod conns;
 pub mod contest;
 mod durable;
 pub mod entry;
@@ -22,10 +23,10 @@ pub mod unit;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use sqlx::{
-    AnyConnection, AnyPool, Transaction,
-    any::{Any, AnyPoolOptions},
-};
+use sqlx::AnyConnection;
+
+pub use conns::ReadConn;
+use conns::{Readers, SqliteTarget, TxConn, Writer};
 
 pub use durable::FlushStats;
 pub use sqlx::AnyConnection as Conn;
@@ -34,7 +35,7 @@ pub use sqlx::AnyConnection as Conn;
 /// written in one of these; [`Store::commit`] returns once it is on disk. Dropped without
 /// a commit, it is rolled back.
 pub struct Tx {
-    inner: Transaction<'static, Any>,
+    conn: TxConn,
     group: Option<Arc<durable::GroupCommit>>,
     /// When it began (after [`WritePhase::Wait`]), and whom to tell how long it took.
     begun: Instant,
@@ -85,13 +86,13 @@ impl Observers {
 impl std::ops::Deref for Tx {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
-        &self.inner
+        self.conn.conn_ref()
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.inner
+        self.conn.conn()
     }
 }
 
@@ -149,13 +150,13 @@ pub enum Backend {
     Postgres,
 }
 
-/// The database: a pool for reads and one for writes. On SQLite the write pool has a
-/// single connection, so writers queue in the pool instead of failing with
-/// `SQLITE_BUSY`; on PostgreSQL both are the same pool.
+/// The database: a pool for reads and a writer. On SQLite the writer is a single
+/// connection, so writers queue for it instead of failing with `SQLITE_BUSY`; on
+/// PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    read: AnyPool,
-    write: AnyPool,
+    read: Readers,
+    write: Writer,
     backend: Backend,
     /// SQLite: the flusher every commit waits for (see the `durable` module).
     group: Option<Arc<durable::GroupCommit>>,
@@ -171,8 +172,9 @@ impl Store {
             // nothing to flush.
             let file = sqlite_file(url);
             let synchronous = if file.is_some() { "normal" } else { "full" };
-            let read = sqlite_pool(url, 4, synchronous).await?;
-            let write = sqlite_pool(url, 1, synchronous).await?;
+            let target = SqliteTarget::new(url, synchronous);
+            let read = Readers::sqlite(target.clone(), 4);
+            let write = Writer::open_sqlite(target).await?;
             let group = match file {
                 Some(path) => Some(Arc::new(
                     durable::GroupCommit::start(&path)
@@ -188,14 +190,10 @@ impl Store {
                 observers: Observers::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = AnyPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool = conns::postgres_pool(url).await?;
             Ok(Store {
-                read: pool.clone(),
-                write: pool,
+                read: Readers::Pooled(pool.clone()),
+                write: Writer::Pooled(pool),
                 backend: Backend::Postgres,
                 group: None,
                 observers: Observers::default(),
@@ -211,7 +209,10 @@ impl Store {
 
     /// Applies the embedded migrations not yet applied.
     pub async fn migrate(&self) -> Result<()> {
-        migrations::migrator(self.backend).run(&self.write).await?;
+        let migrator = migrations::migrator(self.backend);
+        self.write
+            .with(async |conn| Ok(migrator.run(conn).await?))
+            .await?;
         if let Some(group) = &self.group {
             group.durable().await?;
         }
@@ -221,14 +222,14 @@ impl Store {
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         let asked = Instant::now();
-        let inner = self.write.begin().await?;
+        let conn = self.write.begin().await?;
         let begun = Instant::now();
         let observer = self.observers.get();
         if let Some(o) = &observer {
             o(WritePhase::Wait, begun - asked);
         }
         Ok(Tx {
-            inner,
+            conn,
             group: self.group.clone(),
             begun,
             observer,
@@ -238,15 +239,22 @@ impl Store {
     /// Commits a write transaction, counts it in [`local_commits`] and returns once it is
     /// on disk.
     pub async fn commit(tx: Tx) -> Result<()> {
-        tx.inner.commit().await?;
+        let Tx {
+            conn,
+            group,
+            begun,
+            observer,
+        } = tx;
+        // On SQLite the next writer may begin from here.
+        conn.commit().await?;
         COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let committed = Instant::now();
-        if let Some(o) = &tx.observer {
-            o(WritePhase::Hold, committed - tx.begun);
+        if let Some(o) = &observer {
+            o(WritePhase::Hold, committed - begun);
         }
-        if let Some(group) = tx.group {
+        if let Some(group) = group {
             group.durable().await?;
-            if let Some(o) = &tx.observer {
+            if let Some(o) = &observer {
                 o(WritePhase::Durable, committed.elapsed());
             }
         }
@@ -263,8 +271,8 @@ impl Store {
     }
 
     /// A connection for reading.
-    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
-        Ok(self.read.acquire().await?)
+    pub async fn reader(&self) -> Result<ReadConn> {
+        self.read.acquire().await
     }
 
     /// SQLite in a file: the commits that waited for the disk and the flushes that put
@@ -275,24 +283,39 @@ impl Store {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        sqlx::query("select 1").execute(&self.read).await.is_ok()
+        match self.reader().await {
+            Ok(mut conn) => sqlx::query("select 1").execute(&mut *conn).await.is_ok(),
+            Err(_) => false,
+        }
     }
 
     /// (pool, connections open, of which idle) for each pool: `read` and `write` on
     /// SQLite, one `shared` pool on PostgreSQL.
     pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
         match self.backend {
-            Backend::Sqlite => vec![
-                ("read", self.read.size(), self.read.num_idle()),
-                ("write", self.write.size(), self.write.num_idle()),
-            ],
-            Backend::Postgres => vec![("shared", self.read.size(), self.read.num_idle())],
+            Backend::Sqlite => {
+                let (open, idle) = self.read.stats();
+                vec![("read", open, idle), ("write", 1, self.write.idle())]
+            }
+            Backend::Postgres => {
+                let (open, idle) = self.read.stats();
+                vec![("shared", open, idle)]
+            }
         }
     }
 
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
+    }
+
+    /// Runs one statement outside any transaction on the write connection.
+    pub(crate) async fn execute_on_writer(&self, sql: &str) -> Result<u64> {
+        let done = self
+            .write
+            .with(async |conn| Ok(sqlx::query(sql).execute(conn).await?))
+            .await?;
+        Ok(done.rows_affected())
     }
 }
 
@@ -315,36 +338,6 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
         return None;
     }
     Some(std::path::PathBuf::from(path))
-}
-
-async fn sqlite_pool(url: &str, max: u32, synchronous: &'static str) -> Result<AnyPool> {
-    let url = if url.contains('?') {
-        url.to_string()
-    } else {
-        format!("{url}?mode=rwc")
-    };
-    Ok(AnyPoolOptions::new()
-        .max_connections(max)
-        .acquire_timeout(Duration::from_secs(30))
-        // A connection to a local file does not go stale, and the ping sqlx sends before
-        // lending one is a round trip to the connection's thread on every request.
-        .test_before_acquire(false)
-        .after_connect(move |conn: &mut AnyConnection, _meta| {
-            Box::pin(async move {
-                for pragma in [
-                    "pragma journal_mode = wal",
-                    "pragma foreign_keys = on",
-                    "pragma busy_timeout = 10000",
-                ] {
-                    sqlx::query(pragma).execute(&mut *conn).await?;
-                }
-                let pragma = format!("pragma synchronous = {synchronous}");
-                sqlx::query(&pragma).execute(&mut *conn).await?;
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await?)
 }
 
 /// Turns a unique-constraint violation into [`StorageError::Duplicate`] naming the

@@ -40,9 +40,7 @@ pub async fn fresh(backend: Backend) -> Result<TestDb> {
                 .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
             let schema = format!("t_{}", &crate::account::random_token()?[..16]);
             let admin = Store::connect(&base).await?;
-            sqlx::query(&format!("create schema {schema}"))
-                .execute(&admin.write)
-                .await?;
+            execute_raw(&admin, &format!("create schema {schema}")).await?;
             admin.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
@@ -53,10 +51,7 @@ pub async fn fresh(backend: Backend) -> Result<TestDb> {
 
 /// Runs raw SQL against the write pool: for tests that simulate tampering or faults.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
-    Ok(sqlx::query(sql)
-        .execute(&store.write)
-        .await?
-        .rows_affected())
+    store.execute_on_writer(sql).await
 }
 
 /// A new, empty database of its own: a temporary SQLite file, or a new PostgreSQL
@@ -70,9 +65,7 @@ pub async fn fresh_database(backend: Backend) -> Result<TestDb> {
                 .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
             let name = format!("t_{}", &crate::account::random_token()?[..16]).to_lowercase();
             let admin = Store::connect(&base).await?;
-            sqlx::query(&format!("create database {name}"))
-                .execute(&admin.write)
-                .await?;
+            execute_raw(&admin, &format!("create database {name}")).await?;
             admin.close().await;
             let (server, _) = base.rsplit_once('/').unwrap_or((&base, ""));
             Ok(TestDb {
@@ -180,9 +173,7 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
     if store.backend() == Backend::Postgres {
         // Statistics, as autovacuum would gather for a library grown over years: without
         // them the planner takes every word for a rare one.
-        sqlx::query("analyze library_entry")
-            .execute(&store.write)
-            .await?;
+        store.execute_on_writer("analyze library_entry").await?;
     }
     Ok(ids)
 }

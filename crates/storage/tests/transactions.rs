@@ -1,0 +1,88 @@
+//! A write transaction dropped without a commit leaves nothing behind: not its rows, and
+//! not a lock that would keep another writer (another process on SQLite) waiting.
+#![allow(clippy::expect_used)]
+
+use std::time::Duration;
+
+use sangkien_storage::{Store, audit::Actor, setting, testing};
+
+async fn settings_updates(store: &Store) -> i64 {
+    let mut conn = store.reader().await.expect("reader");
+    sqlx::query_scalar("select count(*) from audit_record where action = 'settings.update'")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_transaction_dropped_or_abandoned_is_rolled_back_at_once() {
+    let db = testing::fresh(testing::backend_from_env())
+        .await
+        .expect("fresh database");
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let value = serde_json::json!({ "site": "thử" });
+
+    // Written, then dropped (an error returned halfway through a request).
+    let mut tx = store.begin().await.expect("begin");
+    setting::put(&mut tx, &Actor::user("gk.00", 1_000), &value)
+        .await
+        .expect("put");
+    drop(tx);
+
+    // Abandoned while waiting for the database (a client that went away): the task is
+    // cancelled with its transaction open.
+    let abandoned = tokio::spawn({
+        let store = store.clone();
+        let value = value.clone();
+        async move {
+            let mut tx = store.begin().await.expect("begin");
+            setting::put(&mut tx, &Actor::user("gk.01", 1_001), &value)
+                .await
+                .expect("put");
+            std::future::pending::<()>().await;
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    abandoned.abort();
+    let _ = abandoned.await;
+
+    // Another store on the same database (on SQLite another process would be the same)
+    // writes without waiting for a lock the dropped transactions held.
+    let other = Store::connect(&db.url).await.expect("connect again");
+    let tx = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut tx = other.begin().await.expect("begin");
+        setting::put(&mut tx, &Actor::user("gk.02", 1_002), &value)
+            .await
+            .expect("put");
+        tx
+    })
+    .await
+    .expect("the other writer did not have to wait for the dropped transactions");
+    Store::commit(tx).await.expect("commit");
+    assert_eq!(settings_updates(&other).await, 1);
+
+    // And this store's next transaction starts clean.
+    let mut tx = store.begin().await.expect("begin");
+    setting::put(&mut tx, &Actor::user("gk.03", 1_003), &value)
+        .await
+        .expect("put");
+    Store::commit(tx).await.expect("commit");
+    assert_eq!(settings_updates(&store).await, 2);
+    other.close().await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_closed_store_refuses_writes_and_reads_as_unavailable() {
+    let db = testing::fresh(testing::backend_from_env())
+        .await
+        .expect("fresh database");
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store.close().await;
+    let begin = store.begin().await.err().expect("no transaction after close");
+    assert!(begin.is_unavailable(), "{begin:?}");
+    let read = store.reader().await.err().expect("no reader after close");
+    assert!(read.is_unavailable(), "{read:?}");
+}
