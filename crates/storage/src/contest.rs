@@ -82,23 +82,33 @@ pub async fn list_for_participant(
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ContestRecord>> {
-    let row = sqlx::query("select contest_id, state, settings, created_at, updated_at from contest where contest_id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    let Some(r) = row else { return Ok(None) };
-    let json: String = r.try_get(2)?;
+    let row = sqlx::query(&format!(
+        "select {RECORD} from contest c where c.contest_id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(|r| record_from_row(r, 0)).transpose()
+}
+
+/// The columns of a [`ContestRecord`], of a contest aliased `c`, for [`record_from_row`].
+pub(crate) const RECORD: &str = "c.contest_id, c.state, c.settings, c.created_at, c.updated_at";
+
+/// A [`ContestRecord`] from a row with the [`RECORD`] columns from column `at`.
+pub(crate) fn record_from_row(r: &sqlx::any::AnyRow, at: usize) -> Result<ContestRecord> {
+    let id: i64 = r.try_get(at)?;
+    let json: String = r.try_get(at + 2)?;
     let input: ContestInput = serde_json::from_str(&json)
         .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
     let settings = contest::from_stored(&input)
         .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
-    Ok(Some(ContestRecord {
-        id: r.try_get(0)?,
-        state: state_of(&r.try_get::<String, _>(1)?)?,
+    Ok(ContestRecord {
+        id,
+        state: state_of(&r.try_get::<String, _>(at + 1)?)?,
         settings,
-        created_at: r.try_get(3)?,
-        updated_at: r.try_get(4)?,
-    }))
+        created_at: r.try_get(at + 3)?,
+        updated_at: r.try_get(at + 4)?,
+    })
 }
 
 /// Whether a unit takes part in a contest.

@@ -55,9 +55,21 @@ pub struct VersionRecord {
     pub submitted_by: String,
 }
 
-const SELECT: &str = "select e.entry_id, e.contest_id, u.code, u.name, e.status, e.content, e.version, \
-     e.submitted_at, e.eligible, e.screening_reason, e.created_by, e.created_at, e.updated_at \
-     from entry e join unit u on u.unit_id = e.unit_id";
+/// The columns [`from_row`] reads, and the tables they come from.
+macro_rules! entry_select {
+    () => {
+        "select e.entry_id, e.contest_id, u.code, u.name, e.status, e.content, e.version, \
+         e.submitted_at, e.eligible, e.screening_reason, e.created_by, e.created_at, e.updated_at"
+    };
+}
+macro_rules! entry_from {
+    () => {
+        " from entry e join unit u on u.unit_id = e.unit_id"
+    };
+}
+const SELECT: &str = concat!(entry_select!(), entry_from!());
+/// How many columns [`from_row`] reads.
+const COLUMNS: usize = 13;
 
 fn corrupt(what: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(what.to_string())
@@ -99,6 +111,26 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRecord
         .as_ref()
         .map(from_row)
         .transpose()
+}
+
+/// An entry and its contest, in one query.
+pub async fn get_with_contest(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(EntryRecord, crate::contest::ContestRecord)>> {
+    let sql = format!(
+        "{}, {}{} join contest c on c.contest_id = e.contest_id where e.entry_id = $1",
+        entry_select!(),
+        crate::contest::RECORD,
+        entry_from!()
+    );
+    let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(conn).await? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        from_row(&r)?,
+        crate::contest::record_from_row(&r, COLUMNS)?,
+    )))
 }
 
 /// The entries of a contest assigned to one judge, by id: one query however many.

@@ -102,6 +102,40 @@ pub async fn assigned_member(
         .transpose()
 }
 
+/// The contest of an entry and the council member assigned to it, in one query (for a
+/// judge's own score sheet, read on every save); `None` when either is missing.
+pub async fn assigned_context(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+    account_id: i64,
+) -> Result<Option<(crate::contest::ContestRecord, Member)>> {
+    let sql = format!(
+        "select {}, a.account_id, a.username, a.full_name, u.code, m.role from assignment s \
+         join entry e on e.entry_id = s.entry_id join contest c on c.contest_id = e.contest_id \
+         join council_member m on m.account_id = s.account_id and m.contest_id = s.contest_id \
+         join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id \
+         where s.entry_id = $1 and s.account_id = $2 and s.contest_id = e.contest_id",
+        crate::contest::RECORD
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(entry_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let contest = crate::contest::record_from_row(&r, 0)?;
+    let member = Member {
+        account_id: r.try_get(5)?,
+        username: r.try_get(6)?,
+        full_name: r.try_get(7)?,
+        unit_code: r.try_get(8)?,
+        role: r.try_get(9)?,
+    };
+    Ok(Some((contest, member)))
+}
+
 const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
      join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
 

@@ -59,8 +59,20 @@ pub fn contest_json(r: &ContestRecord) -> Value {
 /// Loads a contest the account may see; 404 otherwise (also for contests that exist
 /// but are hidden from this account).
 pub async fn visible(conn: &mut Conn, user: &Account, id: i64) -> ApiResult<ContestRecord> {
+    let record = store::get(conn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("cuộc thi"))?;
+    visible_record(conn, user, record).await
+}
+
+/// [`visible`] for a contest already read.
+pub async fn visible_record(
+    conn: &mut Conn,
+    user: &Account,
+    record: ContestRecord,
+) -> ApiResult<ContestRecord> {
     let not_found = || ApiError::not_found("cuộc thi");
-    let record = store::get(conn, id).await?.ok_or_else(not_found)?;
+    let id = record.id;
     let participates =
         user.role == Role::Focal && store::is_participant(conn, id, &user.unit_code).await?;
     // An organizer runs the contests of their own unit: the province's, or a unit's

@@ -75,8 +75,10 @@ pub async fn visible(
     user: &Account,
     id: i64,
 ) -> ApiResult<(EntryRecord, ContestRecord)> {
-    let entry = store::get(conn, id).await?.ok_or_else(not_found)?;
-    let contest = visible_contest(conn, user, entry.contest_id)
+    let (entry, contest) = store::get_with_contest(conn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let contest = crate::api::contest::visible_record(conn, user, contest)
         .await
         .map_err(|_| not_found())?;
     let allowed = match user.role {

@@ -501,18 +501,31 @@ pub async fn my_sheet_context(
     user: &Account,
     entry_id: i64,
 ) -> ApiResult<(EntryRecord, ContestRecord, Member)> {
+    let entry = entries::get(conn, entry_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("sáng kiến"))?;
+    let (contest, me) = sheet_context(conn, user, entry.id).await?;
+    Ok((entry, contest, me))
+}
+
+/// [`my_sheet_context`] without the entry itself: one query (and one more for a focal
+/// point, whose unit must take part), for saving and reading a sheet.
+pub async fn sheet_context(
+    conn: &mut Conn,
+    user: &Account,
+    entry_id: i64,
+) -> ApiResult<(ContestRecord, Member)> {
     let not_found = || ApiError::not_found("sáng kiến");
-    let entry = entries::get(conn, entry_id).await?.ok_or_else(not_found)?;
-    let contest = visible_contest(conn, user, entry.contest_id)
-        .await
-        .map_err(|_| not_found())?;
-    let me = store::assigned_member(conn, entry.id, user.id)
+    let (contest, me) = store::assigned_context(conn, entry_id, user.id)
         .await?
         .ok_or_else(not_found)?;
+    let contest = crate::api::contest::visible_record(conn, user, contest)
+        .await
+        .map_err(|_| not_found())?;
     if contest.state < ContestState::Judging {
         return Err(not_found());
     }
-    Ok((entry, contest, me))
+    Ok((contest, me))
 }
 
 fn sheet_json(s: Option<&store::SheetRecord>) -> Value {
@@ -572,7 +585,7 @@ pub async fn save_sheet_for(
     body: Option<SheetBody>,
 ) -> ApiResult<Value> {
     let mut tx = state.store.begin().await?;
-    let (entry, contest, _) = my_sheet_context(&mut tx, user, entry_id).await?;
+    let (contest, _) = sheet_context(&mut tx, user, entry_id).await?;
     if contest.state != ContestState::Judging {
         return Err(conflict_state(
             contest.state,
@@ -584,7 +597,7 @@ pub async fn save_sheet_for(
     let (points, comments, comment) = match body {
         Some(b) => (b.points, b.comments, b.comment),
         None => {
-            let stored = store::sheet(&mut tx, entry.id, user.id).await?;
+            let stored = store::sheet(&mut tx, entry_id, user.id).await?;
             match stored {
                 Some(s) => (
                     s.points
@@ -623,7 +636,7 @@ pub async fn save_sheet_for(
         &mut tx,
         &Actor::user(&user.username, state.now()),
         contest.id,
-        entry.id,
+        entry_id,
         user.id,
         &checked,
         &comments,
@@ -665,8 +678,8 @@ async fn get_mine(
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
-    let (entry, _, _) = my_sheet_context(&mut conn, &user.0, id).await?;
-    let sheet = store::sheet(&mut conn, entry.id, user.0.id).await?;
+    sheet_context(&mut conn, &user.0, id).await?;
+    let sheet = store::sheet(&mut conn, id, user.0.id).await?;
     Ok(Json(sheet_json(sheet.as_ref())))
 }
 
