@@ -42,7 +42,7 @@ pub struct Event<'a> {
 }
 
 /// Appends a record to the chain inside the caller's transaction. The head row is
-/// updated first, which takes its row lock on PostgreSQL (and SQLite's write lock),
+/// updated first (and given the record's hash by a trigger), which takes its row lock on PostgreSQL (and SQLite's write lock),
 /// so concurrent transactions append one after another and never fork the chain.
 pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -> Result<i64> {
     let head = sqlx::query(
@@ -81,10 +81,7 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("update audit_head set hash = $1 where audit_head_id = 1")
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
+    // The head takes the new hash from a trigger (migration 0012).
     Ok(seq)
 }
 

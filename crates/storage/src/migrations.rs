@@ -81,6 +81,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0011_library_search_vector.sql"),
         postgres: include_str!("../migrations/postgres/0011_library_search_vector.sql"),
     },
+    Step {
+        version: 12,
+        name: "triggers",
+        sqlite: include_str!("../migrations/sqlite/0012_triggers.sql"),
+        postgres: include_str!("../migrations/postgres/0012_triggers.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

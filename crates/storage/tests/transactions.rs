@@ -81,7 +81,11 @@ async fn a_closed_store_refuses_writes_and_reads_as_unavailable() {
     let store = Store::connect(&db.url).await.expect("connect");
     store.migrate().await.expect("migrate");
     store.close().await;
-    let begin = store.begin().await.err().expect("no transaction after close");
+    let begin = store
+        .begin()
+        .await
+        .err()
+        .expect("no transaction after close");
     assert!(begin.is_unavailable(), "{begin:?}");
     let read = store.reader().await.err().expect("no reader after close");
     assert!(read.is_unavailable(), "{read:?}");
