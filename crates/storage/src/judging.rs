@@ -81,27 +81,6 @@ pub async fn member(
         .transpose()
 }
 
-/// One account's place on a contest's council when it is assigned to an entry of that
-/// contest; `None` when it is not a member or not assigned.
-pub async fn assigned_member(
-    conn: &mut AnyConnection,
-    entry_id: i64,
-    account_id: i64,
-) -> Result<Option<Member>> {
-    let sql = format!(
-        "{MEMBER} join assignment s on s.account_id = m.account_id and s.contest_id = m.contest_id \
-         where s.entry_id = $1 and m.account_id = $2"
-    );
-    sqlx::query(&sql)
-        .bind(entry_id)
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(member_from_row)
-        .transpose()
-}
-
 /// The contest of an entry and the council member assigned to it, in one query (for a
 /// judge's own score sheet, read on every save); `None` when either is missing.
 pub async fn assigned_context(
@@ -125,27 +104,27 @@ pub async fn assigned_context(
     else {
         return Ok(None);
     };
-    let contest = crate::contest::record_from_row(&r, 0)?;
-    let member = Member {
-        account_id: r.try_get(5)?,
-        username: r.try_get(6)?,
-        full_name: r.try_get(7)?,
-        unit_code: r.try_get(8)?,
-        role: r.try_get(9)?,
-    };
-    Ok(Some((contest, member)))
+    Ok(Some((
+        crate::contest::record_from_row(&r, 0)?,
+        member_at(&r, 5)?,
+    )))
 }
 
 const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
      join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
 
 fn member_from_row(r: &sqlx::any::AnyRow) -> Result<Member> {
+    member_at(r, 0)
+}
+
+/// A [`Member`] from the five columns of [`MEMBER`], from column `at`.
+fn member_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Member> {
     Ok(Member {
-        account_id: r.try_get(0)?,
-        username: r.try_get(1)?,
-        full_name: r.try_get(2)?,
-        unit_code: r.try_get(3)?,
-        role: r.try_get(4)?,
+        account_id: r.try_get(at)?,
+        username: r.try_get(at + 1)?,
+        full_name: r.try_get(at + 2)?,
+        unit_code: r.try_get(at + 3)?,
+        role: r.try_get(at + 4)?,
     })
 }
 

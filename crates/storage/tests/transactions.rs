@@ -6,6 +6,16 @@ use std::time::Duration;
 
 use sangkien_storage::{Store, audit::Actor, setting, testing};
 
+/// A fresh database (kept while the returned guard lives) and a store on it, migrated.
+async fn migrated() -> (testing::TestDb, Store) {
+    let db = testing::fresh(testing::backend_from_env())
+        .await
+        .expect("fresh database");
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (db, store)
+}
+
 async fn settings_updates(store: &Store) -> i64 {
     let mut conn = store.reader().await.expect("reader");
     sqlx::query_scalar("select count(*) from audit_record where action = 'settings.update'")
@@ -16,11 +26,7 @@ async fn settings_updates(store: &Store) -> i64 {
 
 #[tokio::test]
 async fn a_transaction_dropped_or_abandoned_is_rolled_back_at_once() {
-    let db = testing::fresh(testing::backend_from_env())
-        .await
-        .expect("fresh database");
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
+    let (db, store) = migrated().await;
     let value = serde_json::json!({ "site": "thử" });
 
     // Written, then dropped (an error returned halfway through a request).
@@ -75,11 +81,7 @@ async fn a_transaction_dropped_or_abandoned_is_rolled_back_at_once() {
 
 #[tokio::test]
 async fn a_closed_store_refuses_writes_and_reads_as_unavailable() {
-    let db = testing::fresh(testing::backend_from_env())
-        .await
-        .expect("fresh database");
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
+    let (_db, store) = migrated().await;
     store.close().await;
     let begin = store
         .begin()
