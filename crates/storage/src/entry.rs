@@ -31,6 +31,9 @@ pub struct EntryRecord {
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The deadline its unit was extended to in its contest (UTC seconds), if it was:
+    /// read with the entry, as every change checks it.
+    pub extension: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +62,8 @@ pub struct VersionRecord {
 macro_rules! entry_select {
     () => {
         "select e.entry_id, e.contest_id, u.code, u.name, e.status, e.content, e.version, \
-         e.submitted_at, e.eligible, e.screening_reason, e.created_by, e.created_at, e.updated_at"
+         e.submitted_at, e.eligible, e.screening_reason, e.created_by, e.created_at, e.updated_at, \
+         (select x.until from extension x where x.contest_id = e.contest_id and x.unit_id = e.unit_id)"
     };
 }
 macro_rules! entry_from {
@@ -69,7 +73,7 @@ macro_rules! entry_from {
 }
 const SELECT: &str = concat!(entry_select!(), entry_from!());
 /// How many columns [`from_row`] reads.
-const COLUMNS: usize = 13;
+const COLUMNS: usize = 14;
 
 fn corrupt(what: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(what.to_string())
@@ -95,6 +99,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<EntryRecord> {
         created_by: r.try_get(10)?,
         created_at: r.try_get(11)?,
         updated_at: r.try_get(12)?,
+        extension: r.try_get(13)?,
     })
 }
 
@@ -291,27 +296,56 @@ pub async fn texts(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, En
     .collect()
 }
 
-/// Creates a draft entry for a unit.
+/// A unit as a new entry of a contest needs it: which row, its name, and its deadline
+/// extension in that contest.
+#[derive(Debug, Clone)]
+pub struct EntryUnit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub extension: Option<i64>,
+}
+
+/// The unit with this code and its extension in the contest, in one query.
+pub async fn entry_unit(
+    conn: &mut AnyConnection,
+    contest_id: i64,
+    code: &str,
+) -> Result<Option<EntryUnit>> {
+    sqlx::query(
+        "select u.unit_id, u.name, (select x.until from extension x \
+         where x.contest_id = $1 and x.unit_id = u.unit_id) from unit u where u.code = $2",
+    )
+    .bind(contest_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| {
+        Ok(EntryUnit {
+            id: r.try_get(0)?,
+            code: code.to_string(),
+            name: r.try_get(1)?,
+            extension: r.try_get(2)?,
+        })
+    })
+    .transpose()
+}
+
+/// Creates a draft entry for a unit (read by [`entry_unit`] for the same contest).
 pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
     contest_id: i64,
-    unit_code: &str,
+    unit: &EntryUnit,
     content: &EntryContent,
 ) -> Result<EntryRecord> {
-    let unit = sqlx::query("select unit_id, name from unit where code = $1")
-        .bind(unit_code)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
-    let (unit_id, unit_name): (i64, String) = (unit.try_get(0)?, unit.try_get(1)?);
     let by = actor.name();
     let id: i64 = sqlx::query(
         "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
          values ($1, $2, 'draft', $3, $4, 0, $5, $6, $6) returning entry_id",
     )
     .bind(contest_id)
-    .bind(unit_id)
+    .bind(unit.id)
     .bind(&content.title)
     .bind(content_json(content))
     .bind(&by)
@@ -328,15 +362,15 @@ pub async fn create(
             object_id: id.to_string(),
             contest_id: Some(contest_id),
             before: None,
-            after: Some(json!({"unit_code": unit_code, "title": content.title})),
+            after: Some(json!({"unit_code": unit.code, "title": content.title})),
         },
     )
     .await?;
     Ok(EntryRecord {
         id,
         contest_id,
-        unit_code: unit_code.to_string(),
-        unit_name,
+        unit_code: unit.code.clone(),
+        unit_name: unit.name.clone(),
         status: EntryStatus::Draft,
         content: content.clone(),
         version: 0,
@@ -346,6 +380,7 @@ pub async fn create(
         created_by: by,
         created_at: actor.at,
         updated_at: actor.at,
+        extension: unit.extension,
     })
 }
 
@@ -753,7 +788,7 @@ pub async fn extensions(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec
     .collect()
 }
 
-pub async fn extension_until(
+async fn extension_until(
     conn: &mut AnyConnection,
     contest_id: i64,
     unit_code: &str,

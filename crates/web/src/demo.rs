@@ -414,7 +414,10 @@ async fn load_entries(store: &Store, files: &FileStore, contest_id: i64) -> Resu
         let content =
             entry::validate(&content, &contest.settings).map_err(|e| invalid(e.to_string()))?;
         let actor = Actor::user("snv.tochuc", at);
-        let e = entries::create(&mut tx, &actor, contest_id, unit_code, &content).await?;
+        let unit = entries::entry_unit(&mut tx, contest_id, unit_code)
+            .await?
+            .ok_or_else(|| invalid(format!("unit {unit_code}")))?;
+        let e = entries::create(&mut tx, &actor, contest_id, &unit, &content).await?;
         if *submitted {
             let pdf = sangkien_files::sample_pdf(&[
                 title,

@@ -325,6 +325,25 @@ async fn the_deadline_is_exact_to_the_second_and_an_extension_opens_it_for_one_u
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["deadline"], "2021-11-03T23:59:59+07:00");
+    // STP may also add an entry; Hòa An may not.
+    let more = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/entries"),
+            &stp,
+            complete_entry("Sáng kiến Tư pháp thêm trong thời gian gia hạn"),
+        )
+        .await;
+    assert_eq!(more.status, StatusCode::CREATED, "{}", more.text);
+    assert_eq!(more.body["deadline"], "2021-11-03T23:59:59+07:00");
+    let refused = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/entries"),
+            &hoaan,
+            complete_entry("Sáng kiến Hòa An tạo khi đã đóng"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
     let still_late = app
         .patch(
             &format!("/api/v1/entries/{}", ids[0]),

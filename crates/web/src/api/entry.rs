@@ -111,17 +111,31 @@ pub async fn changeable(
     Ok(found)
 }
 
-/// The rule for changing a unit's entries now: contest state, deadline, extension.
-/// Returns the unit's extension, if it has one.
-pub async fn check_changeable(
+/// The unit a new entry of `contest` is for, refused unless the unit may add entries now
+/// (contest state, deadline, the unit's extension).
+pub async fn open_unit(
     conn: &mut Conn,
     contest: &ContestRecord,
     unit_code: &str,
     now: i64,
-) -> ApiResult<Option<i64>> {
-    let ext = store::extension_until(conn, contest.id, unit_code).await?;
-    entry::check_open_for_changes(contest.state, &contest.settings, ext, now)?;
-    Ok(ext)
+) -> ApiResult<store::EntryUnit> {
+    let unit = store::entry_unit(conn, contest.id, unit_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field("unit_code", format!("Không có đơn vị mã «{unit_code}»."))
+        })?;
+    entry::check_open_for_changes(contest.state, &contest.settings, unit.extension, now)?;
+    Ok(unit)
+}
+
+/// The rule for changing an entry now: contest state, deadline, its unit's extension.
+pub fn check_changeable(contest: &ContestRecord, e: &EntryRecord, now: i64) -> ApiResult<()> {
+    Ok(entry::check_open_for_changes(
+        contest.state,
+        &contest.settings,
+        e.extension,
+        now,
+    )?)
 }
 
 /// The entry as the API shows it: content plus identity, status, attachments, what a
@@ -132,9 +146,8 @@ pub async fn entry_json(
     contest: &ContestRecord,
 ) -> ApiResult<Value> {
     let attachments = store::list_attachments(conn, e.id).await?;
-    let ext = store::extension_until(conn, contest.id, &e.unit_code).await?;
     let origin = origin_json(conn, e.id).await?;
-    Ok(entry_json_of(e, contest, &attachments, ext, origin))
+    Ok(entry_json_of(e, contest, &attachments, origin))
 }
 
 /// [`entry_json`] from parts already read.
@@ -142,7 +155,6 @@ fn entry_json_of(
     e: &EntryRecord,
     contest: &ContestRecord,
     attachments: &[AttachmentRecord],
-    ext: Option<i64>,
     origin: Value,
 ) -> Value {
     let has_main = attachments
@@ -164,7 +176,7 @@ fn entry_json_of(
     v["missing"] = json!(entry::missing_for_submit(&e.content, has_main));
     v["deadline"] = json!(time::rfc3339_vn(entry::unit_deadline(
         &contest.settings,
-        ext
+        e.extension
     )));
     v["origin"] = origin;
     v
@@ -189,8 +201,6 @@ async fn origin_json(conn: &mut Conn, id: i64) -> ApiResult<Value> {
 pub struct Changed {
     pub entry: EntryRecord,
     pub contest: ContestRecord,
-    /// The unit's extension.
-    pub extension: Option<i64>,
     /// The current attachments, when the change read them.
     pub attachments: Option<Vec<AttachmentRecord>>,
     /// Just created: no attachments and no origin yet.
@@ -199,11 +209,10 @@ pub struct Changed {
 
 impl Changed {
     /// An existing entry as read at the start of a change, before it is changed.
-    fn existing(entry: EntryRecord, contest: ContestRecord, extension: Option<i64>) -> Changed {
+    fn existing(entry: EntryRecord, contest: ContestRecord) -> Changed {
         Changed {
             entry,
             contest,
-            extension,
             attachments: None,
             created: false,
         }
@@ -213,13 +222,7 @@ impl Changed {
     pub async fn json(&self, conn: &mut Conn) -> ApiResult<Value> {
         let e = &self.entry;
         if self.created {
-            return Ok(entry_json_of(
-                e,
-                &self.contest,
-                &[],
-                self.extension,
-                Value::Null,
-            ));
+            return Ok(entry_json_of(e, &self.contest, &[], Value::Null));
         }
         let listed;
         let attachments = match &self.attachments {
@@ -230,13 +233,7 @@ impl Changed {
             }
         };
         let origin = origin_json(conn, e.id).await?;
-        Ok(entry_json_of(
-            e,
-            &self.contest,
-            attachments,
-            self.extension,
-            origin,
-        ))
+        Ok(entry_json_of(e, &self.contest, attachments, origin))
     }
 }
 
@@ -345,7 +342,7 @@ pub async fn create_entry(
         ));
     }
     let now = state.now();
-    let extension = check_changeable(tx, &contest, &unit, now).await?;
+    let unit = open_unit(tx, &contest, &unit, now).await?;
     let content = entry::validate(content, &contest.settings)?;
     let entry = store::create(
         tx,
@@ -358,7 +355,6 @@ pub async fn create_entry(
     Ok(Changed {
         entry,
         contest,
-        extension,
         attachments: None,
         created: true,
     })
@@ -399,9 +395,9 @@ pub async fn update_entry(
 ) -> ApiResult<Changed> {
     let (before, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    let extension = check_changeable(tx, &contest, &before.unit_code, now).await?;
+    check_changeable(&contest, &before, now)?;
     let content = entry::validate(content, &contest.settings)?;
-    let mut changed = Changed::existing(before, contest, extension);
+    let mut changed = Changed::existing(before, contest);
     if content == changed.entry.content {
         return Ok(changed);
     }
@@ -489,8 +485,8 @@ pub async fn submit_entry(
 ) -> ApiResult<Changed> {
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
-    let mut changed = Changed::existing(e, contest, extension);
+    check_changeable(&contest, &e, now)?;
+    let mut changed = Changed::existing(e, contest);
     if changed.entry.status == EntryStatus::Submitted {
         return Ok(changed);
     }
@@ -514,8 +510,8 @@ pub async fn withdraw_entry(
 ) -> ApiResult<Changed> {
     let (e, contest) = changeable(tx, user, id).await?;
     let now = state.now();
-    let extension = check_changeable(tx, &contest, &e.unit_code, now).await?;
-    let mut changed = Changed::existing(e, contest, extension);
+    check_changeable(&contest, &e, now)?;
+    let mut changed = Changed::existing(e, contest);
     match changed.entry.status {
         EntryStatus::Withdrawn => Ok(changed),
         EntryStatus::Draft => Err(ApiError::new(
@@ -766,7 +762,7 @@ pub async fn receive_upload(
     let (file_limit, entry_left) = {
         let mut conn = state.store.reader().await?;
         let (e, contest) = changeable(&mut conn, user, id).await?;
-        check_changeable(&mut conn, &contest, &e.unit_code, state.now()).await?;
+        check_changeable(&contest, &e, state.now())?;
         if e.status == EntryStatus::Withdrawn {
             return Err(withdrawn());
         }
@@ -819,7 +815,7 @@ pub async fn receive_upload(
     let mut tx = state.store.begin().await?;
     let (e, contest) = changeable(&mut tx, user, id).await?;
     let now = state.now();
-    check_changeable(&mut tx, &contest, &e.unit_code, now).await?;
+    check_changeable(&contest, &e, now)?;
     if e.status == EntryStatus::Withdrawn {
         return Err(withdrawn());
     }
@@ -985,7 +981,7 @@ pub async fn remove_attachment(
         .await?
         .ok_or_else(|| ApiError::not_found("tệp đính kèm"))?;
     let now = state.now();
-    check_changeable(&mut tx, &contest, &e.unit_code, now).await?;
+    check_changeable(&contest, &e, now)?;
     if e.status != EntryStatus::Draft || e.version > 0 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

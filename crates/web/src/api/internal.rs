@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::{
     AppState,
-    api::{award, entry::check_changeable},
+    api::{award, entry::open_unit},
     auth::ApiUser,
     error::{ApiError, ApiResult},
     extract::{ApiJson, Id},
@@ -77,7 +77,7 @@ pub async fn forward_entries(
         ));
     }
     let now = state.now();
-    check_changeable(&mut tx, &parent, &unit, now).await?;
+    let unit = open_unit(&mut tx, &parent, &unit, now).await?;
     let winners = a.winners();
     let mut created = Vec::new();
     let actor = Actor::user(&user.username, now);

@@ -27,9 +27,9 @@ use crate::{
     api::{
         contest::visible as visible_contest,
         entry::{
-            ScreeningBody, changeable, check_changeable, create_entry, receive_upload,
-            remove_attachment, screen_entry, send_attachment, similar_entries, submit_entry,
-            update_entry, visible, withdraw_entry,
+            ScreeningBody, changeable, create_entry, open_unit, receive_upload, remove_attachment,
+            screen_entry, send_attachment, similar_entries, submit_entry, update_entry, visible,
+            withdraw_entry,
         },
     },
     error::{ApiError, ApiResult},
@@ -110,7 +110,7 @@ async fn list(
         let (items, total) =
             store::list_lines(&mut conn, id, unit, paging.per_page, paging.offset()).await?;
         let can_create = match account.role {
-            Role::Focal => check_changeable(&mut conn, &contest, &account.unit_code, state.now())
+            Role::Focal => open_unit(&mut conn, &contest, &account.unit_code, state.now())
                 .await
                 .is_ok(),
             _ => contest.state == sangkien_domain::contest::ContestState::Open,
@@ -719,8 +719,8 @@ async fn entry_page(
     let (e, contest) = visible(&mut conn, account, id).await?;
     let files = store::list_attachments(&mut conn, id).await?;
     let has_main = files.iter().any(|a| a.kind == "main");
-    let ext = store::extension_until(&mut conn, contest.id, &e.unit_code).await?;
-    let lock = entry::check_open_for_changes(contest.state, &contest.settings, ext, state.now());
+    let lock =
+        entry::check_open_for_changes(contest.state, &contest.settings, e.extension, state.now());
     let is_organizer = account.role == Role::Organizer;
     let (similar, versions) = if is_organizer {
         let similar = similar_entries(&mut conn, &e, 5)
@@ -802,7 +802,7 @@ async fn entry_page(
         status_label: e.status.vi(),
         version: e.version,
         submitted_at: e.submitted_at.map(time::display_vn).unwrap_or_default(),
-        deadline: time::display_vn(entry::unit_deadline(&contest.settings, ext)),
+        deadline: time::display_vn(entry::unit_deadline(&contest.settings, e.extension)),
         eligible: eligible_label(e.eligible),
         screening_reason: e.screening_reason.clone().unwrap_or_default(),
         authors: c.authors.clone(),
