@@ -81,18 +81,30 @@ pub async fn member(
         .transpose()
 }
 
-/// The contest of an entry and the council member assigned to it, in one query (for a
-/// judge's own score sheet, read on every save); `None` when either is missing.
+/// What a judge's own score sheet needs, read in one query on every save: the entry's
+/// contest, the judge's place on its council, and the sheet as stored.
+#[derive(Debug, Clone)]
+pub struct SheetContext {
+    pub contest: crate::contest::ContestRecord,
+    pub member: Member,
+    /// `None` before the first save.
+    pub sheet: Option<SheetRecord>,
+}
+
+/// The [`SheetContext`] of a judge assigned to an entry; `None` when the entry, the
+/// assignment or the council place is missing.
 pub async fn assigned_context(
     conn: &mut AnyConnection,
     entry_id: i64,
     account_id: i64,
-) -> Result<Option<(crate::contest::ContestRecord, Member)>> {
+) -> Result<Option<SheetContext>> {
     let sql = format!(
-        "select {}, a.account_id, a.username, a.full_name, u.code, m.role from assignment s \
+        "select {}, a.account_id, a.username, a.full_name, u.code, m.role, {SHEET_COLUMNS} \
+         from assignment s \
          join entry e on e.entry_id = s.entry_id join contest c on c.contest_id = e.contest_id \
          join council_member m on m.account_id = s.account_id and m.contest_id = s.contest_id \
          join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id \
+         left join score_sheet sh on sh.entry_id = s.entry_id and sh.account_id = s.account_id \
          where s.entry_id = $1 and s.account_id = $2 and s.contest_id = e.contest_id",
         crate::contest::RECORD
     );
@@ -104,10 +116,15 @@ pub async fn assigned_context(
     else {
         return Ok(None);
     };
-    Ok(Some((
-        crate::contest::record_from_row(&r, 0)?,
-        member_at(&r, 5)?,
-    )))
+    let sheet = match r.try_get::<Option<i64>, _>(10)? {
+        Some(_) => Some(sheet_at(&r, 10)?),
+        None => None,
+    };
+    Ok(Some(SheetContext {
+        contest: crate::contest::record_from_row(&r, 0)?,
+        member: member_at(&r, 5)?,
+        sheet,
+    }))
 }
 
 const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
@@ -361,47 +378,46 @@ impl SheetRecord {
     }
 }
 
-const SHEET: &str = "select s.entry_id, a.username, s.points, s.comments, s.comment, s.state, s.submitted_at, s.updated_at \
-                     from score_sheet s join account a on a.account_id = s.account_id";
+/// A sheet's columns, as [`sheet_at`] reads them (`sh` the sheet, `a` its judge).
+macro_rules! sheet_columns {
+    () => {
+        "sh.entry_id, a.username, sh.points, sh.comments, sh.comment, sh.state, sh.submitted_at, sh.updated_at"
+    };
+}
+const SHEET_COLUMNS: &str = sheet_columns!();
+const SHEET: &str = concat!(
+    "select ",
+    sheet_columns!(),
+    " from score_sheet sh join account a on a.account_id = sh.account_id"
+);
 
 fn sheet_row(r: &sqlx::any::AnyRow) -> Result<SheetRecord> {
-    let entry_id: i64 = r.try_get(0)?;
-    let points: String = r.try_get(2)?;
-    let comments: String = r.try_get(3)?;
+    sheet_at(r, 0)
+}
+
+/// A [`SheetRecord`] from the eight columns of [`SHEET_COLUMNS`], from column `at`.
+fn sheet_at(r: &sqlx::any::AnyRow, at: usize) -> Result<SheetRecord> {
+    let entry_id: i64 = r.try_get(at)?;
+    let points: String = r.try_get(at + 2)?;
+    let comments: String = r.try_get(at + 3)?;
     let points: BTreeMap<String, i64> = serde_json::from_str(&points)
         .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?;
     Ok(SheetRecord {
         entry_id,
-        username: r.try_get(1)?,
+        username: r.try_get(at + 1)?,
         points: points.into_iter().map(|(k, v)| (k, Points(v))).collect(),
         comments: serde_json::from_str(&comments)
             .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?,
-        comment: r.try_get(4)?,
-        state: r.try_get(5)?,
-        submitted_at: r.try_get(6)?,
-        updated_at: r.try_get(7)?,
+        comment: r.try_get(at + 4)?,
+        state: r.try_get(at + 5)?,
+        submitted_at: r.try_get(at + 6)?,
+        updated_at: r.try_get(at + 7)?,
     })
-}
-
-pub async fn sheet(
-    conn: &mut AnyConnection,
-    entry_id: i64,
-    account_id: i64,
-) -> Result<Option<SheetRecord>> {
-    let sql = format!("{SHEET} where s.entry_id = $1 and s.account_id = $2");
-    sqlx::query(&sql)
-        .bind(entry_id)
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(sheet_row)
-        .transpose()
 }
 
 /// Every sheet of a contest (drafts too), by entry then judge.
 pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<SheetRecord>> {
-    let sql = format!("{SHEET} where s.contest_id = $1 order by s.entry_id, a.username");
+    let sql = format!("{SHEET} where sh.contest_id = $1 order by sh.entry_id, a.username");
     sqlx::query(&sql)
         .bind(contest_id)
         .fetch_all(conn)
@@ -417,7 +433,8 @@ pub async fn sheets_of_judge(
     contest_id: i64,
     account_id: i64,
 ) -> Result<Vec<SheetRecord>> {
-    let sql = format!("{SHEET} where s.contest_id = $1 and s.account_id = $2 order by s.entry_id");
+    let sql =
+        format!("{SHEET} where sh.contest_id = $1 and sh.account_id = $2 order by sh.entry_id");
     sqlx::query(&sql)
         .bind(contest_id)
         .bind(account_id)
@@ -456,7 +473,7 @@ pub async fn submitted_sheets_of_entry(
     entry_id: i64,
 ) -> Result<Vec<SheetRecord>> {
     let sql =
-        format!("{SHEET} where s.entry_id = $1 and s.state = 'submitted' order by a.username");
+        format!("{SHEET} where sh.entry_id = $1 and sh.state = 'submitted' order by a.username");
     sqlx::query(&sql)
         .bind(entry_id)
         .fetch_all(conn)

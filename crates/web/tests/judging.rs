@@ -287,6 +287,15 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
         .post(&format!("{}/submit", path(ids[0])), &snv, json!({}))
         .await;
     assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Another judge of the same entry still has an empty sheet of their own.
+    let other = app.login("hd.vpubnd").await;
+    let empty = app.call(Method::GET, &path(ids[0]), Some(&other), None).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
+    assert_eq!(empty.body["state"], "empty");
+    let nothing = app
+        .post(&format!("{}/submit", path(ids[0])), &other, json!({}))
+        .await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Every judge scores every entry: entry totals chosen so the exact mean decides.
     let judges = ["hd.vpubnd", "hd.snv", "hd.stp", "hd.stc"];
     for (j, judge) in judges.iter().enumerate() {

@@ -500,12 +500,12 @@ pub async fn my_sheet_context(
     conn: &mut Conn,
     user: &Account,
     entry_id: i64,
-) -> ApiResult<(EntryRecord, ContestRecord, Member)> {
+) -> ApiResult<(EntryRecord, store::SheetContext)> {
     let entry = entries::get(conn, entry_id)
         .await?
         .ok_or_else(|| ApiError::not_found("sáng kiến"))?;
-    let (contest, me) = sheet_context(conn, user, entry.id).await?;
-    Ok((entry, contest, me))
+    let context = sheet_context(conn, user, entry.id).await?;
+    Ok((entry, context))
 }
 
 /// [`my_sheet_context`] without the entry itself: one query (and one more for a focal
@@ -514,18 +514,18 @@ pub async fn sheet_context(
     conn: &mut Conn,
     user: &Account,
     entry_id: i64,
-) -> ApiResult<(ContestRecord, Member)> {
+) -> ApiResult<store::SheetContext> {
     let not_found = || ApiError::not_found("sáng kiến");
-    let (contest, me) = store::assigned_context(conn, entry_id, user.id)
+    let mut context = store::assigned_context(conn, entry_id, user.id)
         .await?
         .ok_or_else(not_found)?;
-    let contest = crate::api::contest::visible_record(conn, user, contest)
+    context.contest = crate::api::contest::visible_record(conn, user, context.contest)
         .await
         .map_err(|_| not_found())?;
-    if contest.state < ContestState::Judging {
+    if context.contest.state < ContestState::Judging {
         return Err(not_found());
     }
-    Ok((contest, me))
+    Ok(context)
 }
 
 fn sheet_json(s: Option<&store::SheetRecord>) -> Value {
@@ -585,7 +585,7 @@ pub async fn save_sheet_for(
     body: Option<SheetBody>,
 ) -> ApiResult<Value> {
     let mut tx = state.store.begin().await?;
-    let (contest, _) = sheet_context(&mut tx, user, entry_id).await?;
+    let store::SheetContext { contest, sheet, .. } = sheet_context(&mut tx, user, entry_id).await?;
     if contest.state != ContestState::Judging {
         return Err(conflict_state(
             contest.state,
@@ -596,20 +596,17 @@ pub async fn save_sheet_for(
     let submit = body.is_none();
     let (points, comments, comment) = match body {
         Some(b) => (b.points, b.comments, b.comment),
-        None => {
-            let stored = store::sheet(&mut tx, entry_id, user.id).await?;
-            match stored {
-                Some(s) => (
-                    s.points
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.as_f64()))
-                        .collect(),
-                    s.comments.clone(),
-                    s.comment.clone(),
-                ),
-                None => Default::default(),
-            }
-        }
+        None => match sheet {
+            Some(s) => (
+                s.points
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_f64()))
+                    .collect(),
+                s.comments.clone(),
+                s.comment.clone(),
+            ),
+            None => Default::default(),
+        },
     };
     let checked = judging::validate_points(&contest.settings.criteria, &points, submit)?;
     let mut e = sangkien_domain::ValidationErrors::new();
@@ -678,9 +675,8 @@ async fn get_mine(
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
     let mut conn = state.store.reader().await?;
-    sheet_context(&mut conn, &user.0, id).await?;
-    let sheet = store::sheet(&mut conn, id, user.0.id).await?;
-    Ok(Json(sheet_json(sheet.as_ref())))
+    let context = sheet_context(&mut conn, &user.0, id).await?;
+    Ok(Json(sheet_json(context.sheet.as_ref())))
 }
 
 #[derive(Deserialize)]

@@ -171,8 +171,8 @@ async fn sheet_view(
 ) -> ApiResult<SheetPage> {
     let account = &user.session.account;
     let mut conn = state.store.reader().await?;
-    let (entry, contest, _) = my_sheet_context(&mut conn, account, id).await?;
-    let sheet = store::sheet(&mut conn, entry.id, account.id).await?;
+    let (entry, context) = my_sheet_context(&mut conn, account, id).await?;
+    let (contest, sheet) = (context.contest, context.sheet);
     let files = entries::list_attachments(&mut conn, entry.id).await?;
     let others: Vec<(String, String)> =
         crate::api::judging::other_sheets(&mut conn, account, entry.id)
