@@ -289,7 +289,9 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
     assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Another judge of the same entry still has an empty sheet of their own.
     let other = app.login("hd.vpubnd").await;
-    let empty = app.call(Method::GET, &path(ids[0]), Some(&other), None).await;
+    let empty = app
+        .call(Method::GET, &path(ids[0]), Some(&other), None)
+        .await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
     assert_eq!(empty.body["state"], "empty");
     let nothing = app
