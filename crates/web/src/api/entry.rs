@@ -122,7 +122,10 @@ pub async fn open_unit(
     let unit = store::entry_unit(conn, contest.id, unit_code)
         .await?
         .ok_or_else(|| {
-            ApiError::field("unit_code", format!("Không có đơn vị mã «{unit_code}»."))
+            ApiError::field(
+                "unit_code",
+                format!("Không có đơn vị mã «{unit_code}»; hãy chọn một đơn vị tham gia cuộc thi."),
+            )
         })?;
     entry::check_open_for_changes(contest.state, &contest.settings, unit.extension, now)?;
     Ok(unit)

@@ -602,8 +602,8 @@ pub async fn save_sheet_for(
                     .iter()
                     .map(|(k, v)| (k.clone(), v.as_f64()))
                     .collect(),
-                s.comments.clone(),
-                s.comment.clone(),
+                s.comments,
+                s.comment,
             ),
             None => Default::default(),
         },
