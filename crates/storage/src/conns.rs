@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_core::Stream;
 use sqlx::{
     AnyConnection, AnyPool, Connection,
     any::{Any, AnyPoolOptions},
@@ -90,6 +91,7 @@ impl Writer {
         Ok(Writer::Sole(Arc::new(Mutex::new(Some(SoleWriter {
             conn: target.open().await?,
             in_tx: false,
+            begun: false,
             target,
         })))))
     }
@@ -110,7 +112,9 @@ impl Writer {
                 // Marked first: a `begin` that fails or is abandoned halfway is rolled back
                 // (and a connection that cannot roll back replaced) like any other.
                 tx.held.in_tx = true;
-                sqlx::query("begin").execute(&mut tx.held.conn).await?;
+                if !std::mem::take(&mut tx.held.begun) {
+                    sqlx::query("begin").execute(&mut tx.held.conn).await?;
+                }
                 TxConn::Sole(tx)
             }
         })
@@ -127,7 +131,7 @@ impl Writer {
             Writer::Sole(w) => {
                 let mut w = w.lock().await;
                 let w = w.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-                f(w.ready().await?).await
+                f(w.outside_tx().await?).await
             }
         }
     }
@@ -168,16 +172,42 @@ impl TxConn {
     }
 
     /// Commits; on SQLite the next writer may begin as soon as this returns.
+    ///
+    /// On SQLite the next transaction's `begin` is sent with the `commit`, in the same
+    /// round trip to SQLite's thread: a deferred `begin` takes no lock and no snapshot
+    /// until the first statement after it, so the connection waits inside it exactly as
+    /// it would outside one, and the next writer saves a round trip while it holds the
+    /// one write connection (docs/DECISIONS.md).
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
             TxConn::Pooled(t) => t.commit().await?,
             TxConn::Sole(mut t) => {
-                sqlx::query("commit").execute(&mut t.held.conn).await?;
-                t.held.in_tx = false;
+                let w = &mut *t.held;
+                let mut results = sqlx::raw_sql("commit; begin").execute_many(&mut w.conn);
+                match next(&mut results).await {
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(e.into()),
+                    None => return Err(sqlx::Error::WorkerCrashed.into()),
+                }
+                // Committed, whatever happens to the `begin`.
+                let begun = matches!(next(&mut results).await, Some(Ok(_)));
+                drop(results);
+                w.in_tx = false;
+                w.begun = begun;
+                if !begun {
+                    tracing::warn!(
+                        "the write connection's next transaction could not be begun early; it will be begun when needed"
+                    );
+                }
             }
         }
         Ok(())
     }
+}
+
+/// The next item of a stream of sqlx's.
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
 }
 
 /// SQLite's one write connection.
@@ -185,6 +215,9 @@ pub(crate) struct SoleWriter {
     conn: AnyConnection,
     /// A transaction was begun and neither committed nor rolled back.
     in_tx: bool,
+    /// A deferred `begin` was sent with the last commit and no statement has run since:
+    /// the next transaction starts without one (see [`TxConn::commit`]).
+    begun: bool,
     target: SqliteTarget,
 }
 
@@ -199,6 +232,18 @@ impl SoleWriter {
                 self.conn = self.target.open().await?;
             }
             self.in_tx = false;
+            self.begun = false;
+        }
+        Ok(&mut self.conn)
+    }
+
+    /// The connection outside any transaction, for statements that cannot run in one
+    /// (migrations, pragmas): the `begin` sent with the last commit is ended first.
+    async fn outside_tx(&mut self) -> Result<&mut AnyConnection> {
+        self.ready().await?;
+        if self.begun {
+            sqlx::query("rollback").execute(&mut self.conn).await?;
+            self.begun = false;
         }
         Ok(&mut self.conn)
     }

@@ -92,3 +92,61 @@ async fn a_closed_store_refuses_writes_and_reads_as_unavailable() {
     let read = store.reader().await.err().expect("no reader after close");
     assert!(read.is_unavailable(), "{read:?}");
 }
+
+/// On SQLite the next transaction's `begin` goes with each commit (a deferred one: no lock,
+/// no snapshot). Between transactions the write connection must still look idle: another
+/// writer does not wait for it, a checkpoint is not held back by it, a statement that
+/// cannot run in a transaction runs, and every transaction sees what was committed before.
+#[tokio::test]
+async fn between_transactions_the_write_connection_holds_nothing() {
+    let (db, store) = migrated().await;
+    let value = serde_json::json!({ "site": "thử" });
+    for at in [1_000, 1_001] {
+        let mut tx = store.begin().await.expect("begin");
+        setting::put(&mut tx, &Actor::user("gk.00", at), &value)
+            .await
+            .expect("put");
+        Store::commit(tx).await.expect("commit");
+    }
+
+    let other = Store::connect(&db.url).await.expect("connect again");
+    let tx = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut tx = other.begin().await.expect("begin");
+        setting::put(&mut tx, &Actor::user("gk.01", 1_002), &value)
+            .await
+            .expect("put");
+        tx
+    })
+    .await
+    .expect("the other writer did not have to wait");
+    Store::commit(tx).await.expect("commit");
+
+    // The other store's write is seen by this store's next transaction.
+    let mut tx = store.begin().await.expect("begin");
+    setting::put(&mut tx, &Actor::user("gk.02", 1_003), &value)
+        .await
+        .expect("put");
+    Store::commit(tx).await.expect("commit");
+    assert_eq!(settings_updates(&store).await, 4);
+
+    if store.backend() == sangkien_storage::Backend::Sqlite {
+        let mut conn = store.reader().await.expect("reader");
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("pragma wal_checkpoint(truncate)")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("checkpoint");
+        assert_eq!(busy, 0, "a connection held the log back");
+    }
+    // `vacuum` refuses to run inside a transaction.
+    testing::execute_raw(&store, "vacuum")
+        .await
+        .expect("vacuum on the write connection");
+    let mut tx = store.begin().await.expect("begin after vacuum");
+    setting::put(&mut tx, &Actor::user("gk.03", 1_004), &value)
+        .await
+        .expect("put");
+    Store::commit(tx).await.expect("commit");
+    assert_eq!(settings_updates(&store).await, 5);
+    other.close().await;
+    store.close().await;
+}
