@@ -90,8 +90,7 @@ impl Writer {
     pub(crate) async fn open_sqlite(target: SqliteTarget) -> Result<Writer> {
         Ok(Writer::Sole(Arc::new(Mutex::new(Some(SoleWriter {
             conn: target.open().await?,
-            in_tx: false,
-            begun: false,
+            state: TxState::Autocommit,
             target,
         })))))
     }
@@ -111,8 +110,9 @@ impl Writer {
                 tx.held.ready().await?;
                 // Marked first: a `begin` that fails or is abandoned halfway is rolled back
                 // (and a connection that cannot roll back replaced) like any other.
-                tx.held.in_tx = true;
-                if !std::mem::take(&mut tx.held.begun) {
+                let waiting = tx.held.state == TxState::Waiting;
+                tx.held.state = TxState::Open;
+                if !waiting {
                     sqlx::query("begin").execute(&mut tx.held.conn).await?;
                 }
                 TxConn::Sole(tx)
@@ -190,15 +190,15 @@ impl TxConn {
                     None => return Err(sqlx::Error::WorkerCrashed.into()),
                 }
                 // Committed, whatever happens to the `begin`.
-                let begun = matches!(next(&mut results).await, Some(Ok(_)));
-                drop(results);
-                w.in_tx = false;
-                w.begun = begun;
-                if !begun {
-                    tracing::warn!(
-                        "the write connection's next transaction could not be begun early; it will be begun when needed"
-                    );
-                }
+                w.state = match next(&mut results).await {
+                    Some(Ok(_)) => TxState::Waiting,
+                    _ => {
+                        tracing::warn!(
+                            "the write connection's next transaction could not be begun early; it will be begun when needed"
+                        );
+                        TxState::Autocommit
+                    }
+                };
             }
         }
         Ok(())
@@ -213,12 +213,20 @@ async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
 /// SQLite's one write connection.
 pub(crate) struct SoleWriter {
     conn: AnyConnection,
-    /// A transaction was begun and neither committed nor rolled back.
-    in_tx: bool,
+    state: TxState,
+    target: SqliteTarget,
+}
+
+/// Where the write connection stands between statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TxState {
+    /// No transaction.
+    Autocommit,
     /// A deferred `begin` was sent with the last commit and no statement has run since:
     /// the next transaction starts without one (see [`TxConn::commit`]).
-    begun: bool,
-    target: SqliteTarget,
+    Waiting,
+    /// A transaction was begun and neither committed nor rolled back.
+    Open,
 }
 
 impl SoleWriter {
@@ -226,13 +234,12 @@ impl SoleWriter {
     /// rolled back here, by the next user of the connection, if its own rollback has not
     /// run yet. A connection that cannot roll back is replaced.
     async fn ready(&mut self) -> Result<&mut AnyConnection> {
-        if self.in_tx {
+        if self.state == TxState::Open {
             if let Err(e) = sqlx::query("rollback").execute(&mut self.conn).await {
                 tracing::warn!(error = %e, "rolling back on the write connection failed; reopening it");
                 self.conn = self.target.open().await?;
             }
-            self.in_tx = false;
-            self.begun = false;
+            self.state = TxState::Autocommit;
         }
         Ok(&mut self.conn)
     }
@@ -241,9 +248,9 @@ impl SoleWriter {
     /// (migrations, pragmas): the `begin` sent with the last commit is ended first.
     async fn outside_tx(&mut self) -> Result<&mut AnyConnection> {
         self.ready().await?;
-        if self.begun {
+        if self.state == TxState::Waiting {
             sqlx::query("rollback").execute(&mut self.conn).await?;
-            self.begun = false;
+            self.state = TxState::Autocommit;
         }
         Ok(&mut self.conn)
     }
@@ -260,7 +267,7 @@ impl Drop for SoleTx {
     /// [`SoleWriter::ready`]), so a failed request does not keep the database locked.
     /// Without a runtime, by the next `begin`.
     fn drop(&mut self) {
-        if self.held.in_tx
+        if self.held.state == TxState::Open
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
             let writer = self.writer.clone();
