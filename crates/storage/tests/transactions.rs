@@ -24,6 +24,19 @@ async fn settings_updates(store: &Store) -> i64 {
         .expect("count")
 }
 
+/// One committed setting change by `user` at `at`.
+async fn put_committed(store: &Store, user: &str, at: i64) {
+    let mut tx = store.begin().await.expect("begin");
+    setting::put(
+        &mut tx,
+        &Actor::user(user, at),
+        &serde_json::json!({ "site": "thử" }),
+    )
+    .await
+    .expect("put");
+    Store::commit(tx).await.expect("commit");
+}
+
 #[tokio::test]
 async fn a_transaction_dropped_or_abandoned_is_rolled_back_at_once() {
     let (db, store) = migrated().await;
@@ -69,11 +82,7 @@ async fn a_transaction_dropped_or_abandoned_is_rolled_back_at_once() {
     assert_eq!(settings_updates(&other).await, 1);
 
     // And this store's next transaction starts clean.
-    let mut tx = store.begin().await.expect("begin");
-    setting::put(&mut tx, &Actor::user("gk.03", 1_003), &value)
-        .await
-        .expect("put");
-    Store::commit(tx).await.expect("commit");
+    put_committed(&store, "gk.03", 1_003).await;
     assert_eq!(settings_updates(&store).await, 2);
     other.close().await;
     store.close().await;
@@ -100,33 +109,20 @@ async fn a_closed_store_refuses_writes_and_reads_as_unavailable() {
 #[tokio::test]
 async fn between_transactions_the_write_connection_holds_nothing() {
     let (db, store) = migrated().await;
-    let value = serde_json::json!({ "site": "thử" });
-    for at in [1_000, 1_001] {
-        let mut tx = store.begin().await.expect("begin");
-        setting::put(&mut tx, &Actor::user("gk.00", at), &value)
-            .await
-            .expect("put");
-        Store::commit(tx).await.expect("commit");
-    }
+    put_committed(&store, "gk.00", 1_000).await;
+    put_committed(&store, "gk.00", 1_001).await;
 
     let other = Store::connect(&db.url).await.expect("connect again");
-    let tx = tokio::time::timeout(Duration::from_secs(5), async {
-        let mut tx = other.begin().await.expect("begin");
-        setting::put(&mut tx, &Actor::user("gk.01", 1_002), &value)
-            .await
-            .expect("put");
-        tx
-    })
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        put_committed(&other, "gk.01", 1_002),
+    )
     .await
     .expect("the other writer did not have to wait");
-    Store::commit(tx).await.expect("commit");
 
-    // The other store's write is seen by this store's next transaction.
-    let mut tx = store.begin().await.expect("begin");
-    setting::put(&mut tx, &Actor::user("gk.02", 1_003), &value)
-        .await
-        .expect("put");
-    Store::commit(tx).await.expect("commit");
+    // This store writes on top of the other store's write (a snapshot taken before it
+    // would be refused as stale).
+    put_committed(&store, "gk.02", 1_003).await;
     assert_eq!(settings_updates(&store).await, 4);
 
     if store.backend() == sangkien_storage::Backend::Sqlite {
@@ -141,11 +137,7 @@ async fn between_transactions_the_write_connection_holds_nothing() {
     testing::execute_raw(&store, "vacuum")
         .await
         .expect("vacuum on the write connection");
-    let mut tx = store.begin().await.expect("begin after vacuum");
-    setting::put(&mut tx, &Actor::user("gk.03", 1_004), &value)
-        .await
-        .expect("put");
-    Store::commit(tx).await.expect("commit");
+    put_committed(&store, "gk.03", 1_004).await;
     assert_eq!(settings_updates(&store).await, 5);
     other.close().await;
     store.close().await;
