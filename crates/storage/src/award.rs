@@ -115,17 +115,19 @@ pub async fn put(
     .bind(actor.at)
     .execute(&mut *conn)
     .await?;
-    for a in awards {
-        sqlx::query(
-            "insert into award (contest_id, entry_id, tier, reason) values ($1, $2, $3, $4)",
-        )
-        .bind(contest_id)
-        .bind(a.entry_id)
-        .bind(a.tier.map(PrizeTier::as_str))
-        .bind(&a.reason)
-        .execute(&mut *conn)
-        .await?;
-    }
+    crate::insert_many(
+        conn,
+        "insert into award (contest_id, entry_id, tier, reason)",
+        4,
+        awards,
+        |q, a| {
+            q.bind(contest_id)
+                .bind(a.entry_id)
+                .bind(a.tier.map(PrizeTier::as_str))
+                .bind(a.reason.clone())
+        },
+    )
+    .await?;
     let after = list(conn, contest_id).await?;
     audit::append(
         conn,

@@ -172,16 +172,14 @@ pub async fn put_council(
     .bind(actor.at)
     .execute(&mut *conn)
     .await?;
-    for (account_id, role) in members {
-        sqlx::query(
-            "insert into council_member (contest_id, account_id, role) values ($1, $2, $3)",
-        )
-        .bind(contest_id)
-        .bind(account_id)
-        .bind(role)
-        .execute(&mut *conn)
-        .await?;
-    }
+    crate::insert_many(
+        conn,
+        "insert into council_member (contest_id, account_id, role)",
+        3,
+        members,
+        |q, (account_id, role)| q.bind(contest_id).bind(*account_id).bind(role.clone()),
+    )
+    .await?;
     bump_version(conn, contest_id).await?;
     let after = council(conn, contest_id).await?;
     let view = |c: &Option<Council>| {
@@ -306,16 +304,14 @@ pub async fn replace_assignments(
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
-    for (entry_id, account_id) in pairs {
-        sqlx::query(
-            "insert into assignment (entry_id, account_id, contest_id) values ($1, $2, $3)",
-        )
-        .bind(entry_id)
-        .bind(account_id)
-        .bind(contest_id)
-        .execute(&mut *conn)
-        .await?;
-    }
+    crate::insert_many(
+        conn,
+        "insert into assignment (entry_id, account_id, contest_id)",
+        3,
+        pairs,
+        |q, (entry_id, account_id)| q.bind(*entry_id).bind(*account_id).bind(contest_id),
+    )
+    .await?;
     audit::append(
         conn,
         actor,

@@ -362,12 +362,46 @@ pub(crate) fn map_unique(err: sqlx::Error) -> StorageError {
     StorageError::Database(err)
 }
 
-/// Reads an integer flag column.
 /// True on PostgreSQL, for the few statements whose SQL differs between the databases.
 pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
     conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
+/// A statement of the `Any` driver with its arguments.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Rows in one multi-row insert of [`insert_many`]: 300 rows of a few columns stay far
+/// below both databases' limits on arguments (32,766 for SQLite, 65,535 for PostgreSQL).
+const ROWS_PER_INSERT: usize = 300;
+
+/// Inserts `rows` with `head` (`insert into t (a, b, c)`) and `columns` arguments per row,
+/// bound by `bind` in the order of `head`'s columns, a few hundred rows per statement: each
+/// statement is a round trip (to SQLite's thread, or PostgreSQL's server), and one per row
+/// was most of the time of a large write (issue 7).
+pub(crate) async fn insert_many<R>(
+    conn: &mut AnyConnection,
+    head: &str,
+    columns: usize,
+    rows: &[R],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &R) -> AnyQuery<'q>,
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let args: Vec<String> = (1..=columns)
+                    .map(|c| format!("${}", row * columns + c))
+                    .collect();
+                format!("({})", args.join(", "))
+            })
+            .collect();
+        let sql = format!("{head} values {}", tuples.join(", "));
+        let query = chunk.iter().fold(sqlx::query(&sql), &bind);
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Reads an integer flag column.
 pub(crate) fn flag(v: i64) -> bool {
     v != 0
 }
@@ -393,5 +427,47 @@ mod tests {
         assert_eq!(file("sqlite::memory:"), None);
         assert_eq!(file("sqlite://a.db?cache=shared&mode=memory"), None);
         assert_eq!(file("postgres://localhost/test"), None);
+    }
+
+    /// Rows past one statement's worth go into the next statement, every one of them once,
+    /// each column bound to its own placeholder.
+    #[tokio::test]
+    async fn many_rows_are_inserted_in_several_statements_all_of_them() {
+        #![allow(clippy::expect_used)]
+        let db = crate::testing::fresh(crate::testing::backend_from_env())
+            .await
+            .expect("fresh database");
+        let store = super::Store::connect(&db.url).await.expect("connect");
+        let rows: Vec<(i64, String)> = (0..2 * super::ROWS_PER_INSERT as i64 + 7)
+            .map(|i| (i, format!("dòng {i}")))
+            .collect();
+        let (count, sum, last) = store
+            .write
+            .with(async |conn| {
+                sqlx::query("create table many (n bigint primary key, label text not null)")
+                    .execute(&mut *conn)
+                    .await?;
+                super::insert_many(conn, "insert into many (n, label)", 2, &rows, |q, r| {
+                    q.bind(r.0).bind(r.1.clone())
+                })
+                .await?;
+                let row = sqlx::query(
+                    "select count(*), cast(sum(n) as bigint), max(label) from many where label = 'dòng ' || n",
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                use sqlx::Row;
+                Ok((
+                    row.try_get::<i64, _>(0)?,
+                    row.try_get::<i64, _>(1)?,
+                    row.try_get::<String, _>(2)?,
+                ))
+            })
+            .await
+            .expect("insert");
+        let n = rows.len() as i64;
+        assert_eq!((count, sum), (n, n * (n - 1) / 2));
+        assert_eq!(last, "dòng 99");
+        store.close().await;
     }
 }
