@@ -87,6 +87,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0012_triggers.sql"),
         postgres: include_str!("../migrations/postgres/0012_triggers.sql"),
     },
+    Step {
+        version: 13,
+        name: "audit_head_seq",
+        sqlite: include_str!("../migrations/sqlite/0013_audit_head_seq.sql"),
+        postgres: include_str!("../migrations/postgres/0013_audit_head_seq.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.
