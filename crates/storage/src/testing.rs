@@ -49,6 +49,15 @@ pub async fn fresh(backend: Backend) -> Result<TestDb> {
     }
 }
 
+/// A fresh database of the backend `SANGKIEN_TEST_DB` names (kept while the returned
+/// guard lives) and a store on it, migrated.
+pub async fn migrated_store() -> Result<(TestDb, Store)> {
+    let db = fresh(backend_from_env()).await?;
+    let store = Store::connect(&db.url).await?;
+    store.migrate().await?;
+    Ok((db, store))
+}
+
 /// Runs raw SQL against the write pool: for tests that simulate tampering or faults.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64> {
     store.execute_on_writer(sql).await

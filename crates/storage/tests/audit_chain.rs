@@ -86,9 +86,7 @@ async fn chain_length(store: &Store) -> i64 {
 #[tokio::test]
 async fn appends_make_one_chain_whatever_the_guess() {
     let backend = testing::backend_from_env();
-    let db = testing::fresh(backend).await.expect("fresh database");
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
+    let (_db, store) = testing::migrated_store().await.expect("migrated store");
     let start = chain_length(&store).await;
     let (guessed0, missed0) = audit::head_guesses();
     let since = |(guessed, missed): (u64, u64)| (guessed - guessed0, missed - missed0);

@@ -7,9 +7,7 @@ use sangkien_storage::{Backend, Store, audit::Actor, setting, testing};
 #[tokio::test]
 async fn commits_made_together_are_flushed_together_and_all_kept() {
     let backend = testing::backend_from_env();
-    let db = testing::fresh(backend).await.expect("fresh database");
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
+    let (_db, store) = testing::migrated_store().await.expect("migrated store");
     let before = store.flush_stats();
     let writers: Vec<_> = (0..40)
         .map(|i| {

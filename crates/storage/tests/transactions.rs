@@ -8,12 +8,7 @@ use sangkien_storage::{Store, audit::Actor, setting, testing};
 
 /// A fresh database (kept while the returned guard lives) and a store on it, migrated.
 async fn migrated() -> (testing::TestDb, Store) {
-    let db = testing::fresh(testing::backend_from_env())
-        .await
-        .expect("fresh database");
-    let store = Store::connect(&db.url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    (db, store)
+    testing::migrated_store().await.expect("migrated store")
 }
 
 async fn settings_updates(store: &Store) -> i64 {
