@@ -1,9 +1,9 @@
 //! Accounts, sessions and login attempts.
 
+use crate::sql::{self, Conn};
 use sangkien_domain::account::{NewAccount, Role};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -27,7 +27,7 @@ pub struct Account {
 const SELECT: &str = "select a.account_id, a.username, a.full_name, a.role, u.code, a.email, a.position, a.active, \
                       a.password_hash from account a join unit u on u.unit_id = a.unit_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<(Account, String)> {
+fn from_row(r: &sql::Row) -> Result<(Account, String)> {
     let role: String = r.try_get(3)?;
     Ok((
         Account {
@@ -46,12 +46,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<(Account, String)> {
 }
 
 /// The account and its password hash.
-pub async fn get_with_hash(
-    conn: &mut AnyConnection,
-    username: &str,
-) -> Result<Option<(Account, String)>> {
+pub async fn get_with_hash(conn: &mut Conn, username: &str) -> Result<Option<(Account, String)>> {
     let sql = format!("{SELECT} where a.username = $1");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(username)
         .fetch_optional(conn)
         .await?
@@ -60,13 +57,13 @@ pub async fn get_with_hash(
         .transpose()
 }
 
-pub async fn get(conn: &mut AnyConnection, username: &str) -> Result<Option<Account>> {
+pub async fn get(conn: &mut Conn, username: &str) -> Result<Option<Account>> {
     Ok(get_with_hash(conn, username).await?.map(|(a, _)| a))
 }
 
-pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Account>> {
+pub async fn list(conn: &mut Conn) -> Result<Vec<Account>> {
     let sql = format!("{SELECT} order by a.username");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -79,7 +76,7 @@ fn json(a: &Account) -> serde_json::Value {
 }
 
 pub async fn create(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     new: &NewAccount,
     password_hash: &str,
@@ -87,7 +84,7 @@ pub async fn create(
     let unit_id = unit::id_of(conn, &new.unit_code)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", new.unit_code)))?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sql::query(
         "insert into account (username, full_name, password_hash, role, unit_id, email, position, active, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, 1, $8) returning account_id",
     )
@@ -132,7 +129,7 @@ pub async fn create(
 /// Writes the changed fields of an account; a new password hash when given. The audit
 /// record says that the password changed, never the hash.
 pub async fn update(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     before: &Account,
     after: &Account,
@@ -141,7 +138,7 @@ pub async fn update(
     let unit_id = unit::id_of(conn, &after.unit_code)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", after.unit_code)))?;
-    sqlx::query(
+    sql::query(
         "update account set full_name = $1, role = $2, unit_id = $3, email = $4, position = $5, active = $6, \
          password_hash = coalesce($7, password_hash) where account_id = $8",
     )
@@ -215,7 +212,7 @@ fn token_id(token: &str) -> String {
 
 /// Creates a session and returns (token, csrf token).
 pub async fn create_session(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     account_id: i64,
     kind: SessionKind,
     now: i64,
@@ -223,7 +220,7 @@ pub async fn create_session(
 ) -> Result<(String, String)> {
     let token = random_token()?;
     let csrf = random_token()?;
-    sqlx::query(
+    sql::query(
         "insert into session (session_id, account_id, kind, csrf_token, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_id(&token))
@@ -239,7 +236,7 @@ pub async fn create_session(
 
 /// The live session of an active account for this token and kind, if any.
 pub async fn session(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     token: &str,
     kind: SessionKind,
     now: i64,
@@ -248,7 +245,7 @@ pub async fn session(
                a.password_hash, s.csrf_token, s.expires_at from session s \
                join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
                where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1";
-    let row = sqlx::query(sql)
+    let row = sql::query(sql)
         .bind(token_id(token))
         .bind(kind.as_str())
         .bind(now)
@@ -265,8 +262,8 @@ pub async fn session(
     .transpose()
 }
 
-pub async fn delete_session(conn: &mut AnyConnection, token: &str) -> Result<()> {
-    sqlx::query("delete from session where session_id = $1")
+pub async fn delete_session(conn: &mut Conn, token: &str) -> Result<()> {
+    sql::query("delete from session where session_id = $1")
         .bind(token_id(token))
         .execute(conn)
         .await?;
@@ -274,8 +271,8 @@ pub async fn delete_session(conn: &mut AnyConnection, token: &str) -> Result<()>
 }
 
 /// Ends every session of an account (deactivation, password change).
-pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Result<()> {
-    sqlx::query("delete from session where account_id = $1")
+pub async fn delete_sessions_of(conn: &mut Conn, account_id: i64) -> Result<()> {
+    sql::query("delete from session where account_id = $1")
         .bind(account_id)
         .execute(conn)
         .await?;
@@ -283,12 +280,12 @@ pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Re
 }
 
 /// Removes expired sessions and login attempts older than `before`.
-pub async fn purge_expired(conn: &mut AnyConnection, now: i64, attempts_before: i64) -> Result<()> {
-    sqlx::query("delete from session where expires_at <= $1")
+pub async fn purge_expired(conn: &mut Conn, now: i64, attempts_before: i64) -> Result<()> {
+    sql::query("delete from session where expires_at <= $1")
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("delete from login_attempt where at < $1")
+    sql::query("delete from login_attempt where at < $1")
         .bind(attempts_before)
         .execute(conn)
         .await?;
@@ -298,13 +295,13 @@ pub async fn purge_expired(conn: &mut AnyConnection, now: i64, attempts_before: 
 // ---------- login attempts ----------
 
 pub async fn record_attempt(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     username: &str,
     address: &str,
     at: i64,
     success: bool,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "insert into login_attempt (username, address, at, success) values ($1, $2, $3, $4)",
     )
     .bind(username)
@@ -318,12 +315,12 @@ pub async fn record_attempt(
 
 /// Failed attempts since `since`: (for this username after its last success, from this address).
 pub async fn recent_failures(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     username: &str,
     address: &str,
     since: i64,
 ) -> Result<(i64, i64)> {
-    let row = sqlx::query(
+    let row = sql::query(
         "select \
            (select count(*) from login_attempt where username = $1 and success = 0 and at >= $3 \
               and at >= coalesce((select max(at) from login_attempt where username = $1 and success = 1), 0)), \

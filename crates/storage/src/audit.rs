@@ -3,10 +3,10 @@
 use sangkien_domain::audit::{self as chain, AuditContent, ChainError, StoredRecord};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::sql::{self, Conn};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
-use crate::{AnyQuery, Result};
+use crate::Result;
 
 /// Who acted and when; passed to every storage function that changes something.
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ const INSERT_COLUMNS: &str = "audit_record_id, at, actor, action, object_type, o
 /// (migrations 0012 and 0013). On SQLite, where the one write connection already makes
 /// appends one after another, the insert is tried first on the head this process last
 /// appended to, guarded by the head row's seq and hash in the same statement.
-pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -> Result<i64> {
+pub async fn append(conn: &mut Conn, actor: &Actor, event: Event<'_>) -> Result<i64> {
     let content = |seq: i64| AuditContent {
         seq,
         at: actor.at,
@@ -110,7 +110,7 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -
              select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
              where exists (select 1 from audit_head where audit_head_id = 1 and seq = $12 and hash = $10)"
         );
-        let inserted = bind_record(sqlx::query(&sql), guessed, &head_hash, &hash)
+        let inserted = bind_record(sql::query(&sql), guessed, &head_hash, &hash)
             .bind(head_seq)
             .execute(&mut *conn)
             .await?
@@ -122,7 +122,7 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -
         }
         MISSED.fetch_add(1, Ordering::Relaxed);
     }
-    let head = sqlx::query(
+    let head = sql::query(
         "update audit_head set seq = seq + 1 where audit_head_id = 1 returning seq, hash",
     )
     .fetch_one(&mut *conn)
@@ -134,7 +134,7 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -
     let sql = format!(
         "insert into audit_record ({INSERT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
-    bind_record(sqlx::query(&sql), content, &prev_hash, &hash)
+    bind_record(sql::query(&sql), content, &prev_hash, &hash)
         .execute(&mut *conn)
         .await?;
     remember(seq, &hash);
@@ -143,11 +143,11 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, event: Event<'_>) -
 
 /// Binds a record's eleven columns, in [`INSERT_COLUMNS`]' order, as `$1`…`$11`.
 fn bind_record<'q>(
-    query: AnyQuery<'q>,
+    query: sql::Query<'q>,
     content: AuditContent,
     prev_hash: &str,
     hash: &str,
-) -> AnyQuery<'q> {
+) -> sql::Query<'q> {
     query
         .bind(content.seq)
         .bind(content.at)
@@ -179,7 +179,7 @@ pub struct AuditView {
 
 const COLUMNS: &str = "audit_record_id, at, actor, action, object_type, object_id, contest_id, before, after, prev_hash, hash";
 
-fn stored(r: &sqlx::any::AnyRow) -> Result<StoredRecord> {
+fn stored(r: &sql::Row) -> Result<StoredRecord> {
     Ok(StoredRecord {
         content: AuditContent {
             seq: r.try_get(0)?,
@@ -199,12 +199,12 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<StoredRecord> {
 
 /// The records of one contest, oldest first, one page at a time; with the total count.
 pub async fn list_for_contest(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditView>, i64)> {
-    let total: i64 = sqlx::query("select count(*) from audit_record where contest_id = $1")
+    let total: i64 = sql::query("select count(*) from audit_record where contest_id = $1")
         .bind(contest_id)
         .fetch_one(&mut *conn)
         .await?
@@ -212,7 +212,7 @@ pub async fn list_for_contest(
     let sql = format!(
         "select {COLUMNS} from audit_record where contest_id = $1 order by audit_record_id limit $2 offset $3"
     );
-    let rows = sqlx::query(&sql)
+    let rows = sql::query(&sql)
         .bind(contest_id)
         .bind(limit)
         .bind(offset)
@@ -242,8 +242,8 @@ pub async fn list_for_contest(
 
 /// Verifies the whole chain, reading it in pages so memory stays flat.
 /// `Ok(Ok(n))`: n records intact; `Ok(Err(e))`: the first broken record.
-pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainError>> {
-    let head = sqlx::query("select seq, hash from audit_head where audit_head_id = 1")
+pub async fn verify(conn: &mut Conn) -> Result<Result<i64, ChainError>> {
+    let head = sql::query("select seq, hash from audit_head where audit_head_id = 1")
         .fetch_one(&mut *conn)
         .await?;
     let head_seq: i64 = head.try_get(0)?;
@@ -254,7 +254,7 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<Result<i64, ChainError>>
         "select {COLUMNS} from audit_record where audit_record_id > $1 order by audit_record_id limit 5000"
     );
     loop {
-        let rows = sqlx::query(&sql).bind(after).fetch_all(&mut *conn).await?;
+        let rows = sql::query(&sql).bind(after).fetch_all(&mut *conn).await?;
         if rows.is_empty() {
             break;
         }

@@ -1,9 +1,9 @@
 //! Awards: the organizer's list, the approved decision, the published results.
 
+use crate::sql::{self, Conn};
 use sangkien_domain::{award::Award, contest::PrizeTier};
 use serde::Serialize;
 use serde_json::{Value, json};
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -47,16 +47,16 @@ fn view(list: &Option<AwardList>) -> Option<Value> {
 }
 
 /// The list of a contest, if awards were proposed.
-pub async fn list(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<AwardList>> {
+pub async fn list(conn: &mut Conn, contest_id: i64) -> Result<Option<AwardList>> {
     let Some(head) =
-        sqlx::query("select basis, updated_by, updated_at from award_list where contest_id = $1")
+        sql::query("select basis, updated_by, updated_at from award_list where contest_id = $1")
             .bind(contest_id)
             .fetch_optional(&mut *conn)
             .await?
     else {
         return Ok(None);
     };
-    let awards = sqlx::query(
+    let awards = sql::query(
         "select entry_id, tier, reason from award where contest_id = $1 order by entry_id",
     )
     .bind(contest_id)
@@ -90,7 +90,7 @@ pub async fn list(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Aw
 /// Replaces the list (`action` is `awards.propose` or `awards.put`), audited with the
 /// list before and after.
 pub async fn put(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     basis: &str,
@@ -98,15 +98,15 @@ pub async fn put(
     action: &str,
 ) -> Result<()> {
     let before = list(conn, contest_id).await?;
-    sqlx::query("delete from award where contest_id = $1")
+    sql::query("delete from award where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("delete from award_list where contest_id = $1")
+    sql::query("delete from award_list where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sql::query(
         "insert into award_list (contest_id, basis, updated_by, updated_at) values ($1, $2, $3, $4)",
     )
     .bind(contest_id)
@@ -148,14 +148,14 @@ pub async fn put(
 /// Records the approved decision (the caller moves the contest to `approved` in the
 /// same transaction).
 pub async fn approve(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     number: &str,
     date: &str,
     signer: &str,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "insert into award_decision (contest_id, number, decision_date, signer, approved_by, approved_at) \
          values ($1, $2, $3, $4, $5, $6)",
     )
@@ -183,8 +183,8 @@ pub async fn approve(
     Ok(())
 }
 
-pub async fn decision(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Decision>> {
-    let row = sqlx::query(
+pub async fn decision(conn: &mut Conn, contest_id: i64) -> Result<Option<Decision>> {
+    let row = sql::query(
         "select number, decision_date, signer, approved_by, approved_at from award_decision where contest_id = $1",
     )
     .bind(contest_id)
@@ -205,13 +205,13 @@ pub async fn decision(conn: &mut AnyConnection, contest_id: i64) -> Result<Optio
 /// Stores the public results of a contest being published (the caller moves it to
 /// `published` in the same transaction).
 pub async fn publish(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     results: &Value,
     fingerprint: &str,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "insert into publication (contest_id, published_at, results, fingerprint) values ($1, $2, $3, $4)",
     )
     .bind(contest_id)
@@ -236,7 +236,7 @@ pub async fn publish(
     Ok(())
 }
 
-fn publication_of(r: &sqlx::any::AnyRow) -> Result<Publication> {
+fn publication_of(r: &sql::Row) -> Result<Publication> {
     let text: String = r.try_get(2)?;
     Ok(Publication {
         contest_id: r.try_get(0)?,
@@ -247,8 +247,8 @@ fn publication_of(r: &sqlx::any::AnyRow) -> Result<Publication> {
     })
 }
 
-pub async fn publication(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Publication>> {
-    sqlx::query(
+pub async fn publication(conn: &mut Conn, contest_id: i64) -> Result<Option<Publication>> {
+    sql::query(
         "select contest_id, published_at, results, fingerprint from publication where contest_id = $1",
     )
     .bind(contest_id)
@@ -260,8 +260,8 @@ pub async fn publication(conn: &mut AnyConnection, contest_id: i64) -> Result<Op
 }
 
 /// Every publication, newest first.
-pub async fn publications(conn: &mut AnyConnection) -> Result<Vec<Publication>> {
-    sqlx::query(
+pub async fn publications(conn: &mut Conn) -> Result<Vec<Publication>> {
+    sql::query(
         "select contest_id, published_at, results, fingerprint from publication \
          order by published_at desc, contest_id desc",
     )

@@ -8,9 +8,7 @@
 
 use std::path::Path;
 
-use sqlx::Row;
-
-use crate::{Backend, ReadConn, Result, Store};
+use crate::{Backend, ReadConn, Result, Store, sql};
 
 /// A PostgreSQL snapshot held open by a transaction: its id for `pg_dump --snapshot`,
 /// and the connection that holds it (read through it to see the same instant).
@@ -22,7 +20,7 @@ pub struct HeldSnapshot {
 impl HeldSnapshot {
     /// Ends the transaction (nothing was written).
     pub async fn release(mut self) -> Result<()> {
-        sqlx::query("rollback").execute(&mut *self.conn).await?;
+        sql::query("rollback").execute(&mut self.conn).await?;
         Ok(())
     }
 }
@@ -32,7 +30,7 @@ impl Store {
     /// exist) while other connections keep writing.
     pub async fn vacuum_into(&self, path: &Path) -> Result<()> {
         let target = path.to_string_lossy().to_string();
-        sqlx::query("vacuum into $1")
+        sql::query("vacuum into $1")
             .bind(target)
             .execute(&mut *self.reader().await?)
             .await?;
@@ -43,11 +41,11 @@ impl Store {
     /// snapshot.
     pub async fn hold_snapshot(&self) -> Result<HeldSnapshot> {
         let mut conn = self.reader().await?;
-        sqlx::query("begin isolation level repeatable read, read only")
-            .execute(&mut *conn)
+        sql::query("begin isolation level repeatable read, read only")
+            .execute(&mut conn)
             .await?;
-        let id: String = sqlx::query("select pg_export_snapshot()")
-            .fetch_one(&mut *conn)
+        let id: String = sql::query("select pg_export_snapshot()")
+            .fetch_one(&mut conn)
             .await?
             .try_get(0)?;
         Ok(HeldSnapshot { id, conn })
@@ -65,28 +63,26 @@ impl Store {
                  where table_schema = current_schema() order by table_name"
             }
         };
-        sqlx::query(sql)
+        sql::query(sql)
             .fetch_all(&mut *self.reader().await?)
             .await?
             .iter()
-            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .map(|r| r.try_get::<String, _>(0))
             .collect()
     }
 
     /// The newest migration applied (0 when none): recorded in a backup's manifest so a
     /// restore can tell an older server from a newer backup.
     pub async fn schema_version(&self) -> Result<i64> {
-        Ok(
-            sqlx::query("select coalesce(max(version), 0) from _sqlx_migrations")
-                .fetch_one(&mut *self.reader().await?)
-                .await?
-                .try_get::<i64, _>(0)?,
-        )
+        sql::query("select coalesce(max(version), 0) from _sqlx_migrations")
+            .fetch_one(&mut *self.reader().await?)
+            .await?
+            .try_get::<i64, _>(0)
     }
 
     /// SQLite only: `PRAGMA integrity_check` says "ok".
     pub async fn integrity_ok(&self) -> Result<bool> {
-        let r: String = sqlx::query("pragma integrity_check")
+        let r: String = sql::query("pragma integrity_check")
             .fetch_one(&mut *self.reader().await?)
             .await?
             .try_get(0)?;

@@ -8,19 +8,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_core::Stream;
-use sqlx::{
-    AnyConnection, AnyPool, Connection,
-    any::{Any, AnyPoolOptions},
-    pool::PoolConnection,
-};
+use sqlx::{AnyConnection, AnyPool, Connection, any::AnyPoolOptions};
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
-use crate::Result;
+use crate::{Result, StorageError, sql::Conn};
 
 /// How long a request waits for a read connection before it is told the database is
 /// unavailable.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a statement waits for another process's write lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Prepared statements SQLite's write connection keeps (every storage function's few).
+const STATEMENT_CACHE: usize = 256;
 
 /// How to open a SQLite connection.
 #[derive(Debug, Clone)]
@@ -40,20 +41,49 @@ impl SqliteTarget {
         SqliteTarget { url, synchronous }
     }
 
-    /// A new connection with the pragmas every one of ours runs with: the write-ahead
-    /// log, foreign keys, waiting for another process's write instead of failing, and how
-    /// often to flush.
+    /// The pragmas every connection of ours runs with: the write-ahead log, foreign keys,
+    /// waiting for another process's write instead of failing, and how often to flush.
+    fn pragmas(&self) -> String {
+        format!(
+            "pragma journal_mode = wal; pragma foreign_keys = on; \
+             pragma busy_timeout = {}; pragma synchronous = {};",
+            BUSY_TIMEOUT.as_millis(),
+            self.synchronous
+        )
+    }
+
+    /// A new sqlx connection (the read connections, migrations).
     async fn open(&self) -> Result<AnyConnection> {
         let mut conn = AnyConnection::connect(&self.url).await?;
-        for pragma in [
-            "pragma journal_mode = wal",
-            "pragma foreign_keys = on",
-            "pragma busy_timeout = 10000",
-        ] {
-            sqlx::query(pragma).execute(&mut conn).await?;
-        }
-        let pragma = format!("pragma synchronous = {}", self.synchronous);
-        sqlx::query(&pragma).execute(&mut conn).await?;
+        sqlx::Executor::execute(&mut conn, sqlx::raw_sql(&self.pragmas())).await?;
+        Ok(conn)
+    }
+
+    /// The write connection, run in place (see the `sql` module). `sqlite://path?mode=…`
+    /// becomes SQLite's own URI `file:path?mode=…`, which names the same database as sqlx
+    /// opens (a file, or a shared in-memory database).
+    fn open_lite(&self) -> Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        let rest = self.url.strip_prefix("sqlite:").unwrap_or(&self.url);
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        // A URI's path is percent-encoded: only these matter in a file name.
+        let path = path
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        let uri = if query.is_empty() {
+            format!("file:{path}")
+        } else {
+            format!("file:{path}?{query}")
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = rusqlite::Connection::open_with_flags(uri, flags)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.execute_batch(&self.pragmas())?;
         Ok(conn)
     }
 }
@@ -80,17 +110,17 @@ impl std::fmt::Debug for Writer {
 
 /// The connection a write transaction runs on.
 pub(crate) enum TxConn {
-    /// PostgreSQL: a transaction on a connection of the shared pool.
-    Pooled(sqlx::Transaction<'static, Any>),
+    /// PostgreSQL: a transaction on a connection of the shared pool ([`Conn::PgTx`]).
+    Pooled(Conn),
     /// SQLite: the one write connection, held until the commit.
     Sole(SoleTx),
 }
 
 impl Writer {
-    pub(crate) async fn open_sqlite(target: SqliteTarget) -> Result<Writer> {
+    pub(crate) fn open_sqlite(target: SqliteTarget) -> Result<Writer> {
         Ok(Writer::Sole(Arc::new(Mutex::new(Some(SoleWriter {
-            conn: target.open().await?,
-            state: TxState::Autocommit,
+            conn: Conn::Lite(target.open_lite()?),
+            open: false,
             target,
         })))))
     }
@@ -98,31 +128,42 @@ impl Writer {
     /// Waits for the write connection and begins a transaction on it.
     pub(crate) async fn begin(&self) -> Result<TxConn> {
         Ok(match self {
-            Writer::Pooled(pool) => TxConn::Pooled(pool.begin().await?),
+            Writer::Pooled(pool) => TxConn::Pooled(Conn::PgTx(pool.begin().await?)),
             Writer::Sole(writer) => {
                 let held =
                     OwnedMutexGuard::try_map(writer.clone().lock_owned().await, Option::as_mut)
                         .map_err(|_| sqlx::Error::PoolClosed)?;
-                let mut tx = SoleTx {
-                    held,
-                    writer: writer.clone(),
-                };
-                tx.held.ready().await?;
-                // Marked first: a `begin` that fails or is abandoned halfway is rolled back
-                // (and a connection that cannot roll back replaced) like any other.
-                let waiting = tx.held.state == TxState::Waiting;
-                tx.held.state = TxState::Open;
-                if !waiting {
-                    sqlx::query("begin").execute(&mut tx.held.conn).await?;
-                }
+                let mut tx = SoleTx { held };
+                tx.held.ready()?;
+                // Marked first: a `begin` that fails halfway is rolled back (and a
+                // connection that cannot roll back replaced) like any other.
+                tx.held.open = true;
+                // The write lock is taken at once: this is the one writer of the process,
+                // and a transaction that read first and then found another process's
+                // write would fail instead of waiting.
+                tx.held.lite()?.execute_batch("begin immediate")?;
                 TxConn::Sole(tx)
             }
         })
     }
 
-    /// Runs `f` on the write connection outside any transaction (migrations, raw SQL in
-    /// tests).
-    pub(crate) async fn with<T>(
+    /// Runs `f` on the write connection outside any transaction (statements that cannot
+    /// run in one, raw SQL in tests).
+    pub(crate) async fn with<T>(&self, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        match self {
+            Writer::Pooled(pool) => f(&mut Conn::Pooled(pool.acquire().await?)).await,
+            Writer::Sole(w) => {
+                let mut w = w.lock().await;
+                let w = w.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+                w.ready()?;
+                f(&mut w.conn).await
+            }
+        }
+    }
+
+    /// Runs `f` on a sqlx connection that may write, while no write transaction runs
+    /// (migrations: sqlx's migrator wants one of its own connections).
+    pub(crate) async fn with_sqlx<T>(
         &self,
         f: impl AsyncFnOnce(&mut AnyConnection) -> Result<T>,
     ) -> Result<T> {
@@ -131,7 +172,16 @@ impl Writer {
             Writer::Sole(w) => {
                 let mut w = w.lock().await;
                 let w = w.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-                f(w.outside_tx().await?).await
+                w.ready()?;
+                let mut conn = w.target.open().await?;
+                let result = f(&mut conn).await;
+                // The write connection reads before the other one closes: it then holds
+                // the log open, so the other's close is not the last one, which would
+                // checkpoint the log into the database and delete it.
+                w.lite()?
+                    .query_row("select count(*) from sqlite_master", [], |_| Ok(()))?;
+                let _ = conn.close().await;
+                result
             }
         }
     }
@@ -148,136 +198,90 @@ impl Writer {
         match self {
             Writer::Pooled(pool) => pool.close().await,
             Writer::Sole(w) => {
-                if let Some(w) = w.lock().await.take() {
-                    let _ = w.conn.close().await;
-                }
+                // Dropped: rusqlite closes the connection.
+                w.lock().await.take();
             }
         }
     }
 }
 
 impl TxConn {
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+    pub(crate) fn conn(&mut self) -> &mut Conn {
         match self {
-            TxConn::Pooled(t) => t,
+            TxConn::Pooled(c) => c,
             TxConn::Sole(t) => &mut t.held.conn,
         }
     }
 
-    pub(crate) fn conn_ref(&self) -> &AnyConnection {
+    pub(crate) fn conn_ref(&self) -> &Conn {
         match self {
-            TxConn::Pooled(t) => t,
+            TxConn::Pooled(c) => c,
             TxConn::Sole(t) => &t.held.conn,
         }
     }
 
     /// Commits; on SQLite the next writer may begin as soon as this returns.
-    ///
-    /// On SQLite the next transaction's `begin` is sent with the `commit`, in the same
-    /// round trip to SQLite's thread: a deferred `begin` takes no lock and no snapshot
-    /// until the first statement after it, so the connection waits inside it exactly as
-    /// it would outside one, and the next writer saves a round trip while it holds the
-    /// one write connection (docs/DECISIONS.md).
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
-            TxConn::Pooled(t) => t.commit().await?,
+            TxConn::Pooled(Conn::PgTx(t)) => t.commit().await?,
+            TxConn::Pooled(_) => return Err(StorageError::Corrupt("not a transaction".into())),
             TxConn::Sole(mut t) => {
-                let w = &mut *t.held;
-                let mut results = sqlx::raw_sql("commit; begin").execute_many(&mut w.conn);
-                match next(&mut results).await {
-                    Some(Ok(_)) => {}
-                    Some(Err(e)) => return Err(e.into()),
-                    None => return Err(sqlx::Error::WorkerCrashed.into()),
-                }
-                // Committed, whatever happens to the `begin`.
-                w.state = match next(&mut results).await {
-                    Some(Ok(_)) => TxState::Waiting,
-                    _ => {
-                        tracing::warn!(
-                            "the write connection's next transaction could not be begun early; it will be begun when needed"
-                        );
-                        TxState::Autocommit
-                    }
-                };
+                t.held.lite()?.execute_batch("commit")?;
+                t.held.open = false;
             }
         }
         Ok(())
     }
 }
 
-/// The next item of a stream of sqlx's.
-async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
-}
-
 /// SQLite's one write connection.
 pub(crate) struct SoleWriter {
-    conn: AnyConnection,
-    state: TxState,
+    /// Always [`Conn::Lite`].
+    conn: Conn,
+    /// A transaction was begun and neither committed nor rolled back.
+    open: bool,
     target: SqliteTarget,
 }
 
-/// Where the write connection stands between statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TxState {
-    /// No transaction.
-    Autocommit,
-    /// A deferred `begin` was sent with the last commit and no statement has run since:
-    /// the next transaction starts without one (see [`TxConn::commit`]).
-    Waiting,
-    /// A transaction was begun and neither committed nor rolled back.
-    Open,
-}
-
 impl SoleWriter {
-    /// Makes sure no transaction is left open: a transaction dropped without a commit is
-    /// rolled back here, by the next user of the connection, if its own rollback has not
-    /// run yet. A connection that cannot roll back is replaced.
-    async fn ready(&mut self) -> Result<&mut AnyConnection> {
-        if self.state == TxState::Open {
-            if let Err(e) = sqlx::query("rollback").execute(&mut self.conn).await {
-                tracing::warn!(error = %e, "rolling back on the write connection failed; reopening it");
-                self.conn = self.target.open().await?;
-            }
-            self.state = TxState::Autocommit;
+    fn lite(&mut self) -> Result<&mut rusqlite::Connection> {
+        match &mut self.conn {
+            Conn::Lite(c) => Ok(c),
+            _ => Err(StorageError::Corrupt(
+                "the write connection is not SQLite's".into(),
+            )),
         }
-        Ok(&mut self.conn)
     }
 
-    /// The connection outside any transaction, for statements that cannot run in one
-    /// (migrations, pragmas): the `begin` sent with the last commit is ended first.
-    async fn outside_tx(&mut self) -> Result<&mut AnyConnection> {
-        self.ready().await?;
-        if self.state == TxState::Waiting {
-            sqlx::query("rollback").execute(&mut self.conn).await?;
-            self.state = TxState::Autocommit;
+    /// Rolls back a transaction left open; a connection that cannot roll back is
+    /// replaced.
+    fn ready(&mut self) -> Result<()> {
+        if self.open {
+            if let Err(e) = self.lite()?.execute_batch("rollback") {
+                tracing::warn!(error = %e, "rolling back on the write connection failed; reopening it");
+                self.conn = Conn::Lite(self.target.open_lite()?);
+            }
+            self.open = false;
         }
-        Ok(&mut self.conn)
+        Ok(())
     }
 }
 
 /// A transaction on SQLite's write connection.
 pub(crate) struct SoleTx {
     held: OwnedMappedMutexGuard<Option<SoleWriter>, SoleWriter>,
-    writer: Arc<Mutex<Option<SoleWriter>>>,
 }
 
 impl Drop for SoleTx {
-    /// Not committed: rolled back as soon as the connection is free (see
-    /// [`SoleWriter::ready`]), so a failed request does not keep the database locked.
-    /// Without a runtime, by the next `begin`.
+    /// Not committed: rolled back at once (it runs in place), so a failed request does not
+    /// keep the database locked. A rollback that fails is tried again, or the connection
+    /// replaced, by the next `begin`.
     fn drop(&mut self) {
-        if self.held.state == TxState::Open
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        if self.held.open
+            && let Ok(c) = self.held.lite()
+            && c.execute_batch("rollback").is_ok()
         {
-            let writer = self.writer.clone();
-            runtime.spawn(async move {
-                if let Some(w) = writer.lock().await.as_mut()
-                    && let Err(e) = w.ready().await
-                {
-                    tracing::warn!(error = %e, "the write connection could not be reopened");
-                }
-            });
+            self.held.open = false;
         }
     }
 }
@@ -305,24 +309,25 @@ impl std::fmt::Debug for Readers {
 /// SQLite's read connections: one permit per slot, so a request holding a permit always
 /// finds a free slot.
 pub(crate) struct ReadSlots {
-    slots: Vec<Arc<Mutex<Option<AnyConnection>>>>,
+    slots: Vec<Arc<Mutex<Option<Conn>>>>,
     permits: Arc<Semaphore>,
     target: SqliteTarget,
 }
 
 /// A read connection, given back when dropped.
 pub enum ReadConn {
-    Pooled(PoolConnection<Any>),
+    /// PostgreSQL: [`Conn::Pooled`].
+    Pooled(Conn),
     Slot {
-        conn: OwnedMappedMutexGuard<Option<AnyConnection>, AnyConnection>,
+        conn: OwnedMappedMutexGuard<Option<Conn>, Conn>,
         /// Released after the slot (fields drop in order).
         _permit: OwnedSemaphorePermit,
     },
 }
 
 impl std::ops::Deref for ReadConn {
-    type Target = AnyConnection;
-    fn deref(&self) -> &AnyConnection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         match self {
             ReadConn::Pooled(c) => c,
             ReadConn::Slot { conn, .. } => conn,
@@ -331,7 +336,7 @@ impl std::ops::Deref for ReadConn {
 }
 
 impl std::ops::DerefMut for ReadConn {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
+    fn deref_mut(&mut self) -> &mut Conn {
         match self {
             ReadConn::Pooled(c) => c,
             ReadConn::Slot { conn, .. } => conn,
@@ -350,7 +355,7 @@ impl Readers {
 
     pub(crate) async fn acquire(&self) -> Result<ReadConn> {
         match self {
-            Readers::Pooled(pool) => Ok(ReadConn::Pooled(pool.acquire().await?)),
+            Readers::Pooled(pool) => Ok(ReadConn::Pooled(Conn::Pooled(pool.acquire().await?))),
             Readers::Slots(r) => {
                 let permit = tokio::time::timeout(READ_TIMEOUT, r.permits.clone().acquire_owned())
                     .await
@@ -362,7 +367,7 @@ impl Readers {
                     .find_map(|s| s.clone().try_lock_owned().ok())
                     .ok_or(sqlx::Error::PoolTimedOut)?;
                 if slot.is_none() {
-                    *slot = Some(r.target.open().await?);
+                    *slot = Some(Conn::Any(r.target.open().await?));
                 }
                 let conn = OwnedMutexGuard::try_map(slot, Option::as_mut)
                     .map_err(|_| sqlx::Error::PoolClosed)?;
@@ -397,7 +402,7 @@ impl Readers {
             Readers::Slots(r) => {
                 r.permits.close();
                 for slot in &r.slots {
-                    if let Some(conn) = slot.lock().await.take() {
+                    if let Some(Conn::Any(conn)) = slot.lock().await.take() {
                         let _ = conn.close().await;
                     }
                 }

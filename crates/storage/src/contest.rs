@@ -1,9 +1,9 @@
 //! Contests: settings stored as one validated JSON document, with the columns that
 //! lists and joins need (title, year, state, dates, organizer, participants).
 
+use crate::sql::{self, Conn};
 use sangkien_domain::contest::{self, ContestInput, ContestSettings, ContestState};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -36,7 +36,7 @@ fn state_of(s: &str) -> Result<ContestState> {
     ContestState::parse(s).ok_or_else(|| StorageError::Corrupt(format!("contest state {s}")))
 }
 
-fn summary(r: &sqlx::any::AnyRow) -> Result<ContestSummary> {
+fn summary(r: &sql::Row) -> Result<ContestSummary> {
     Ok(ContestSummary {
         id: r.try_get(0)?,
         title: r.try_get(1)?,
@@ -52,9 +52,9 @@ const SUMMARY: &str = "select c.contest_id, c.title, c.year, c.state, u.code, c.
                        from contest c join unit u on u.unit_id = c.organizer_unit_id";
 
 /// All contests, newest first.
-pub async fn list(conn: &mut AnyConnection) -> Result<Vec<ContestSummary>> {
+pub async fn list(conn: &mut Conn) -> Result<Vec<ContestSummary>> {
     let sql = format!("{SUMMARY} order by c.year desc, c.contest_id desc");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -63,16 +63,13 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<ContestSummary>> {
 }
 
 /// Contests a unit takes part in, past the draft stage, newest first.
-pub async fn list_for_participant(
-    conn: &mut AnyConnection,
-    unit_code: &str,
-) -> Result<Vec<ContestSummary>> {
+pub async fn list_for_participant(conn: &mut Conn, unit_code: &str) -> Result<Vec<ContestSummary>> {
     let sql = format!(
         "{SUMMARY} join contest_participant p on p.contest_id = c.contest_id \
          join unit pu on pu.unit_id = p.unit_id \
          where pu.code = $1 and c.state <> 'draft' order by c.year desc, c.contest_id desc"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(unit_code)
         .fetch_all(conn)
         .await?
@@ -81,8 +78,8 @@ pub async fn list_for_participant(
         .collect()
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ContestRecord>> {
-    let row = sqlx::query(&format!(
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ContestRecord>> {
+    let row = sql::query(&format!(
         "select {RECORD} from contest c where c.contest_id = $1"
     ))
     .bind(id)
@@ -95,7 +92,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ContestReco
 pub(crate) const RECORD: &str = "c.contest_id, c.state, c.settings, c.created_at, c.updated_at";
 
 /// A [`ContestRecord`] from a row with the [`RECORD`] columns from column `at`.
-pub(crate) fn record_from_row(r: &sqlx::any::AnyRow, at: usize) -> Result<ContestRecord> {
+pub(crate) fn record_from_row(r: &sql::Row, at: usize) -> Result<ContestRecord> {
     let id: i64 = r.try_get(at)?;
     let json: String = r.try_get(at + 2)?;
     let input: ContestInput = serde_json::from_str(&json)
@@ -112,8 +109,8 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow, at: usize) -> Result<Contes
 }
 
 /// Whether a unit takes part in a contest.
-pub async fn is_participant(conn: &mut AnyConnection, id: i64, unit_code: &str) -> Result<bool> {
-    Ok(sqlx::query(
+pub async fn is_participant(conn: &mut Conn, id: i64, unit_code: &str) -> Result<bool> {
+    Ok(sql::query(
         "select 1 from contest_participant p join unit u on u.unit_id = p.unit_id where p.contest_id = $1 and u.code = $2",
     )
     .bind(id)
@@ -127,14 +124,14 @@ fn settings_json(s: &ContestSettings) -> serde_json::Value {
     serde_json::to_value(s.to_input()).unwrap_or_default()
 }
 
-async fn organizer_id(conn: &mut AnyConnection, s: &ContestSettings) -> Result<i64> {
+async fn organizer_id(conn: &mut Conn, s: &ContestSettings) -> Result<i64> {
     unit::id_of(conn, &s.organizer_unit_code)
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("unit {} vanished", s.organizer_unit_code)))
 }
 
-async fn write_participants(conn: &mut AnyConnection, id: i64, s: &ContestSettings) -> Result<()> {
-    sqlx::query("delete from contest_participant where contest_id = $1")
+async fn write_participants(conn: &mut Conn, id: i64, s: &ContestSettings) -> Result<()> {
+    sql::query("delete from contest_participant where contest_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -142,7 +139,7 @@ async fn write_participants(conn: &mut AnyConnection, id: i64, s: &ContestSettin
         let unit_id = unit::id_of(conn, code)
             .await?
             .ok_or_else(|| StorageError::Corrupt(format!("unit {code} vanished")))?;
-        sqlx::query("insert into contest_participant (contest_id, unit_id) values ($1, $2)")
+        sql::query("insert into contest_participant (contest_id, unit_id) values ($1, $2)")
             .bind(id)
             .bind(unit_id)
             .execute(&mut *conn)
@@ -152,14 +149,10 @@ async fn write_participants(conn: &mut AnyConnection, id: i64, s: &ContestSettin
 }
 
 /// Creates a contest in `draft`.
-pub async fn create(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    s: &ContestSettings,
-) -> Result<ContestRecord> {
+pub async fn create(conn: &mut Conn, actor: &Actor, s: &ContestSettings) -> Result<ContestRecord> {
     let organizer = organizer_id(conn, s).await?;
     let json = settings_json(s);
-    let id: i64 = sqlx::query(
+    let id: i64 = sql::query(
         "insert into contest (title, year, organizer_unit_id, state, opens_at, submission_deadline, settings, created_at, updated_at) \
          values ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) returning contest_id",
     )
@@ -198,14 +191,14 @@ pub async fn create(
 
 /// Replaces a contest's settings.
 pub async fn update(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     before: &ContestRecord,
     after: &ContestSettings,
 ) -> Result<()> {
     let organizer = organizer_id(conn, after).await?;
     let json = settings_json(after);
-    sqlx::query(
+    sql::query(
         "update contest set title = $1, year = $2, organizer_unit_id = $3, opens_at = $4, submission_deadline = $5, \
          settings = $6, updated_at = $7 where contest_id = $8",
     )
@@ -240,14 +233,14 @@ pub async fn update(
 /// still in `from`, so two racing transitions cannot both succeed; returns false when
 /// the state had already changed.
 pub async fn set_state(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     id: i64,
     from: ContestState,
     to: ContestState,
     reason: Option<&str>,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "update contest set state = $1, updated_at = $2 where contest_id = $3 and state = $4",
     )
     .bind(to.as_str())

@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
+use crate::sql::{self, Conn};
 use sangkien_domain::entry::{EntryContent, EntryStatus};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -79,7 +79,7 @@ fn corrupt(what: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(what.to_string())
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<EntryRecord> {
+fn from_row(r: &sql::Row) -> Result<EntryRecord> {
     let id: i64 = r.try_get(0)?;
     let status: String = r.try_get(4)?;
     let content: String = r.try_get(5)?;
@@ -107,9 +107,9 @@ fn content_json(c: &EntryContent) -> String {
     serde_json::to_string(c).unwrap_or_default()
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRecord>> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<EntryRecord>> {
     let sql = format!("{SELECT} where e.entry_id = $1");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(id)
         .fetch_optional(conn)
         .await?
@@ -120,7 +120,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRecord
 
 /// An entry and its contest, in one query.
 pub async fn get_with_contest(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     id: i64,
 ) -> Result<Option<(EntryRecord, crate::contest::ContestRecord)>> {
     let sql = format!(
@@ -129,7 +129,7 @@ pub async fn get_with_contest(
         crate::contest::RECORD,
         entry_from!()
     );
-    let Some(r) = sqlx::query(&sql).bind(id).fetch_optional(conn).await? else {
+    let Some(r) = sql::query(&sql).bind(id).fetch_optional(conn).await? else {
         return Ok(None);
     };
     Ok(Some((
@@ -140,7 +140,7 @@ pub async fn get_with_contest(
 
 /// The entries of a contest assigned to one judge, by id: one query however many.
 pub async fn assigned_to(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     account_id: i64,
 ) -> Result<Vec<EntryRecord>> {
@@ -148,7 +148,7 @@ pub async fn assigned_to(
         "{SELECT} join assignment s on s.entry_id = e.entry_id \
          where s.contest_id = $1 and s.account_id = $2 order by e.entry_id"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .bind(account_id)
         .fetch_all(conn)
@@ -177,7 +177,7 @@ pub struct EntryLine {
 /// [`list`] as lines: the topic and form are taken out of the stored content by the
 /// database, so a page of 50 entries does not carry 50 whole initiatives to be parsed.
 pub async fn list_lines(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     unit_code: Option<&str>,
     limit: i64,
@@ -222,18 +222,18 @@ pub async fn list_lines(
 /// optionally of one unit, ordered by unit then id; with the total count. The list and
 /// its lines share the filter, the order and the count.
 async fn page<T>(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     select: &str,
     contest_id: i64,
     unit_code: Option<&str>,
     limit: i64,
     offset: i64,
-    row: impl Fn(&sqlx::any::AnyRow) -> Result<T>,
+    row: impl Fn(&sql::Row) -> Result<T>,
 ) -> Result<(Vec<T>, i64)> {
     let unit = unit_code.unwrap_or("");
     let sql =
         format!("{select} where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4");
-    let items = sqlx::query(&sql)
+    let items = sql::query(&sql)
         .bind(contest_id)
         .bind(unit)
         .bind(limit)
@@ -249,21 +249,21 @@ async fn page<T>(
 
 const LIST_FILTER: &str = "e.contest_id = $1 and ($2 = '' or u.code = $2)";
 
-async fn count(conn: &mut AnyConnection, contest_id: i64, unit: &str) -> Result<i64> {
-    Ok(sqlx::query(&format!(
+async fn count(conn: &mut Conn, contest_id: i64, unit: &str) -> Result<i64> {
+    sql::query(&format!(
         "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {LIST_FILTER}"
     ))
     .bind(contest_id)
     .bind(unit)
     .fetch_one(conn)
     .await?
-    .try_get(0)?)
+    .try_get(0)
 }
 
 /// A page of a contest's entries, optionally of one unit, ordered by unit then id;
 /// with the total count.
 pub async fn list(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     unit_code: Option<&str>,
     limit: i64,
@@ -274,8 +274,8 @@ pub async fn list(
 
 /// The id, contest and content of every entry of the given statuses, for the
 /// duplicate check.
-pub async fn texts(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, EntryContent)>> {
-    sqlx::query(
+pub async fn texts(conn: &mut Conn) -> Result<Vec<(i64, i64, String, EntryContent)>> {
+    sql::query(
         "select e.entry_id, e.contest_id, u.code, e.content from entry e join unit u on u.unit_id = e.unit_id \
          where e.status = 'submitted'",
     )
@@ -307,12 +307,8 @@ pub struct EntryUnit {
 }
 
 /// The unit with this code and its extension in the contest, in one query.
-pub async fn entry_unit(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-    code: &str,
-) -> Result<Option<EntryUnit>> {
-    sqlx::query(
+pub async fn entry_unit(conn: &mut Conn, contest_id: i64, code: &str) -> Result<Option<EntryUnit>> {
+    sql::query(
         "select u.unit_id, u.name, (select x.until from extension x \
          where x.contest_id = $1 and x.unit_id = u.unit_id) from unit u where u.code = $2",
     )
@@ -333,14 +329,14 @@ pub async fn entry_unit(
 
 /// Creates a draft entry for a unit (read by [`entry_unit`] for the same contest).
 pub async fn create(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     unit: &EntryUnit,
     content: &EntryContent,
 ) -> Result<EntryRecord> {
     let by = actor.name();
-    let id: i64 = sqlx::query(
+    let id: i64 = sql::query(
         "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
          values ($1, $2, 'draft', $3, $4, 0, $5, $6, $6) returning entry_id",
     )
@@ -386,12 +382,12 @@ pub async fn create(
 
 /// Replaces the working copy of an entry.
 pub async fn update_content(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     content: &EntryContent,
 ) -> Result<()> {
-    sqlx::query("update entry set title = $1, content = $2, updated_at = $3 where entry_id = $4")
+    sql::query("update entry set title = $1, content = $2, updated_at = $3 where entry_id = $4")
         .bind(&content.title)
         .bind(content_json(content))
         .bind(actor.at)
@@ -416,7 +412,7 @@ pub async fn update_content(
 
 /// Writes the next immutable version of an entry from its current working copy and
 /// attachments, and marks it submitted. Returns the new version number.
-pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i64) -> Result<i64> {
+pub async fn write_version(conn: &mut Conn, actor: &Actor, entry_id: i64) -> Result<i64> {
     let entry = get(conn, entry_id)
         .await?
         .ok_or_else(|| corrupt(format!("entry {entry_id} vanished")))?;
@@ -429,7 +425,7 @@ pub async fn write_version(conn: &mut AnyConnection, actor: &Actor, entry_id: i6
 /// [`write_version`] for a caller that has just read, in its transaction, the entry's
 /// working copy and current attachments; returns the entry as it now is.
 pub async fn write_version_of(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     attachments: &[AttachmentRecord],
@@ -443,7 +439,7 @@ pub async fn write_version_of(
         .collect();
     let version = entry.version + 1;
     let by = actor.name();
-    sqlx::query(
+    sql::query(
         "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by) \
          values ($1, $2, $3, $4, $5, $6)",
     )
@@ -455,7 +451,7 @@ pub async fn write_version_of(
     .bind(&by)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sql::query(
         "update entry set status = 'submitted', version = $1, submitted_at = $2, updated_at = $2 where entry_id = $3",
     )
     .bind(version)
@@ -488,12 +484,12 @@ pub async fn write_version_of(
 
 /// Sets the status of an entry (withdrawal).
 pub async fn set_status(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     to: EntryStatus,
 ) -> Result<()> {
-    sqlx::query("update entry set status = $1, updated_at = $2 where entry_id = $3")
+    sql::query("update entry set status = $1, updated_at = $2 where entry_id = $3")
         .bind(to.as_str())
         .bind(actor.at)
         .bind(entry.id)
@@ -515,8 +511,8 @@ pub async fn set_status(
     Ok(())
 }
 
-pub async fn versions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<VersionRecord>> {
-    sqlx::query(
+pub async fn versions(conn: &mut Conn, entry_id: i64) -> Result<Vec<VersionRecord>> {
+    sql::query(
         "select version, content, attachments, submitted_at, submitted_by from entry_version \
          where entry_id = $1 order by version",
     )
@@ -542,13 +538,13 @@ pub async fn versions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<Ver
 
 /// Records a screening decision.
 pub async fn screen(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     eligible: bool,
     reason: &str,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "update entry set eligible = $1, screening_reason = $2, updated_at = $3 where entry_id = $4",
     )
     .bind(i64::from(eligible))
@@ -576,7 +572,7 @@ pub async fn screen(
 const ATTACHMENT: &str = "select attachment_id, entry_id, kind, filename, size, sha256, content_type, created_by, created_at \
                           from attachment";
 
-fn attachment_row(r: &sqlx::any::AnyRow) -> Result<AttachmentRecord> {
+fn attachment_row(r: &sql::Row) -> Result<AttachmentRecord> {
     Ok(AttachmentRecord {
         id: r.try_get(0)?,
         entry_id: r.try_get(1)?,
@@ -591,14 +587,11 @@ fn attachment_row(r: &sqlx::any::AnyRow) -> Result<AttachmentRecord> {
 }
 
 /// The current attachments of an entry (main first).
-pub async fn list_attachments(
-    conn: &mut AnyConnection,
-    entry_id: i64,
-) -> Result<Vec<AttachmentRecord>> {
+pub async fn list_attachments(conn: &mut Conn, entry_id: i64) -> Result<Vec<AttachmentRecord>> {
     let sql = format!(
         "{ATTACHMENT} where entry_id = $1 and detached_at is null order by case when kind = 'main' then 0 else 1 end, attachment_id"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(entry_id)
         .fetch_all(conn)
         .await?
@@ -609,12 +602,12 @@ pub async fn list_attachments(
 
 /// An attachment of an entry, current or kept by an earlier version.
 pub async fn get_attachment(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     entry_id: i64,
     attachment_id: i64,
 ) -> Result<Option<AttachmentRecord>> {
     let sql = format!("{ATTACHMENT} where entry_id = $1 and attachment_id = $2");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(entry_id)
         .bind(attachment_id)
         .fetch_optional(conn)
@@ -627,13 +620,13 @@ pub async fn get_attachment(
 /// A new attachment. A new `main` file replaces the current one, which stays only in
 /// the versions that had it.
 pub async fn add_attachment(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     a: &NewAttachment<'_>,
 ) -> Result<AttachmentRecord> {
     if a.kind == "main" {
-        sqlx::query(
+        sql::query(
             "update attachment set detached_at = $1 where entry_id = $2 and kind = 'main' and detached_at is null",
         )
         .bind(actor.at)
@@ -642,7 +635,7 @@ pub async fn add_attachment(
         .await?;
     }
     let by = actor.name();
-    let id: i64 = sqlx::query(
+    let id: i64 = sql::query(
         "insert into attachment (entry_id, kind, filename, size, sha256, content_type, created_by, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning attachment_id",
     )
@@ -697,12 +690,12 @@ pub struct NewAttachment<'a> {
 /// Deletes an attachment of a never-submitted draft. Its file stays until a sweep
 /// finds that nothing refers to it.
 pub async fn delete_attachment(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     a: &AttachmentRecord,
 ) -> Result<()> {
-    sqlx::query("delete from attachment where attachment_id = $1")
+    sql::query("delete from attachment where attachment_id = $1")
         .bind(a.id)
         .execute(&mut *conn)
         .await?;
@@ -723,33 +716,33 @@ pub async fn delete_attachment(
 }
 
 /// Bytes taken by the current attachments of an entry.
-pub async fn attachment_bytes(conn: &mut AnyConnection, entry_id: i64) -> Result<i64> {
-    Ok(sqlx::query(
+pub async fn attachment_bytes(conn: &mut Conn, entry_id: i64) -> Result<i64> {
+    sql::query(
         "select cast(coalesce(sum(size), 0) as bigint) from attachment where entry_id = $1 and detached_at is null",
     )
     .bind(entry_id)
     .fetch_one(conn)
     .await?
-    .try_get(0)?)
+    .try_get(0)
 }
 
 /// Every SHA-256 any row refers to — attachments and adoption evidence (for the sweep
 /// of orphaned files).
-pub async fn all_sha256(conn: &mut AnyConnection) -> Result<HashSet<String>> {
-    sqlx::query(
+pub async fn all_sha256(conn: &mut Conn) -> Result<HashSet<String>> {
+    sql::query(
         "select sha256 from attachment union \
          select evidence_sha256 from adoption where evidence_sha256 is not null",
     )
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| Ok(r.try_get::<String, _>(0)?))
+    .map(|r| r.try_get::<String, _>(0))
     .collect()
 }
 
 /// Every attachment row: id, entry and SHA-256 (for integrity checks).
-pub async fn all_attachments(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String)>> {
-    sqlx::query("select attachment_id, entry_id, sha256 from attachment order by attachment_id")
+pub async fn all_attachments(conn: &mut Conn) -> Result<Vec<(i64, i64, String)>> {
+    sql::query("select attachment_id, entry_id, sha256 from attachment order by attachment_id")
         .fetch_all(conn)
         .await?
         .iter()
@@ -767,8 +760,8 @@ pub struct Extension {
     pub granted_at: i64,
 }
 
-pub async fn extensions(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Extension>> {
-    sqlx::query(
+pub async fn extensions(conn: &mut Conn, contest_id: i64) -> Result<Vec<Extension>> {
+    sql::query(
         "select u.code, x.until, x.reason, x.granted_by, x.granted_at from extension x \
          join unit u on u.unit_id = x.unit_id where x.contest_id = $1 order by u.code",
     )
@@ -788,12 +781,8 @@ pub async fn extensions(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec
     .collect()
 }
 
-async fn extension_until(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-    unit_code: &str,
-) -> Result<Option<i64>> {
-    Ok(sqlx::query(
+async fn extension_until(conn: &mut Conn, contest_id: i64, unit_code: &str) -> Result<Option<i64>> {
+    sql::query(
         "select x.until from extension x join unit u on u.unit_id = x.unit_id \
          where x.contest_id = $1 and u.code = $2",
     )
@@ -802,12 +791,12 @@ async fn extension_until(
     .fetch_optional(conn)
     .await?
     .map(|r| r.try_get(0))
-    .transpose()?)
+    .transpose()
 }
 
 /// Grants (or replaces) a unit's extension.
 pub async fn put_extension(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     unit_code: &str,
@@ -818,13 +807,13 @@ pub async fn put_extension(
         .await?
         .ok_or_else(|| corrupt(format!("unit {unit_code} vanished")))?;
     let before = extension_until(conn, contest_id, unit_code).await?;
-    sqlx::query("delete from extension where contest_id = $1 and unit_id = $2")
+    sql::query("delete from extension where contest_id = $1 and unit_id = $2")
         .bind(contest_id)
         .bind(unit_id)
         .execute(&mut *conn)
         .await?;
     let by = actor.name();
-    sqlx::query(
+    sql::query(
         "insert into extension (contest_id, unit_id, until, reason, granted_by, granted_at) values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(contest_id)
@@ -863,8 +852,8 @@ pub struct CoverageRow {
 
 /// Submitted entries and drafts of every participating unit, with the last reminder, in
 /// Vietnamese alphabetical order of unit name.
-pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<CoverageRow>> {
-    let mut rows: Vec<CoverageRow> = sqlx::query(
+pub async fn coverage(conn: &mut Conn, contest_id: i64) -> Result<Vec<CoverageRow>> {
+    let mut rows: Vec<CoverageRow> = sql::query(
         "select u.code, u.name, \
            cast(coalesce(sum(case when e.status = 'submitted' then 1 else 0 end), 0) as bigint), \
            cast(coalesce(sum(case when e.status = 'draft' then 1 else 0 end), 0) as bigint) \
@@ -886,7 +875,7 @@ pub async fn coverage(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<C
         })
     })
     .collect::<Result<_>>()?;
-    let reminded: Vec<(String, i64)> = sqlx::query(
+    let reminded: Vec<(String, i64)> = sql::query(
         "select u.code, max(m.created_at) from message m join unit u on u.unit_id = m.unit_id \
          where m.contest_id = $1 and m.kind = 'reminder' group by u.code",
     )
@@ -919,9 +908,9 @@ pub struct EntrySummary {
 const JUDGED: &str = "e.status = 'submitted' and (e.eligible is null or e.eligible = 1)";
 
 /// The entries of a contest that take part in judging, with their content.
-pub async fn judged(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<EntryRecord>> {
+pub async fn judged(conn: &mut Conn, contest_id: i64) -> Result<Vec<EntryRecord>> {
     let sql = format!("{SELECT} where e.contest_id = $1 and {JUDGED} order by u.code, e.entry_id");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .fetch_all(conn)
         .await?
@@ -932,15 +921,12 @@ pub async fn judged(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Ent
 
 /// The entries of a contest that take part in judging, without their content: one
 /// query however many there are.
-pub async fn judged_summaries(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-) -> Result<Vec<EntrySummary>> {
+pub async fn judged_summaries(conn: &mut Conn, contest_id: i64) -> Result<Vec<EntrySummary>> {
     let sql = format!(
         "select e.entry_id, u.code, u.name, e.title from entry e join unit u on u.unit_id = e.unit_id \
          where e.contest_id = $1 and {JUDGED} order by u.code, e.entry_id"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .fetch_all(conn)
         .await?
@@ -970,12 +956,12 @@ pub struct Origin {
 
 /// Records the origin of a forwarded entry, audited.
 pub async fn set_origin(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     entry: &EntryRecord,
     origin: &Origin,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "insert into entry_origin (entry_id, origin_entry_id, origin_contest_id, origin_tier, origin_score, \
          forwarded_by, forwarded_at) values ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -1008,8 +994,8 @@ pub async fn set_origin(
 }
 
 /// The origin of an entry, if it was forwarded.
-pub async fn origin(conn: &mut AnyConnection, entry_id: i64) -> Result<Option<Origin>> {
-    sqlx::query(
+pub async fn origin(conn: &mut Conn, entry_id: i64) -> Result<Option<Origin>> {
+    sql::query(
         "select origin_entry_id, origin_contest_id, origin_tier, origin_score, forwarded_by, forwarded_at \
          from entry_origin where entry_id = $1",
     )
@@ -1030,13 +1016,11 @@ pub async fn origin(conn: &mut AnyConnection, entry_id: i64) -> Result<Option<Or
 }
 
 /// The entry an internal entry was forwarded as, if it was.
-pub async fn forwarded_as(conn: &mut AnyConnection, origin_entry_id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query("select entry_id from entry_origin where origin_entry_id = $1")
-            .bind(origin_entry_id)
-            .fetch_optional(conn)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?,
-    )
+pub async fn forwarded_as(conn: &mut Conn, origin_entry_id: i64) -> Result<Option<i64>> {
+    sql::query("select entry_id from entry_origin where origin_entry_id = $1")
+        .bind(origin_entry_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()
 }

@@ -1,7 +1,7 @@
 //! Stored responses of POST requests sent with an `Idempotency-Key`, so a retried or
 //! double-clicked request returns the first result instead of doing the work twice.
 
-use sqlx::{AnyConnection, Row};
+use crate::sql::{self, Conn};
 
 use crate::{Result, StorageError};
 
@@ -14,8 +14,8 @@ pub struct Stored {
     pub body: String,
 }
 
-pub async fn find(conn: &mut AnyConnection, account_id: i64, key: &str) -> Result<Option<Stored>> {
-    sqlx::query("select request, status, body from idempotency where account_id = $1 and key = $2")
+pub async fn find(conn: &mut Conn, account_id: i64, key: &str) -> Result<Option<Stored>> {
+    sql::query("select request, status, body from idempotency where account_id = $1 and key = $2")
         .bind(account_id)
         .bind(key)
         .fetch_optional(conn)
@@ -33,13 +33,13 @@ pub async fn find(conn: &mut AnyConnection, account_id: i64, key: &str) -> Resul
 /// Keeps the response, in the same transaction as the work. A concurrent request with
 /// the same key that committed first makes this fail with `Duplicate("idempotency_key")`.
 pub async fn save(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     account_id: i64,
     key: &str,
     stored: &Stored,
     at: i64,
 ) -> Result<()> {
-    sqlx::query(
+    sql::query(
         "insert into idempotency (account_id, key, request, status, body, created_at) values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(account_id)
@@ -50,18 +50,19 @@ pub async fn save(
     .bind(at)
     .execute(conn)
     .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
+    .map_err(|e| {
+        if e.is_unique_violation() {
             StorageError::Duplicate("idempotency_key")
+        } else {
+            e
         }
-        other => StorageError::Database(other),
     })?;
     Ok(())
 }
 
 /// Forgets keys older than `before` (UTC seconds).
-pub async fn purge(conn: &mut AnyConnection, before: i64) -> Result<u64> {
-    Ok(sqlx::query("delete from idempotency where created_at < $1")
+pub async fn purge(conn: &mut Conn, before: i64) -> Result<u64> {
+    Ok(sql::query("delete from idempotency where created_at < $1")
         .bind(before)
         .execute(conn)
         .await?

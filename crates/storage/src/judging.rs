@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::sql::{self, Conn};
 use sangkien_domain::points::Points;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -33,9 +33,9 @@ pub struct Council {
 }
 
 /// The council of a contest, if one was set up.
-pub async fn council(conn: &mut AnyConnection, contest_id: i64) -> Result<Option<Council>> {
+pub async fn council(conn: &mut Conn, contest_id: i64) -> Result<Option<Council>> {
     let Some(row) =
-        sqlx::query("select decision_number, decision_date from council where contest_id = $1")
+        sql::query("select decision_number, decision_date from council where contest_id = $1")
             .bind(contest_id)
             .fetch_optional(&mut *conn)
             .await?
@@ -50,12 +50,12 @@ pub async fn council(conn: &mut AnyConnection, contest_id: i64) -> Result<Option
 }
 
 /// The members of a contest's council, chair first, then by username.
-pub async fn members(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Member>> {
+pub async fn members(conn: &mut Conn, contest_id: i64) -> Result<Vec<Member>> {
     let sql = format!(
         "{MEMBER} where m.contest_id = $1 \
          order by case when m.role = 'chair' then 0 else 1 end, a.username"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .fetch_all(conn)
         .await?
@@ -65,13 +65,9 @@ pub async fn members(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<Me
 }
 
 /// One account's place on a contest's council, if it has one.
-pub async fn member(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-    account_id: i64,
-) -> Result<Option<Member>> {
+pub async fn member(conn: &mut Conn, contest_id: i64, account_id: i64) -> Result<Option<Member>> {
     let sql = format!("{MEMBER} where m.contest_id = $1 and m.account_id = $2");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .bind(account_id)
         .fetch_optional(conn)
@@ -94,7 +90,7 @@ pub struct SheetContext {
 /// The [`SheetContext`] of a judge assigned to an entry; `None` when the entry, the
 /// assignment or the council place is missing.
 pub async fn assigned_context(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     entry_id: i64,
     account_id: i64,
 ) -> Result<Option<SheetContext>> {
@@ -108,7 +104,7 @@ pub async fn assigned_context(
          where s.entry_id = $1 and s.account_id = $2 and s.contest_id = e.contest_id",
         crate::contest::RECORD
     );
-    let Some(r) = sqlx::query(&sql)
+    let Some(r) = sql::query(&sql)
         .bind(entry_id)
         .bind(account_id)
         .fetch_optional(conn)
@@ -130,12 +126,12 @@ pub async fn assigned_context(
 const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
      join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
 
-fn member_from_row(r: &sqlx::any::AnyRow) -> Result<Member> {
+fn member_from_row(r: &sql::Row) -> Result<Member> {
     member_at(r, 0)
 }
 
 /// A [`Member`] from the five columns of [`MEMBER`], from column `at`.
-fn member_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Member> {
+fn member_at(r: &sql::Row, at: usize) -> Result<Member> {
     Ok(Member {
         account_id: r.try_get(at)?,
         username: r.try_get(at + 1)?,
@@ -147,7 +143,7 @@ fn member_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Member> {
 
 /// Replaces the council: decision and members (account id, role).
 pub async fn put_council(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     decision_number: &str,
@@ -155,15 +151,15 @@ pub async fn put_council(
     members: &[(i64, String)],
 ) -> Result<()> {
     let before = council(conn, contest_id).await?;
-    sqlx::query("delete from council_member where contest_id = $1")
+    sql::query("delete from council_member where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("delete from council where contest_id = $1")
+    sql::query("delete from council where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sql::query(
         "insert into council (contest_id, decision_number, decision_date, updated_at) values ($1, $2, $3, $4)",
     )
     .bind(contest_id)
@@ -214,11 +210,8 @@ pub struct Declared {
     pub declared_at: i64,
 }
 
-pub async fn declared_conflicts(
-    conn: &mut AnyConnection,
-    contest_id: i64,
-) -> Result<Vec<Declared>> {
-    sqlx::query(
+pub async fn declared_conflicts(conn: &mut Conn, contest_id: i64) -> Result<Vec<Declared>> {
+    sql::query(
         "select c.entry_id, a.username, c.reason, c.declared_by, c.declared_at from conflict c \
          join account a on a.account_id = c.account_id where c.contest_id = $1 order by c.entry_id, a.username",
     )
@@ -241,14 +234,14 @@ pub async fn declared_conflicts(
 /// Declares a conflict (idempotent: a second declaration keeps the first reason).
 /// Any assignment of that judge to that entry is removed, with its draft sheet.
 pub async fn declare_conflict(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     entry_id: i64,
     account_id: i64,
     reason: &str,
 ) -> Result<bool> {
-    let added = sqlx::query(
+    let added = sql::query(
         "insert into conflict (entry_id, account_id, contest_id, reason, declared_by, declared_at) \
          values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
     )
@@ -265,7 +258,7 @@ pub async fn declare_conflict(
     if added {
         bump_version(conn, contest_id).await?;
         for table in ["assignment", "score_sheet"] {
-            sqlx::query(&format!(
+            sql::query(&format!(
                 "delete from {table} where entry_id = $1 and account_id = $2"
             ))
             .bind(entry_id)
@@ -294,13 +287,13 @@ pub async fn declare_conflict(
 
 /// Replaces all assignments of a contest.
 pub async fn replace_assignments(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     mode: &str,
     pairs: &[(i64, i64)],
 ) -> Result<()> {
-    sqlx::query("delete from assignment where contest_id = $1")
+    sql::query("delete from assignment where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
         .await?;
@@ -329,8 +322,8 @@ pub async fn replace_assignments(
 }
 
 /// (entry id, username) of every assignment of a contest.
-pub async fn assignments(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<(i64, String)>> {
-    sqlx::query(
+pub async fn assignments(conn: &mut Conn, contest_id: i64) -> Result<Vec<(i64, String)>> {
+    sql::query(
         "select s.entry_id, a.username from assignment s join account a on a.account_id = s.account_id \
          where s.contest_id = $1 order by s.entry_id, a.username",
     )
@@ -342,9 +335,9 @@ pub async fn assignments(conn: &mut AnyConnection, contest_id: i64) -> Result<Ve
     .collect()
 }
 
-pub async fn is_assigned(conn: &mut AnyConnection, entry_id: i64, account_id: i64) -> Result<bool> {
+pub async fn is_assigned(conn: &mut Conn, entry_id: i64, account_id: i64) -> Result<bool> {
     Ok(
-        sqlx::query("select 1 from assignment where entry_id = $1 and account_id = $2")
+        sql::query("select 1 from assignment where entry_id = $1 and account_id = $2")
             .bind(entry_id)
             .bind(account_id)
             .fetch_optional(conn)
@@ -387,12 +380,12 @@ const SHEET: &str = concat!(
     " from score_sheet sh join account a on a.account_id = sh.account_id"
 );
 
-fn sheet_row(r: &sqlx::any::AnyRow) -> Result<SheetRecord> {
+fn sheet_row(r: &sql::Row) -> Result<SheetRecord> {
     sheet_at(r, 0)
 }
 
 /// A [`SheetRecord`] from the eight columns of [`SHEET_COLUMNS`], from column `at`.
-fn sheet_at(r: &sqlx::any::AnyRow, at: usize) -> Result<SheetRecord> {
+fn sheet_at(r: &sql::Row, at: usize) -> Result<SheetRecord> {
     let entry_id: i64 = r.try_get(at)?;
     let points: String = r.try_get(at + 2)?;
     let comments: String = r.try_get(at + 3)?;
@@ -412,9 +405,9 @@ fn sheet_at(r: &sqlx::any::AnyRow, at: usize) -> Result<SheetRecord> {
 }
 
 /// Every sheet of a contest (drafts too), by entry then judge.
-pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<SheetRecord>> {
+pub async fn sheets(conn: &mut Conn, contest_id: i64) -> Result<Vec<SheetRecord>> {
     let sql = format!("{SHEET} where sh.contest_id = $1 order by sh.entry_id, a.username");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .fetch_all(conn)
         .await?
@@ -425,13 +418,13 @@ pub async fn sheets(conn: &mut AnyConnection, contest_id: i64) -> Result<Vec<She
 
 /// One judge's sheets in a contest (drafts too), by entry.
 pub async fn sheets_of_judge(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     account_id: i64,
 ) -> Result<Vec<SheetRecord>> {
     let sql =
         format!("{SHEET} where sh.contest_id = $1 and sh.account_id = $2 order by sh.entry_id");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(contest_id)
         .bind(account_id)
         .fetch_all(conn)
@@ -444,7 +437,7 @@ pub async fn sheets_of_judge(
 /// The entries assigned to one judge, by id, each with the judge's sheet if any: two
 /// queries however many entries.
 pub async fn assigned_with_sheets(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     contest_id: i64,
     account_id: i64,
 ) -> Result<Vec<(crate::entry::EntryRecord, Option<SheetRecord>)>> {
@@ -464,13 +457,10 @@ pub async fn assigned_with_sheets(
 }
 
 /// The submitted sheets of one entry, by judge.
-pub async fn submitted_sheets_of_entry(
-    conn: &mut AnyConnection,
-    entry_id: i64,
-) -> Result<Vec<SheetRecord>> {
+pub async fn submitted_sheets_of_entry(conn: &mut Conn, entry_id: i64) -> Result<Vec<SheetRecord>> {
     let sql =
         format!("{SHEET} where sh.entry_id = $1 and sh.state = 'submitted' order by a.username");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(entry_id)
         .fetch_all(conn)
         .await?
@@ -484,7 +474,7 @@ pub async fn submitted_sheets_of_entry(
 /// sheet is already submitted. The judge is the actor.
 #[allow(clippy::too_many_arguments)]
 pub async fn save_sheet(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     entry_id: i64,
@@ -504,7 +494,7 @@ pub async fn save_sheet(
     let comments_json = json!(comments).to_string();
     let state = if submit { "submitted" } else { "draft" };
     let submitted_at = submit.then_some(actor.at);
-    let written = sqlx::query(
+    let written = sql::query(
         "insert into score_sheet (entry_id, account_id, contest_id, points, comments, comment, state, submitted_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          on conflict (entry_id, account_id) do update set points = excluded.points, comments = excluded.comments, \
@@ -557,14 +547,14 @@ pub async fn save_sheet(
 /// Reopens a submitted sheet (chair, with a reason; audited). False when it was not
 /// submitted.
 pub async fn unlock_sheet(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     entry_id: i64,
     account_id: i64,
     reason: &str,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    let done = sql::query(
         "update score_sheet set state = 'draft', submitted_at = null, updated_at = $1 \
          where entry_id = $2 and account_id = $3 and state = 'submitted'",
     )
@@ -595,15 +585,15 @@ pub async fn unlock_sheet(
 }
 
 /// Marks that something the ranking depends on changed for a contest.
-pub async fn bump_version(conn: &mut AnyConnection, contest_id: i64) -> Result<()> {
+pub async fn bump_version(conn: &mut Conn, contest_id: i64) -> Result<()> {
     let updated =
-        sqlx::query("update judging_version set version = version + 1 where contest_id = $1")
+        sql::query("update judging_version set version = version + 1 where contest_id = $1")
             .bind(contest_id)
             .execute(&mut *conn)
             .await?
             .rows_affected();
     if updated == 0 {
-        sqlx::query(
+        sql::query(
             "insert into judging_version (contest_id, version) values ($1, 1) on conflict do nothing",
         )
         .bind(contest_id)
@@ -614,9 +604,9 @@ pub async fn bump_version(conn: &mut AnyConnection, contest_id: i64) -> Result<(
 }
 
 /// The current judging version of a contest (0 before anything was judged).
-pub async fn version(conn: &mut AnyConnection, contest_id: i64) -> Result<i64> {
+pub async fn version(conn: &mut Conn, contest_id: i64) -> Result<i64> {
     Ok(
-        sqlx::query("select version from judging_version where contest_id = $1")
+        sql::query("select version from judging_version where contest_id = $1")
             .bind(contest_id)
             .fetch_optional(conn)
             .await?

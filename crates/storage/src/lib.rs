@@ -1,6 +1,7 @@
-//! All SQL of sangkien. One code path for SQLite and PostgreSQL through sqlx's `Any`
-//! driver: lower-case portable SQL with `$n` placeholders, integers for instants
-//! (UTC seconds) and flags, text for JSON. See docs/DECISIONS.md.
+//! All SQL of sangkien. One code path for SQLite and PostgreSQL: lower-case portable SQL
+//! with `$n` placeholders, integers for instants (UTC seconds) and flags, text for JSON,
+//! run through [`sql`] on sqlx's `Any` driver or, on SQLite's write connection, in place
+//! with rusqlite. See docs/DECISIONS.md.
 
 pub mod account;
 pub mod audit;
@@ -17,19 +18,18 @@ pub mod message;
 pub mod migrations;
 pub mod schema;
 pub mod setting;
+pub mod sql;
 pub mod testing;
 pub mod unit;
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use sqlx::AnyConnection;
-
 pub use conns::ReadConn;
 use conns::{Readers, SqliteTarget, TxConn, Writer};
 
 pub use durable::FlushStats;
-pub use sqlx::AnyConnection as Conn;
+pub use sql::Conn;
 
 /// A write transaction. Everything a request changes, and its audit records, is
 /// written in one of these; [`Store::commit`] returns once it is on disk. Dropped without
@@ -84,14 +84,14 @@ impl Observers {
 }
 
 impl std::ops::Deref for Tx {
-    type Target = AnyConnection;
-    fn deref(&self) -> &AnyConnection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         self.conn.conn_ref()
     }
 }
 
 impl std::ops::DerefMut for Tx {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
+    fn deref_mut(&mut self) -> &mut Conn {
         self.conn.conn()
     }
 }
@@ -100,6 +100,9 @@ impl std::ops::DerefMut for Tx {
 pub enum StorageError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error of SQLite's write connection (see the `sql` module).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A unique constraint refused the row; the payload names the field.
@@ -122,8 +125,20 @@ impl StorageError {
     /// The database could not be reached, or went away during the request (a restart, a
     /// network cut, every connection busy for too long): worth trying again shortly.
     pub fn is_unavailable(&self) -> bool {
-        let StorageError::Database(e) = self else {
-            return false;
+        let e = match self {
+            StorageError::Database(e) => e,
+            // Locked by another process for longer than the busy timeout, or the disk.
+            StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                return matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy
+                        | rusqlite::ErrorCode::DatabaseLocked
+                        | rusqlite::ErrorCode::SystemIoFailure
+                        | rusqlite::ErrorCode::CannotOpen
+                        | rusqlite::ErrorCode::DiskFull
+                );
+            }
+            _ => return false,
         };
         match e {
             sqlx::Error::Io(_)
@@ -174,7 +189,7 @@ impl Store {
             let synchronous = if file.is_some() { "normal" } else { "full" };
             let target = SqliteTarget::new(url, synchronous);
             let read = Readers::sqlite(target.clone(), 4);
-            let write = Writer::open_sqlite(target).await?;
+            let write = Writer::open_sqlite(target)?;
             let group = match file {
                 Some(path) => Some(Arc::new(
                     durable::GroupCommit::start(&path)
@@ -211,7 +226,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         let migrator = migrations::migrator(self.backend);
         self.write
-            .with(async |conn| Ok(migrator.run(conn).await?))
+            .with_sqlx(async |conn| Ok(migrator.run(conn).await?))
             .await?;
         if let Some(group) = &self.group {
             group.durable().await?;
@@ -284,7 +299,7 @@ impl Store {
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         match self.reader().await {
-            Ok(mut conn) => sqlx::query("select 1").execute(&mut *conn).await.is_ok(),
+            Ok(mut conn) => sql::query("select 1").execute(&mut conn).await.is_ok(),
             Err(_) => false,
         }
     }
@@ -313,7 +328,7 @@ impl Store {
     pub(crate) async fn execute_on_writer(&self, sql: &str) -> Result<u64> {
         let done = self
             .write
-            .with(async |conn| Ok(sqlx::query(sql).execute(conn).await?))
+            .with(async |conn| sql::query(sql).execute(conn).await)
             .await?;
         Ok(done.rows_affected())
     }
@@ -343,32 +358,53 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
 /// Turns a unique-constraint violation into [`StorageError::Duplicate`] naming the
 /// field, using the constraint names of the migrations (PostgreSQL reports the
 /// constraint, SQLite the `table.column`).
-pub(crate) fn map_unique(err: sqlx::Error) -> StorageError {
+pub(crate) fn map_unique(err: StorageError) -> StorageError {
     const KNOWN: [(&str, &str, &str); 2] = [
         ("unit_code_unique", "unit.code", "code"),
         ("account_username_unique", "account.username", "username"),
     ];
-    if let sqlx::Error::Database(db) = &err
-        && db.is_unique_violation()
-    {
-        let constraint = db.constraint().unwrap_or("");
-        let message = db.message();
-        for (name, column, field) in KNOWN {
-            if constraint == name || message.contains(column) {
-                return StorageError::Duplicate(field);
-            }
+    let (constraint, message) = match &err {
+        StorageError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            (db.constraint().unwrap_or(""), db.message())
+        }
+        StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, message))
+            if is_unique_code(f.extended_code) =>
+        {
+            ("", message.as_deref().unwrap_or(""))
+        }
+        _ => return err,
+    };
+    for (name, column, field) in KNOWN {
+        if constraint == name || message.contains(column) {
+            return StorageError::Duplicate(field);
         }
     }
-    StorageError::Database(err)
+    err
+}
+
+/// SQLite's extended codes for a unique index or primary key refusing a row.
+fn is_unique_code(extended: std::ffi::c_int) -> bool {
+    extended == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+        || extended == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+impl StorageError {
+    /// A unique index or primary key refused the row.
+    pub(crate) fn is_unique_violation(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::Database(db)) => db.is_unique_violation(),
+            StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                is_unique_code(f.extended_code)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// True on PostgreSQL, for the few statements whose SQL differs between the databases.
-pub(crate) fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
+pub(crate) fn is_postgres(conn: &Conn) -> bool {
+    conn.is_postgres()
 }
-
-/// A statement of the `Any` driver with its arguments.
-pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Rows in one multi-row insert of [`insert_many`]: 300 rows of a few columns stay far
 /// below both databases' limits on arguments (32,766 for SQLite, 65,535 for PostgreSQL).
@@ -379,11 +415,11 @@ const ROWS_PER_INSERT: usize = 300;
 /// statement is a round trip (to SQLite's thread, or PostgreSQL's server), and a balanced
 /// assignment of 300 entries to 3 judges each was 900 of them (issue 7).
 pub(crate) async fn insert_many<R>(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     head: &str,
     columns: usize,
     rows: &[R],
-    bind: impl for<'q> Fn(AnyQuery<'q>, &R) -> AnyQuery<'q>,
+    bind: impl for<'q> Fn(sql::Query<'q>, &R) -> sql::Query<'q>,
 ) -> Result<()> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let tuples: Vec<String> = (0..chunk.len())
@@ -395,7 +431,7 @@ pub(crate) async fn insert_many<R>(
             })
             .collect();
         let sql = format!("{head} values {}", tuples.join(", "));
-        let query = chunk.iter().fold(sqlx::query(&sql), &bind);
+        let query = chunk.iter().fold(sql::query(&sql), &bind);
         query.execute(&mut *conn).await?;
     }
     Ok(())
@@ -410,7 +446,7 @@ pub(crate) fn flag(v: i64) -> bool {
 mod tests {
     use std::path::PathBuf;
 
-    use super::sqlite_file;
+    use super::{sql, sqlite_file};
 
     #[test]
     fn the_file_of_a_sqlite_url_is_the_one_whose_log_gets_flushed() {
@@ -444,19 +480,18 @@ mod tests {
         let (count, sum, last) = store
             .write
             .with(async |conn| {
-                sqlx::query("create table many (n bigint primary key, label text not null)")
+                sql::query("create table many (n bigint primary key, label text not null)")
                     .execute(&mut *conn)
                     .await?;
                 super::insert_many(conn, "insert into many (n, label)", 2, &rows, |q, r| {
                     q.bind(r.0).bind(r.1.clone())
                 })
                 .await?;
-                let row = sqlx::query(
+                let row = sql::query(
                     "select count(*), cast(sum(n) as bigint), max(label) from many where label = 'dòng ' || n",
                 )
                 .fetch_one(&mut *conn)
                 .await?;
-                use sqlx::Row;
                 Ok((
                     row.try_get::<i64, _>(0)?,
                     row.try_get::<i64, _>(1)?,

@@ -3,10 +3,10 @@
 //! bm25 on SQLite, a GIN-indexed tsvector with ts_rank on PostgreSQL. This is the one
 //! place where the SQL differs by engine (see docs/DECISIONS.md).
 
+use crate::sql::{self, Conn};
 use sangkien_domain::library::query_terms;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -62,27 +62,25 @@ pub struct Filter {
 const TSV: &str = "l.search_vector";
 
 /// The library's change counter (see migration 0010).
-pub async fn version(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(
-        sqlx::query("select version from library_version where library_version_id = 1")
-            .fetch_one(conn)
-            .await?
-            .try_get(0)?,
-    )
+pub async fn version(conn: &mut Conn) -> Result<i64> {
+    sql::query("select version from library_version where library_version_id = 1")
+        .fetch_one(conn)
+        .await?
+        .try_get(0)
 }
 
-async fn bump(conn: &mut AnyConnection) -> Result<()> {
-    sqlx::query("update library_version set version = version + 1 where library_version_id = 1")
+async fn bump(conn: &mut Conn) -> Result<()> {
+    sql::query("update library_version set version = version + 1 where library_version_id = 1")
         .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Adds or replaces an entry in the library, audited.
-pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) -> Result<()> {
+pub async fn put(conn: &mut Conn, actor: &Actor, item: &LibraryItem) -> Result<()> {
     bump(conn).await?;
     remove_rows(conn, item.entry_id).await?;
-    sqlx::query(
+    sql::query(
         "insert into library_entry (entry_id, contest_id, unit_code, topic_code, year, tier, title, \
          title_key, document, search_title, search_body, published_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -102,7 +100,7 @@ pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) ->
     .execute(&mut *conn)
     .await?;
     if !crate::is_postgres(conn) {
-        sqlx::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
+        sql::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
             .bind(item.entry_id)
             .bind(&item.search_title)
             .bind(&item.search_body)
@@ -125,14 +123,14 @@ pub async fn put(conn: &mut AnyConnection, actor: &Actor, item: &LibraryItem) ->
     Ok(())
 }
 
-async fn remove_rows(conn: &mut AnyConnection, entry_id: i64) -> Result<bool> {
-    let done = sqlx::query("delete from library_entry where entry_id = $1")
+async fn remove_rows(conn: &mut Conn, entry_id: i64) -> Result<bool> {
+    let done = sql::query("delete from library_entry where entry_id = $1")
         .bind(entry_id)
         .execute(&mut *conn)
         .await?
         .rows_affected();
     if !crate::is_postgres(conn) {
-        sqlx::query("delete from library_fts where rowid = $1")
+        sql::query("delete from library_fts where rowid = $1")
             .bind(entry_id)
             .execute(&mut *conn)
             .await?;
@@ -142,7 +140,7 @@ async fn remove_rows(conn: &mut AnyConnection, entry_id: i64) -> Result<bool> {
 
 /// Takes an entry out of the library, audited; false when it was not in it.
 pub async fn remove(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     entry_id: i64,
@@ -168,8 +166,8 @@ pub async fn remove(
 }
 
 /// One library entry with its public document.
-pub async fn get(conn: &mut AnyConnection, entry_id: i64) -> Result<Option<(LibraryLine, Value)>> {
-    let row = sqlx::query(
+pub async fn get(conn: &mut Conn, entry_id: i64) -> Result<Option<(LibraryLine, Value)>> {
+    let row = sql::query(
         "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
          l.topic_code, l.year, l.tier, l.document from library_entry l \
          left join unit u on u.code = l.unit_code where l.entry_id = $1",
@@ -185,7 +183,7 @@ pub async fn get(conn: &mut AnyConnection, entry_id: i64) -> Result<Option<(Libr
     )))
 }
 
-fn line(r: &sqlx::any::AnyRow) -> Result<LibraryLine> {
+fn line(r: &sql::Row) -> Result<LibraryLine> {
     Ok(LibraryLine {
         entry_id: r.try_get(0)?,
         contest_id: r.try_get(1)?,
@@ -224,18 +222,13 @@ enum Param {
 /// prefix), filtered, ranked by relevance (or as `sort` says), one page, with the total
 /// (counted up to [`COUNT_CAP`]). Only the filters given enter the SQL, so the indexes
 /// on year and publication serve the lists without a query.
-pub async fn search(
-    conn: &mut AnyConnection,
-    f: &Filter,
-    limit: i64,
-    offset: i64,
-) -> Result<Found> {
+pub async fn search(conn: &mut Conn, f: &Filter, limit: i64, offset: i64) -> Result<Found> {
     search_within(conn, f, limit, offset, RANK_WINDOW).await
 }
 
 /// [`search`] with another window than [`RANK_WINDOW`] (for the tests of the window).
 pub async fn search_within(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     f: &Filter,
     limit: i64,
     offset: i64,
@@ -292,12 +285,8 @@ pub async fn search_within(
     } else {
         format!("where {}", conds.join(" and "))
     };
-    fn bind<'q>(
-        sql: &'q str,
-        params: &[Param],
-        extra: &[i64],
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(sql);
+    fn bind<'q>(sql: &'q str, params: &[Param], extra: &[i64]) -> sql::Query<'q> {
+        let mut q = sql::query(sql);
         for p in params {
             q = match p {
                 Param::Text(t) => q.bind(t.clone()),
@@ -397,7 +386,7 @@ pub struct Evidence {
 /// Records an adoption, audited; returns its id. The unit must exist.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_adoption(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     entry_id: i64,
@@ -410,7 +399,7 @@ pub async fn add_adoption(
         .await?
         .ok_or_else(|| StorageError::Corrupt(format!("unit {unit_code}")))?;
     bump(conn).await?;
-    let id: i64 = sqlx::query(
+    let id: i64 = sql::query(
         "insert into adoption (entry_id, unit_id, adopted_on, scope, result, created_by, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7) returning adoption_id",
     )
@@ -447,7 +436,7 @@ const ADOPTION: &str = "select d.adoption_id, d.entry_id, u.code, u.name, d.adop
                         d.created_by, d.created_at, d.evidence_sha256, d.evidence_filename, d.evidence_size, \
                         d.evidence_type from adoption d join unit u on u.unit_id = d.unit_id";
 
-fn adoption(r: &sqlx::any::AnyRow) -> Result<Adoption> {
+fn adoption(r: &sql::Row) -> Result<Adoption> {
     Ok(Adoption {
         id: r.try_get(0)?,
         entry_id: r.try_get(1)?,
@@ -472,14 +461,14 @@ fn adoption(r: &sqlx::any::AnyRow) -> Result<Adoption> {
 
 /// Attaches (or replaces) the evidence file of an adoption, audited.
 pub async fn set_evidence(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     actor: &Actor,
     contest_id: i64,
     adoption_id: i64,
     e: &Evidence,
 ) -> Result<()> {
     bump(conn).await?;
-    sqlx::query(
+    sql::query(
         "update adoption set evidence_sha256 = $1, evidence_filename = $2, evidence_size = $3, \
          evidence_type = $4 where adoption_id = $5",
     )
@@ -509,9 +498,9 @@ pub async fn set_evidence(
 }
 
 /// The adoptions of an initiative, oldest first.
-pub async fn adoptions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<Adoption>> {
+pub async fn adoptions(conn: &mut Conn, entry_id: i64) -> Result<Vec<Adoption>> {
     let sql = format!("{ADOPTION} where d.entry_id = $1 order by d.adopted_on, d.adoption_id");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(entry_id)
         .fetch_all(conn)
         .await?
@@ -521,11 +510,11 @@ pub async fn adoptions(conn: &mut AnyConnection, entry_id: i64) -> Result<Vec<Ad
 }
 
 /// Every adoption of library initiatives, for the reports.
-pub async fn all_adoptions(conn: &mut AnyConnection) -> Result<Vec<Adoption>> {
+pub async fn all_adoptions(conn: &mut Conn) -> Result<Vec<Adoption>> {
     let sql = format!(
         "{ADOPTION} join library_entry l on l.entry_id = d.entry_id order by d.entry_id, d.adopted_on"
     );
-    sqlx::query(&sql)
+    sql::query(&sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -534,8 +523,8 @@ pub async fn all_adoptions(conn: &mut AnyConnection) -> Result<Vec<Adoption>> {
 }
 
 /// Every library entry as a line (for reports), in Vietnamese order of title.
-pub async fn all_lines(conn: &mut AnyConnection) -> Result<Vec<LibraryLine>> {
-    sqlx::query(
+pub async fn all_lines(conn: &mut Conn) -> Result<Vec<LibraryLine>> {
+    sql::query(
         "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
          l.topic_code, l.year, l.tier from library_entry l left join unit u on u.code = l.unit_code \
          order by l.title_key, l.entry_id",

@@ -4,8 +4,8 @@
 //! Automatic reminder runs are recorded per contest and offset under a primary key, so
 //! each offset fires once however many processes look at it.
 
+use crate::sql::{self, Conn};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 
@@ -43,7 +43,7 @@ const SELECT: &str = "select m.message_id, m.contest_id, u.code, a.username, a.f
      m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at \
      from message m join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<MessageRecord> {
+fn from_row(r: &sql::Row) -> Result<MessageRecord> {
     Ok(MessageRecord {
         id: r.try_get(0)?,
         contest_id: r.try_get(1)?,
@@ -62,12 +62,12 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<MessageRecord> {
     })
 }
 
-pub async fn queue(conn: &mut AnyConnection, at: i64, m: &NewMessage) -> Result<i64> {
+pub async fn queue(conn: &mut Conn, at: i64, m: &NewMessage) -> Result<i64> {
     let unit_id = match &m.unit_code {
         Some(code) => crate::unit::id_of(conn, code).await?,
         None => None,
     };
-    Ok(sqlx::query(
+    sql::query(
         "insert into message (contest_id, unit_id, account_id, kind, subject, body, email, state, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, 'queued', $8) returning message_id",
     )
@@ -81,12 +81,12 @@ pub async fn queue(conn: &mut AnyConnection, at: i64, m: &NewMessage) -> Result<
     .bind(at)
     .fetch_one(conn)
     .await?
-    .try_get(0)?)
+    .try_get(0)
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MessageRecord>> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<MessageRecord>> {
     let sql = format!("{SELECT} where m.message_id = $1");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(id)
         .fetch_optional(conn)
         .await?
@@ -106,7 +106,7 @@ pub enum Mailbox {
 
 /// A page of messages, newest first, with the total.
 pub async fn list(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     mailbox: Mailbox,
     limit: i64,
     offset: i64,
@@ -117,7 +117,7 @@ pub async fn list(
     };
     let sql =
         format!("{SELECT} where m.{column} = $1 order by m.message_id desc limit $2 offset $3");
-    let items = sqlx::query(&sql)
+    let items = sql::query(&sql)
         .bind(id)
         .bind(limit)
         .bind(offset)
@@ -126,7 +126,7 @@ pub async fn list(
         .iter()
         .map(from_row)
         .collect::<Result<Vec<_>>>()?;
-    let total: i64 = sqlx::query(&format!(
+    let total: i64 = sql::query(&format!(
         "select cast(count(*) as bigint) from message where {column} = $1"
     ))
     .bind(id)
@@ -142,18 +142,18 @@ pub async fn list(
 /// `retry_before`. Returns `None` when there is nothing to send, or when another worker
 /// claimed the same message at the same moment.
 pub async fn claim(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     worker: &str,
     now: i64,
     stale_before: i64,
     retry_before: i64,
     max_attempts: i64,
 ) -> Result<Option<MessageRecord>> {
-    sqlx::query("update message set state = 'queued' where state = 'sending' and claimed_at < $1")
+    sql::query("update message set state = 'queued' where state = 'sending' and claimed_at < $1")
         .bind(stale_before)
         .execute(&mut *conn)
         .await?;
-    let claimed = sqlx::query(
+    let claimed = sql::query(
         "update message set state = 'sending', claimed_by = $1, claimed_at = $2, attempts = attempts + 1 \
          where message_id = (select message_id from message where state = 'queued' and email is not null \
                              and attempts < $3 and coalesce(claimed_at, 0) <= $4 order by message_id limit 1) \
@@ -174,7 +174,7 @@ pub async fn claim(
 /// Records the outcome of a delivery attempt: sent, or back to the queue with the
 /// error (or `failed` once out of attempts).
 pub async fn finish(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     id: i64,
     now: i64,
     error: Option<&str>,
@@ -182,7 +182,7 @@ pub async fn finish(
 ) -> Result<()> {
     match error {
         None => {
-            sqlx::query(
+            sql::query(
                 "update message set state = 'sent', sent_at = $1, last_error = null where message_id = $2",
             )
             .bind(now)
@@ -191,7 +191,7 @@ pub async fn finish(
             .await?;
         }
         Some(e) => {
-            sqlx::query(
+            sql::query(
                 "update message set state = case when attempts >= $1 then 'failed' else 'queued' end, \
                  last_error = $2 where message_id = $3",
             )
@@ -225,13 +225,13 @@ impl Run {
 /// Records that the reminder of `offset_days` ran for a contest. Returns false when
 /// it had already run (in this or another process): the caller then sends nothing.
 pub async fn claim_reminder_run(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     run: Run,
     contest_id: i64,
     offset_days: i64,
     at: i64,
 ) -> Result<bool> {
-    Ok(sqlx::query(&format!(
+    Ok(sql::query(&format!(
         "insert into {} (contest_id, offset_days, ran_at, messages) values ($1, $2, $3, 0) \
          on conflict do nothing",
         run.table()
@@ -246,13 +246,13 @@ pub async fn claim_reminder_run(
 }
 
 pub async fn set_reminder_run_count(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     run: Run,
     contest_id: i64,
     offset_days: i64,
     messages: i64,
 ) -> Result<()> {
-    sqlx::query(&format!(
+    sql::query(&format!(
         "update {} set messages = $1 where contest_id = $2 and offset_days = $3",
         run.table()
     ))
@@ -265,12 +265,8 @@ pub async fn set_reminder_run_count(
 }
 
 /// Offsets already run for a contest.
-pub async fn reminder_runs(
-    conn: &mut AnyConnection,
-    run: Run,
-    contest_id: i64,
-) -> Result<Vec<i64>> {
-    sqlx::query(&format!(
+pub async fn reminder_runs(conn: &mut Conn, run: Run, contest_id: i64) -> Result<Vec<i64>> {
+    sql::query(&format!(
         "select offset_days from {} where contest_id = $1",
         run.table()
     ))
@@ -278,16 +274,16 @@ pub async fn reminder_runs(
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| Ok(r.try_get(0)?))
+    .map(|r| r.try_get(0))
     .collect()
 }
 
 /// Active focal users of a unit: account id, full name, e-mail.
 pub async fn focal_users(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     unit_code: &str,
 ) -> Result<Vec<(i64, String, Option<String>)>> {
-    sqlx::query(
+    sql::query(
         "select a.account_id, a.full_name, a.email from account a join unit u on u.unit_id = a.unit_id \
          where u.code = $1 and a.role = 'focal' and a.active = 1 order by a.username",
     )
@@ -300,8 +296,8 @@ pub async fn focal_users(
 }
 
 /// How many messages are in each state (queued, sending, sent, failed…).
-pub async fn count_by_status(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>> {
-    sqlx::query("select state, count(*) from message group by state order by state")
+pub async fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
+    sql::query("select state, count(*) from message group by state order by state")
         .fetch_all(conn)
         .await?
         .iter()

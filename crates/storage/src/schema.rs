@@ -1,9 +1,7 @@
 //! Reads back the schema the migrations produced, in a form comparable across
 //! SQLite and PostgreSQL (for the schema parity test and for diagnostics).
 
-use sqlx::Row;
-
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, sql};
 
 /// One column: table, column, portable type (`int`, `text`, `float`, `bytes`), not null.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,8 +54,8 @@ pub async fn describe(store: &Store) -> Result<Schema> {
              and not exists (select 1 from pg_constraint c where c.conname = i.indexname)",
         ),
     };
-    let mut columns: Vec<Column> = sqlx::query(col_sql)
-        .fetch_all(&mut *conn)
+    let mut columns: Vec<Column> = sql::query(col_sql)
+        .fetch_all(&mut conn)
         .await?
         .iter()
         .map(|r| -> Result<Column> {
@@ -70,8 +68,8 @@ pub async fn describe(store: &Store) -> Result<Schema> {
         })
         .collect::<Result<_>>()?;
     columns.sort();
-    let mut indexes: Vec<String> = sqlx::query(idx_sql)
-        .fetch_all(&mut *conn)
+    let mut indexes: Vec<String> = sql::query(idx_sql)
+        .fetch_all(&mut conn)
         .await?
         .iter()
         .map(|r| r.try_get::<String, _>(0))

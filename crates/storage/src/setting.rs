@@ -1,6 +1,6 @@
 //! System settings: the issuing agency for documents (SPEC §4 `/settings`).
 
-use sqlx::{AnyConnection, Row};
+use crate::sql::{self, Conn};
 
 use crate::{
     Result,
@@ -10,8 +10,8 @@ use crate::{
 const KEY: &str = "agency";
 
 /// The stored settings document, if any.
-pub async fn get(conn: &mut AnyConnection) -> Result<Option<serde_json::Value>> {
-    let row = sqlx::query("select value from setting where key = $1")
+pub async fn get(conn: &mut Conn) -> Result<Option<serde_json::Value>> {
+    let row = sql::query("select value from setting where key = $1")
         .bind(KEY)
         .fetch_optional(conn)
         .await?;
@@ -21,11 +21,11 @@ pub async fn get(conn: &mut AnyConnection) -> Result<Option<serde_json::Value>> 
         .and_then(|s| serde_json::from_str(&s).ok()))
 }
 
-pub async fn put(conn: &mut AnyConnection, actor: &Actor, value: &serde_json::Value) -> Result<()> {
+pub async fn put(conn: &mut Conn, actor: &Actor, value: &serde_json::Value) -> Result<()> {
     let before = get(conn).await?;
     // One statement: a delete then an insert lets two concurrent saves on PostgreSQL both
     // find the key gone and the second fail on the primary key.
-    sqlx::query(
+    sql::query(
         "insert into setting (key, value) values ($1, $2) \
          on conflict (key) do update set value = excluded.value",
     )

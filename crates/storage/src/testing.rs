@@ -5,7 +5,7 @@
 //! `postgres`. `SANGKIEN_TEST_POSTGRES_URL` overrides the server
 //! (default `postgres://postgres@127.0.0.1:5432/test`).
 
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, sql};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -141,19 +141,19 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
     };
     let settings = contest::validate(&input, &|c| c == "SNV").map_err(invalid)?;
     let c = crate::contest::create(&mut tx, &actor, &settings).await?;
-    let unit_id: i64 = sqlx::query_scalar("select unit_id from unit where code = 'SNV'")
-        .fetch_one(&mut *tx)
+    let unit_id: i64 = sql::query("select unit_id from unit where code = 'SNV'")
+        .fetch_scalar(&mut tx)
         .await?;
     let mut ids = Vec::with_capacity(items.len());
     for (i, (title, body)) in items.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sql::query(
             "insert into entry (contest_id, unit_id, status, title, content, version, created_by, created_at, updated_at) \
              values ($1, $2, 'submitted', $3, '{}', 1, 'fixture', 0, 0) returning entry_id",
         )
         .bind(c.id)
         .bind(unit_id)
         .bind(title)
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         // Through the library's own write path, as publication does.
         let (search_title, search_body) = search_fields(title, &[body.as_str()]);

@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::sql::{self, Conn};
 use sangkien_domain::unit::{NewUnit, UnitKind};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use crate::{
     Result, StorageError,
@@ -24,7 +24,7 @@ pub struct Unit {
 const SELECT: &str = "select u.code, u.name, u.kind, p.code, u.active from unit u \
                       left join unit p on p.unit_id = u.parent_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
+fn from_row(r: &sql::Row) -> Result<Unit> {
     let kind: String = r.try_get(2)?;
     Ok(Unit {
         code: r.try_get(0)?,
@@ -37,9 +37,9 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
 }
 
 /// Every unit, in Vietnamese alphabetical order of name (SPEC §5), then by code.
-pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
+pub async fn list(conn: &mut Conn) -> Result<Vec<Unit>> {
     let sql = format!("{SELECT} order by u.code");
-    let mut units = sqlx::query(&sql)
+    let mut units = sql::query(&sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -49,9 +49,9 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Unit>> {
     Ok(units)
 }
 
-pub async fn get(conn: &mut AnyConnection, code: &str) -> Result<Option<Unit>> {
+pub async fn get(conn: &mut Conn, code: &str) -> Result<Option<Unit>> {
     let sql = format!("{SELECT} where u.code = $1");
-    sqlx::query(&sql)
+    sql::query(&sql)
         .bind(code)
         .fetch_optional(conn)
         .await?
@@ -61,17 +61,17 @@ pub async fn get(conn: &mut AnyConnection, code: &str) -> Result<Option<Unit>> {
 }
 
 /// Codes of active units (for validating references).
-pub async fn active_codes(conn: &mut AnyConnection) -> Result<HashSet<String>> {
-    sqlx::query("select code from unit where active = 1")
+pub async fn active_codes(conn: &mut Conn) -> Result<HashSet<String>> {
+    sql::query("select code from unit where active = 1")
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| Ok(r.try_get(0)?))
+        .map(|r| r.try_get(0))
         .collect()
 }
 
 /// Every unit's parent, by code (for cycle checks).
-pub async fn parent_map(conn: &mut AnyConnection) -> Result<HashMap<String, Option<String>>> {
+pub async fn parent_map(conn: &mut Conn) -> Result<HashMap<String, Option<String>>> {
     Ok(list(conn)
         .await?
         .into_iter()
@@ -79,16 +79,16 @@ pub async fn parent_map(conn: &mut AnyConnection) -> Result<HashMap<String, Opti
         .collect())
 }
 
-pub(crate) async fn id_of(conn: &mut AnyConnection, code: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query("select unit_id from unit where code = $1")
+pub(crate) async fn id_of(conn: &mut Conn, code: &str) -> Result<Option<i64>> {
+    sql::query("select unit_id from unit where code = $1")
         .bind(code)
         .fetch_optional(conn)
         .await?
         .map(|r| r.try_get(0))
-        .transpose()?)
+        .transpose()
 }
 
-async fn parent_id(conn: &mut AnyConnection, parent_code: Option<&str>) -> Result<Option<i64>> {
+async fn parent_id(conn: &mut Conn, parent_code: Option<&str>) -> Result<Option<i64>> {
     match parent_code {
         None => Ok(None),
         Some(code) => id_of(conn, code)
@@ -102,9 +102,9 @@ fn json(u: &Unit) -> serde_json::Value {
     serde_json::to_value(u).unwrap_or_default()
 }
 
-pub async fn create(conn: &mut AnyConnection, actor: &Actor, unit: &NewUnit) -> Result<Unit> {
+pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Unit> {
     let parent = parent_id(conn, unit.parent_code.as_deref()).await?;
-    sqlx::query("insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, $4, 1, $5)")
+    sql::query("insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, $4, 1, $5)")
         .bind(&unit.code)
         .bind(&unit.name)
         .bind(unit.kind.as_str())
@@ -137,23 +137,16 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, unit: &NewUnit) -> 
 }
 
 /// Replaces a unit's name, kind, parent and active flag; records before and after.
-pub async fn update(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    before: &Unit,
-    after: &Unit,
-) -> Result<()> {
+pub async fn update(conn: &mut Conn, actor: &Actor, before: &Unit, after: &Unit) -> Result<()> {
     let parent = parent_id(conn, after.parent_code.as_deref()).await?;
-    sqlx::query(
-        "update unit set name = $1, kind = $2, parent_id = $3, active = $4 where code = $5",
-    )
-    .bind(&after.name)
-    .bind(after.kind.as_str())
-    .bind(parent)
-    .bind(i64::from(after.active))
-    .bind(&before.code)
-    .execute(&mut *conn)
-    .await?;
+    sql::query("update unit set name = $1, kind = $2, parent_id = $3, active = $4 where code = $5")
+        .bind(&after.name)
+        .bind(after.kind.as_str())
+        .bind(parent)
+        .bind(i64::from(after.active))
+        .bind(&before.code)
+        .execute(&mut *conn)
+        .await?;
     audit::append(
         conn,
         actor,
@@ -172,8 +165,8 @@ pub async fn update(
 
 /// How many rows point at the unit: child units, accounts, contests (as organizer or
 /// participant). A referenced unit is deactivated, never deleted.
-pub async fn reference_count(conn: &mut AnyConnection, code: &str) -> Result<i64> {
-    let row = sqlx::query(
+pub async fn reference_count(conn: &mut Conn, code: &str) -> Result<i64> {
+    let row = sql::query(
         "select \
            (select count(*) from unit c where c.parent_id = u.unit_id) \
          + (select count(*) from account a where a.unit_id = u.unit_id) \
@@ -190,8 +183,8 @@ pub async fn reference_count(conn: &mut AnyConnection, code: &str) -> Result<i64
         .unwrap_or(0))
 }
 
-pub async fn delete(conn: &mut AnyConnection, actor: &Actor, unit: &Unit) -> Result<()> {
-    sqlx::query("delete from unit where code = $1")
+pub async fn delete(conn: &mut Conn, actor: &Actor, unit: &Unit) -> Result<()> {
+    sql::query("delete from unit where code = $1")
         .bind(&unit.code)
         .execute(&mut *conn)
         .await?;
@@ -215,17 +208,13 @@ pub async fn delete(conn: &mut AnyConnection, actor: &Actor, unit: &Unit) -> Res
 /// Rows are written without parents first, then parents are set, so a row may name a
 /// parent that comes later in the file. Returns (created, updated); unchanged rows
 /// count as neither and write no audit record.
-pub async fn import(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    rows: &[NewUnit],
-) -> Result<(usize, usize)> {
+pub async fn import(conn: &mut Conn, actor: &Actor, rows: &[NewUnit]) -> Result<(usize, usize)> {
     let mut befores = Vec::with_capacity(rows.len());
     for row in rows {
         let before = get(conn, &row.code).await?;
         match &before {
             Some(_) => {
-                sqlx::query("update unit set name = $1, kind = $2 where code = $3")
+                sql::query("update unit set name = $1, kind = $2 where code = $3")
                     .bind(&row.name)
                     .bind(row.kind.as_str())
                     .bind(&row.code)
@@ -233,7 +222,7 @@ pub async fn import(
                     .await?;
             }
             None => {
-                sqlx::query(
+                sql::query(
                     "insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, null, 1, $4)",
                 )
                 .bind(&row.code)
@@ -250,7 +239,7 @@ pub async fn import(
     let (mut created, mut updated) = (0, 0);
     for (row, before) in rows.iter().zip(befores) {
         let parent = parent_id(conn, row.parent_code.as_deref()).await?;
-        sqlx::query("update unit set parent_id = $1 where code = $2")
+        sql::query("update unit set parent_id = $1 where code = $2")
             .bind(parent)
             .bind(&row.code)
             .execute(&mut *conn)

@@ -8,9 +8,8 @@ use sangkien_domain::audit::{AuditContent, record_hash};
 use sangkien_storage::{
     Backend, Store,
     audit::{self, Actor},
-    setting, testing,
+    setting, sql, testing,
 };
-use sqlx::Row;
 
 /// One setting change by `user` at `at`, committed or (`commit: false`) rolled back.
 async fn put(store: &Store, user: &str, at: i64, commit: bool) {
@@ -31,14 +30,14 @@ async fn put(store: &Store, user: &str, at: i64, commit: bool) {
 /// this process.
 async fn append_as_another_process(store: &Store, at: i64) {
     let mut tx = store.begin().await.expect("begin");
-    let head = sqlx::query(
+    let head = sql::query(
         "update audit_head set seq = seq + 1 where audit_head_id = 1 returning seq, hash",
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await
     .expect("head");
-    let seq: i64 = head.get(0);
-    let prev_hash: String = head.get(1);
+    let seq: i64 = head.try_get(0).expect("seq");
+    let prev_hash: String = head.try_get(1).expect("hash");
     let content = AuditContent {
         seq,
         at,
@@ -51,7 +50,7 @@ async fn append_as_another_process(store: &Store, at: i64) {
         after: None,
     };
     let hash = record_hash(&prev_hash, &content);
-    sqlx::query(
+    sql::query(
         "insert into audit_record (audit_record_id, at, actor, action, object_type, object_id, \
          prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -63,7 +62,7 @@ async fn append_as_another_process(store: &Store, at: i64) {
     .bind(content.object_id)
     .bind(prev_hash)
     .bind(hash)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await
     .expect("insert");
     Store::commit(tx).await.expect("commit");
@@ -71,8 +70,8 @@ async fn append_as_another_process(store: &Store, at: i64) {
 
 async fn chain_length(store: &Store) -> i64 {
     let mut conn = store.reader().await.expect("reader");
-    let records: i64 = sqlx::query_scalar("select count(*) from audit_record")
-        .fetch_one(&mut *conn)
+    let records: i64 = sql::query("select count(*) from audit_record")
+        .fetch_scalar(&mut conn)
         .await
         .expect("count");
     let verified = audit::verify(&mut conn)

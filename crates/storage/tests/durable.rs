@@ -2,7 +2,7 @@
 //! groups when they come together; PostgreSQL flushes its own.
 #![allow(clippy::expect_used)]
 
-use sangkien_storage::{Backend, Store, audit::Actor, setting, testing};
+use sangkien_storage::{Backend, Store, audit::Actor, setting, sql, testing};
 
 #[tokio::test]
 async fn commits_made_together_are_flushed_together_and_all_kept() {
@@ -26,8 +26,8 @@ async fn commits_made_together_are_flushed_together_and_all_kept() {
     // Every commit is kept (40 audit records after the setting's own).
     let mut conn = store.reader().await.expect("reader");
     let audited: i64 =
-        sqlx::query_scalar("select count(*) from audit_record where action = 'settings.update'")
-            .fetch_one(&mut *conn)
+        sql::query("select count(*) from audit_record where action = 'settings.update'")
+            .fetch_scalar(&mut conn)
             .await
             .expect("count");
     assert_eq!(audited, 40);

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sangkien_storage::{Store, audit::Actor, setting, testing};
+use sangkien_storage::{Store, audit::Actor, setting, sql, testing};
 
 /// A fresh database (kept while the returned guard lives) and a store on it, migrated.
 async fn migrated() -> (testing::TestDb, Store) {
@@ -13,8 +13,8 @@ async fn migrated() -> (testing::TestDb, Store) {
 
 async fn settings_updates(store: &Store) -> i64 {
     let mut conn = store.reader().await.expect("reader");
-    sqlx::query_scalar("select count(*) from audit_record where action = 'settings.update'")
-        .fetch_one(&mut *conn)
+    sql::query("select count(*) from audit_record where action = 'settings.update'")
+        .fetch_scalar(&mut conn)
         .await
         .expect("count")
 }
@@ -122,8 +122,8 @@ async fn between_transactions_the_write_connection_holds_nothing() {
 
     if store.backend() == sangkien_storage::Backend::Sqlite {
         let mut conn = store.reader().await.expect("reader");
-        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("pragma wal_checkpoint(truncate)")
-            .fetch_one(&mut *conn)
+        let busy: i64 = sql::query("pragma wal_checkpoint(truncate)")
+            .fetch_scalar(&mut conn)
             .await
             .expect("checkpoint");
         assert_eq!(busy, 0, "a connection held the log back");
