@@ -44,42 +44,43 @@ impl std::fmt::Debug for Conn {
     }
 }
 
+/// Where a statement goes: the two drivers.
+enum Driver<'c> {
+    Sqlx(&'c mut AnyConnection),
+    Lite(&'c rusqlite::Connection),
+}
+
 impl Conn {
-    /// The sqlx connection, unless this is SQLite's write connection.
-    fn sqlx(&mut self) -> Option<&mut AnyConnection> {
+    fn driver(&mut self) -> Driver<'_> {
         match self {
-            Conn::Any(c) => Some(c),
-            Conn::Pooled(c) => Some(c),
-            Conn::PgTx(t) => Some(t),
-            Conn::Lite(_) => None,
+            Conn::Any(c) => Driver::Sqlx(c),
+            Conn::Pooled(c) => Driver::Sqlx(c),
+            Conn::PgTx(t) => Driver::Sqlx(t),
+            Conn::Lite(c) => Driver::Lite(c),
         }
     }
 
     /// True on PostgreSQL, for the few statements whose SQL differs between the databases.
     pub fn is_postgres(&self) -> bool {
-        match self {
-            Conn::Any(c) => c.backend_name().eq_ignore_ascii_case("postgresql"),
-            Conn::Pooled(c) => c.backend_name().eq_ignore_ascii_case("postgresql"),
-            Conn::PgTx(t) => {
-                let c: &AnyConnection = t;
-                c.backend_name().eq_ignore_ascii_case("postgresql")
-            }
-            Conn::Lite(_) => false,
-        }
+        let c: &AnyConnection = match self {
+            Conn::Any(c) => c,
+            Conn::Pooled(c) => c,
+            Conn::PgTx(t) => t,
+            Conn::Lite(_) => return false,
+        };
+        c.backend_name().eq_ignore_ascii_case("postgresql")
     }
 
-    /// Runs several statements separated by `;`, with no arguments (pragmas, `begin`,
-    /// `commit`, scripts in tests).
+    /// Runs several statements separated by `;`, with no arguments (pragmas, scripts in
+    /// tests).
     pub async fn batch(&mut self, sql: &str) -> Result<()> {
-        match self {
-            Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            other => {
-                if let Some(c) = other.sqlx() {
-                    Executor::execute(c, sqlx::raw_sql(sql)).await?;
-                }
-                Ok(())
+        match self.driver() {
+            Driver::Lite(c) => c.execute_batch(sql)?,
+            Driver::Sqlx(c) => {
+                Executor::execute(c, sqlx::raw_sql(sql)).await?;
             }
         }
+        Ok(())
     }
 }
 
@@ -187,19 +188,10 @@ impl<'q> Query<'q> {
         self
     }
 
-    /// Binds an already made [`Value`].
-    pub fn bind_value(mut self, value: Value) -> Self {
-        self.args.push(value);
-        self
-    }
-
     pub async fn execute(self, conn: &mut Conn) -> Result<Done> {
-        match conn {
-            Conn::Lite(c) => self.lite_execute(c),
-            other => {
-                let Some(c) = other.sqlx() else {
-                    return Err(StorageError::Corrupt("no connection".into()));
-                };
+        match conn.driver() {
+            Driver::Lite(c) => self.lite_execute(c),
+            Driver::Sqlx(c) => {
                 let done = Executor::execute(c, self.sqlx()).await?;
                 Ok(Done {
                     rows_affected: done.rows_affected(),
@@ -209,12 +201,9 @@ impl<'q> Query<'q> {
     }
 
     pub async fn fetch_all(self, conn: &mut Conn) -> Result<Vec<Row>> {
-        match conn {
-            Conn::Lite(c) => self.lite_rows(c, usize::MAX),
-            other => {
-                let Some(c) = other.sqlx() else {
-                    return Err(StorageError::Corrupt("no connection".into()));
-                };
+        match conn.driver() {
+            Driver::Lite(c) => self.lite_rows(c, usize::MAX),
+            Driver::Sqlx(c) => {
                 let rows = Executor::fetch_all(c, self.sqlx()).await?;
                 Ok(rows.into_iter().map(Row::Any).collect())
             }
@@ -222,16 +211,11 @@ impl<'q> Query<'q> {
     }
 
     pub async fn fetch_optional(self, conn: &mut Conn) -> Result<Option<Row>> {
-        match conn {
-            Conn::Lite(c) => Ok(self.lite_rows(c, 1)?.pop()),
-            other => {
-                let Some(c) = other.sqlx() else {
-                    return Err(StorageError::Corrupt("no connection".into()));
-                };
-                Ok(Executor::fetch_optional(c, self.sqlx())
-                    .await?
-                    .map(Row::Any))
-            }
+        match conn.driver() {
+            Driver::Lite(c) => Ok(self.lite_rows(c, 1)?.pop()),
+            Driver::Sqlx(c) => Ok(Executor::fetch_optional(c, self.sqlx())
+                .await?
+                .map(Row::Any)),
         }
     }
 
