@@ -100,7 +100,7 @@ pub async fn append(conn: &mut Conn, actor: &Actor, event: Event<'_>) -> Result<
         before: event.before.as_ref().map(|v| v.to_string()),
         after: event.after.as_ref().map(|v| v.to_string()),
     };
-    if !crate::is_postgres(conn)
+    if !conn.is_postgres()
         && let Some((head_seq, head_hash)) = guess()
     {
         let guessed = content(head_seq + 1);

@@ -183,7 +183,7 @@ pub async fn list_lines(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryLine>, i64)> {
-    let postgres = crate::is_postgres(conn);
+    let postgres = conn.is_postgres();
     let field = |name: &str| {
         if postgres {
             format!("coalesce(cast(e.content as json) ->> '{name}', '')")

@@ -363,16 +363,8 @@ pub(crate) fn map_unique(err: StorageError) -> StorageError {
         ("unit_code_unique", "unit.code", "code"),
         ("account_username_unique", "account.username", "username"),
     ];
-    let (constraint, message) = match &err {
-        StorageError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            (db.constraint().unwrap_or(""), db.message())
-        }
-        StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, message))
-            if is_unique_code(f.extended_code) =>
-        {
-            ("", message.as_deref().unwrap_or(""))
-        }
-        _ => return err,
+    let Some((constraint, message)) = err.unique_violation() else {
+        return err;
     };
     for (name, column, field) in KNOWN {
         if constraint == name || message.contains(column) {
@@ -391,19 +383,24 @@ fn is_unique_code(extended: std::ffi::c_int) -> bool {
 impl StorageError {
     /// A unique index or primary key refused the row.
     pub(crate) fn is_unique_violation(&self) -> bool {
+        self.unique_violation().is_some()
+    }
+
+    /// The constraint (PostgreSQL; empty on SQLite) and the database's message of a unique
+    /// index or primary key refusing the row.
+    fn unique_violation(&self) -> Option<(&str, &str)> {
         match self {
-            StorageError::Database(sqlx::Error::Database(db)) => db.is_unique_violation(),
-            StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
-                is_unique_code(f.extended_code)
+            StorageError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Some((db.constraint().unwrap_or(""), db.message()))
             }
-            _ => false,
+            StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, message))
+                if is_unique_code(f.extended_code) =>
+            {
+                Some(("", message.as_deref().unwrap_or("")))
+            }
+            _ => None,
         }
     }
-}
-
-/// True on PostgreSQL, for the few statements whose SQL differs between the databases.
-pub(crate) fn is_postgres(conn: &Conn) -> bool {
-    conn.is_postgres()
 }
 
 /// Rows in one multi-row insert of [`insert_many`]: 300 rows of a few columns stay far

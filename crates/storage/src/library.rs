@@ -99,7 +99,7 @@ pub async fn put(conn: &mut Conn, actor: &Actor, item: &LibraryItem) -> Result<(
     .bind(item.published_at)
     .execute(&mut *conn)
     .await?;
-    if !crate::is_postgres(conn) {
+    if !conn.is_postgres() {
         sql::query("insert into library_fts (rowid, title, body) values ($1, $2, $3)")
             .bind(item.entry_id)
             .bind(&item.search_title)
@@ -129,7 +129,7 @@ async fn remove_rows(conn: &mut Conn, entry_id: i64) -> Result<bool> {
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    if !crate::is_postgres(conn) {
+    if !conn.is_postgres() {
         sql::query("delete from library_fts where rowid = $1")
             .bind(entry_id)
             .execute(&mut *conn)
@@ -235,7 +235,7 @@ pub async fn search_within(
     window: i64,
 ) -> Result<Found> {
     let terms = query_terms(&f.q);
-    let pg = crate::is_postgres(conn);
+    let pg = conn.is_postgres();
     let by_title = f.sort == "title";
     let mut params: Vec<Param> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
