@@ -4,6 +4,8 @@
 use crate::sql::{self, Conn};
 use sangkien_domain::contest::{self, ContestInput, ContestSettings, ContestState};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use crate::{
     Result, StorageError,
@@ -95,17 +97,47 @@ pub(crate) const RECORD: &str = "c.contest_id, c.state, c.settings, c.created_at
 pub(crate) fn record_from_row(r: &sql::Row, at: usize) -> Result<ContestRecord> {
     let id: i64 = r.try_get(at)?;
     let json: String = r.try_get(at + 2)?;
-    let input: ContestInput = serde_json::from_str(&json)
-        .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
-    let settings = contest::from_stored(&input)
-        .map_err(|e| StorageError::Corrupt(format!("contest {id} settings: {e}")))?;
     Ok(ContestRecord {
         id,
         state: state_of(&r.try_get::<String, _>(at + 1)?)?,
-        settings,
+        settings: settings_of(id, json)?,
         created_at: r.try_get(at + 3)?,
         updated_at: r.try_get(at + 4)?,
     })
+}
+
+/// The settings last read of each contest, with the stored text they came from. Parsing
+/// and validating that text was about a tenth of a score save's CPU, and every request about
+/// an entry or a sheet reads its contest. An entry is used only while the stored text is
+/// byte for byte the same, so a change made by any process (PostgreSQL serves several) is
+/// seen at the next read.
+static PARSED: Mutex<BTreeMap<i64, (String, ContestSettings)>> = Mutex::new(BTreeMap::new());
+
+/// Contests kept in [`PARSED`]: a province runs a few a year; past this, it starts again.
+const PARSED_MAX: usize = 64;
+
+/// Contest `id`'s settings from their stored JSON text.
+fn settings_of(id: i64, json: String) -> Result<ContestSettings> {
+    let parsed = || {
+        PARSED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some((text, settings)) = parsed().get(&id)
+        && *text == json
+    {
+        return Ok(settings.clone());
+    }
+    let corrupt =
+        |e: &dyn std::fmt::Display| StorageError::Corrupt(format!("contest {id} settings: {e}"));
+    let input: ContestInput = serde_json::from_str(&json).map_err(|e| corrupt(&e))?;
+    let settings = contest::from_stored(&input).map_err(|e| corrupt(&e))?;
+    let mut kept = parsed();
+    if kept.len() >= PARSED_MAX {
+        kept.clear();
+    }
+    kept.insert(id, (json, settings.clone()));
+    Ok(settings)
 }
 
 /// Whether a unit takes part in a contest.
