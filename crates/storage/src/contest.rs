@@ -108,7 +108,7 @@ pub(crate) fn record_from_row(r: &sql::Row, at: usize) -> Result<ContestRecord> 
 
 /// The settings last read of each contest, with the stored text they came from. Parsing
 /// and validating that text was about a tenth of a score save's CPU, and every request about
-/// an entry or a sheet reads its contest. An entry is used only while the stored text is
+/// an entry or a sheet reads its contest. A kept value is used only while the stored text is
 /// byte for byte the same, so a change made by any process (PostgreSQL serves several) is
 /// seen at the next read.
 static PARSED: Mutex<BTreeMap<i64, (String, ContestSettings)>> = Mutex::new(BTreeMap::new());
