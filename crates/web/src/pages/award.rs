@@ -111,8 +111,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
     let st = a.contest().state;
     let lines = j["ranking"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .enumerate()
         .map(|(i, r)| Line {
@@ -133,8 +132,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
         .collect();
     let flags = j["flags"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|f| FlagLine {
             message: s(&f["message"]),
@@ -143,8 +141,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
         .collect();
     let winners: Vec<Winner> = j["awards"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|w| Winner {
             entry_id: w["entry_id"].as_i64().unwrap_or_default(),
@@ -287,8 +284,7 @@ async fn save(
                 p.typed_decision = (decision.number, decision.date, decision.signer);
                 p.field_errors = e.details["fields"]
                     .as_array()
-                    .cloned()
-                    .unwrap_or_default()
+                    .map_or(&[][..], Vec::as_slice)
                     .iter()
                     .map(|f| s(&f["message"]))
                     .collect();

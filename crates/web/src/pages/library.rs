@@ -139,8 +139,7 @@ async fn save(
                 }
                 p.field_errors = e.details["fields"]
                     .as_array()
-                    .cloned()
-                    .unwrap_or_default()
+                    .map_or(&[][..], Vec::as_slice)
                     .iter()
                     .map(|f| s(&f["message"]))
                     .collect();

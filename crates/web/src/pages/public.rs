@@ -196,8 +196,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
         .collect();
     let authors = d["authors"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|a| {
             let w = s(&a["workplace"]);
@@ -223,8 +222,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
         sections,
         adoptions: d["adoptions"]
             .as_array()
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|a| {
                 (
@@ -239,8 +237,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
             .collect(),
         attachments: d["attachments"]
             .as_array()
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|a| {
                 let size = a["size"].as_i64().unwrap_or_default();
@@ -383,8 +380,7 @@ fn results_page(id: i64, p: &Publication) -> ResultsPage {
     };
     let awards = p.results["awards"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|a| AwardLine {
             tier: s(&a["tier_name"]),
@@ -392,8 +388,7 @@ fn results_page(id: i64, p: &Publication) -> ResultsPage {
             unit_name: s(&a["unit_name"]),
             authors: a["authors"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default()
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .map(|x| s(&x["full_name"]))
                 .collect::<Vec<_>>()
