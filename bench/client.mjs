@@ -160,13 +160,13 @@ export function client(base, { sockets = 64 } = {}) {
         if (waiting.length) send(waiting.shift());
         return;
       }
-      const j = job;
-      job = null;
       // An answer without a length ends with the connection.
       if (res && res.length === null && !res.chunked) {
         const buf = Buffer.concat(got);
         return finish(res.status, res.headers, buf.subarray(res.start));
       }
+      const j = job;
+      job = null;
       if (served > 0 && gotBytes === 0) send(j);
       else j.fail(error || new Error(`${j.method}: the connection closed before the answer was complete`));
     };
