@@ -52,14 +52,14 @@ impl SqliteTarget {
         )
     }
 
-    /// A new sqlx connection (the read connections, migrations).
+    /// A new sqlx connection (migrations).
     async fn open(&self) -> Result<AnyConnection> {
         let mut conn = AnyConnection::connect(&self.url).await?;
         sqlx::Executor::execute(&mut conn, sqlx::raw_sql(&self.pragmas())).await?;
         Ok(conn)
     }
 
-    /// The write connection, run in place (see the `sql` module). `sqlite://path?mode=…`
+    /// A connection run in place (see the `sql` module). `sqlite://path?mode=…`
     /// becomes SQLite's own URI `file:path?mode=…`, which names the same database as sqlx
     /// opens (a file, or a shared in-memory database).
     fn open_lite(&self) -> Result<rusqlite::Connection> {
@@ -306,8 +306,9 @@ impl std::fmt::Debug for Readers {
     }
 }
 
-/// SQLite's read connections: one permit per slot, so a request holding a permit always
-/// finds a free slot.
+/// SQLite's read connections, rusqlite ones run in place like the write connection
+/// (docs/DECISIONS.md, "SQLite's reads run in place too"): one permit per slot, so a
+/// request holding a permit always finds a free slot.
 pub(crate) struct ReadSlots {
     slots: Vec<Arc<Mutex<Option<Conn>>>>,
     permits: Arc<Semaphore>,
@@ -367,7 +368,7 @@ impl Readers {
                     .find_map(|s| s.clone().try_lock_owned().ok())
                     .ok_or(sqlx::Error::PoolTimedOut)?;
                 if slot.is_none() {
-                    *slot = Some(Conn::Any(r.target.open().await?));
+                    *slot = Some(Conn::Lite(r.target.open_lite()?));
                 }
                 let conn = OwnedMutexGuard::try_map(slot, Option::as_mut)
                     .map_err(|_| sqlx::Error::PoolClosed)?;
@@ -402,9 +403,8 @@ impl Readers {
             Readers::Slots(r) => {
                 r.permits.close();
                 for slot in &r.slots {
-                    if let Some(Conn::Any(conn)) = slot.lock().await.take() {
-                        let _ = conn.close().await;
-                    }
+                    // Dropped: rusqlite closes the connection.
+                    slot.lock().await.take();
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! How a statement reaches the database. Every storage function is written once, against
 //! [`Conn`], with portable SQL and `$n` placeholders; a [`Conn`] is either a sqlx
-//! connection (PostgreSQL, and SQLite's read connections) or SQLite's one write
-//! connection, which runs each statement right where it is asked for (rusqlite) instead
+//! connection (PostgreSQL) or a SQLite connection (the write connection and the read
+//! connections), which runs each statement right where it is asked for (rusqlite) instead
 //! of sending it to a connection thread and waiting for the answer.
 //!
 //! Why: a write transaction holds SQLite's only write connection from its `begin` to its
@@ -9,7 +9,10 @@
 //! and between the statements the request's task waits for a runtime thread while the
 //! next writer waits for it (docs/PERFORMANCE.md, "Where a write's time goes"). Run in
 //! place, a transaction holds the connection only for as long as SQLite works on it
-//! (docs/DECISIONS.md).
+//! (docs/DECISIONS.md). A read in place skips the same round trip, and sqlx's turning
+//! every value into its own row type and back: the organizer's entry list of 50 rows
+//! came back in 1.46–1.60 ms instead of 1.81–1.93 (docs/PERFORMANCE.md, "Reads in
+//! place").
 
 use std::time::Instant;
 
@@ -23,20 +26,17 @@ use crate::{Result, StorageError};
 
 /// A connection to either database, as every storage function takes it.
 pub enum Conn {
-    /// A sqlx connection of its own (SQLite's read connections, migrations).
-    Any(AnyConnection),
     /// A connection of PostgreSQL's pool.
     Pooled(PoolConnection<Any>),
     /// A transaction on a connection of PostgreSQL's pool.
     PgTx(sqlx::Transaction<'static, Any>),
-    /// SQLite's write connection, run in place.
+    /// A SQLite connection (the write connection, a read connection), run in place.
     Lite(rusqlite::Connection),
 }
 
 impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Conn::Any(_) => "Conn::Any",
             Conn::Pooled(_) => "Conn::Pooled",
             Conn::PgTx(_) => "Conn::PgTx",
             Conn::Lite(_) => "Conn::Lite",
@@ -53,7 +53,6 @@ enum Driver<'c> {
 impl Conn {
     fn driver(&mut self) -> Driver<'_> {
         match self {
-            Conn::Any(c) => Driver::Sqlx(c),
             Conn::Pooled(c) => Driver::Sqlx(c),
             Conn::PgTx(t) => Driver::Sqlx(t),
             Conn::Lite(c) => Driver::Lite(c),
@@ -63,7 +62,6 @@ impl Conn {
     /// True on PostgreSQL, for the few statements whose SQL differs between the databases.
     pub fn is_postgres(&self) -> bool {
         let c: &AnyConnection = match self {
-            Conn::Any(c) => c,
             Conn::Pooled(c) => c,
             Conn::PgTx(t) => t,
             Conn::Lite(_) => return false,
@@ -319,7 +317,7 @@ impl<'q> Query<'q> {
     }
 }
 
-/// Each statement on SQLite's write connection, like sqlx's own statement log
+/// Each statement on a SQLite connection, like sqlx's own statement log
 /// (`RUST_LOG=sangkien_storage::sql=debug`).
 fn log(sql: &str, rows: u64, started: Instant) {
     tracing::debug!(
