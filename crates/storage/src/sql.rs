@@ -11,7 +11,7 @@
 //! place, a transaction holds the connection only for as long as SQLite works on it
 //! (docs/DECISIONS.md). A read in place skips the same round trip, and sqlx's turning
 //! every value into its own row type and back: the organizer's entry list of 50 rows
-//! came back in 1.46–1.60 ms instead of 1.81–1.93 (docs/PERFORMANCE.md, "Reads in
+//! came back in a median of 1.54 ms instead of 1.92 (docs/PERFORMANCE.md, "Reads in
 //! place").
 
 use std::time::Instant;
