@@ -4,7 +4,8 @@
 // 3 judges per entry = 900 submitted sheets, 60 prizes, approved and published), then wrk
 // (Debian's) against the organizer's ranking page, the organizer's entry list (50 rows), a
 // judge's score-sheet page, the ranking API, the public results page and JSON, the Atom
-// feed, and the decision PDF and results XLSX exports, with 32 connections and with 1. Prints requests/s, p50/p99,
+// feed, and the decision PDF and results XLSX exports, with 32 connections and with 1, then the entry list
+// while the decision PDF is downloaded on 4 other connections. Prints requests/s, p50/p99,
 // bytes per response and the server's resident memory as a table.
 //
 //   cargo build --release -p sangkien && node bench/http.mjs [--seconds 15] [--seed-only]
@@ -14,7 +15,7 @@
 // Concurrent seeding clients: ENTRIES_POOL (10), ACCOUNTS_POOL (5) and SHEETS_POOL (5
 // judges at once); RUST_LOG is passed to the server (`RUST_LOG=sqlx::query=debug` logs
 // every statement).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startServer, makePdf } from '../e2e/server.mjs';
 import { client, multipart } from './client.mjs';
@@ -220,6 +221,19 @@ for (const [name, path, auth] of targets) {
     const r = wrk(path, auth, c);
     console.log(`| ${name} | ${c} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
   }
+}
+// A page while files are written: the entry list at one connection while four other
+// connections download the decision PDF (about 40 ms of CPU each) the whole time.
+{
+  const [, list] = targets[1];
+  const [, pdf] = targets.find(([name]) => name.startsWith('award decision PDF'));
+  const { body } = await request('GET', `/${list}`, { headers: { cookie: orgCookie } });
+  const downloads = spawn('wrk', ['-t', '1', '-c', '4', '-d', `${SECONDS + 2}s`, '-H', `Cookie: ${orgCookie}`, `${url}${pdf}`], { stdio: 'ignore' });
+  const ended = new Promise((done) => downloads.on('exit', done));
+  await new Promise((r) => setTimeout(r, 500));
+  const r = wrk(list, orgCookie, 1);
+  await ended;
+  console.log(`| entry list while 4 connections download the decision PDF | 1 | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${body.byteLength} | ${r.non2xx} |`);
 }
 console.log(`server memory: ${idle.toFixed(1)} MiB idle (demo loaded), ${seededMemory.toFixed(1)} MiB after seeding, ${rss(server.pid).toFixed(1)} MiB after the loads`);
 await server.stop();

@@ -1,6 +1,8 @@
 //! `GET /contests/{id}/exports/{name}`: the documents and spreadsheets of SPEC §3.7.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use axum::{
     Router,
@@ -185,8 +187,33 @@ async fn awards_for(conn: &mut Conn, user: &Account, id: i64, what: &str) -> Api
     Ok(a)
 }
 
-fn pdf_file(name: &str, doc: &Doc) -> ApiResult<Response> {
-    let bytes = pdf::render(doc, fonts()?).map_err(|e| {
+/// PDFs rendered at once: one per core. A decision PDF takes about 40 ms of CPU; rendered
+/// on one of the runtime's threads it held up every request scheduled behind it, so it is
+/// rendered on the blocking pool, and bounded, so 32 downloads at once do not take 32
+/// renders' memory (docs/PERFORMANCE.md, "PDFs off the runtime"). The spreadsheets and
+/// DOCX files take a few ms and are written in place.
+static RENDERING: std::sync::LazyLock<Arc<Semaphore>> = std::sync::LazyLock::new(|| {
+    Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, |n| n.get()),
+    ))
+});
+
+async fn pdf_file(name: &str, doc: Doc) -> ApiResult<Response> {
+    let fonts = fonts()?;
+    let permit = RENDERING
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::internal())?;
+    // The permit goes with the work: a request dropped while it renders still counts until
+    // the render ends.
+    let bytes = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        pdf::render(&doc, fonts)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|e| {
         tracing::error!(error = %e, "PDF rendering failed");
         ApiError::internal()
     })?;
@@ -209,9 +236,35 @@ pub fn xlsx_file(name: &str, sheets: &[Sheet]) -> ApiResult<Response> {
     Ok(file(name, XLSX, bytes))
 }
 
-/// Builds one export for the caller; shared by the API and the pages.
+/// An export read from the database, still to be written.
+enum Made {
+    Pdf(String, Doc),
+    Docx(String, Doc),
+    Xlsx(String, Vec<Sheet>),
+    /// The CSVs, written as they are read.
+    Written(Response),
+}
+
+/// Builds one export for the caller; shared by the API and the pages. The read connection
+/// is given back before the file is written: a request waiting for its turn to render a
+/// PDF (see [`RENDERING`]) must not keep other requests from reading.
 pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> ApiResult<Response> {
-    let mut conn = state.store.reader().await?;
+    let made = make(&mut *state.store.reader().await?, state, user, id, name).await?;
+    match made {
+        Made::Pdf(name, doc) => pdf_file(&name, doc).await,
+        Made::Docx(name, doc) => docx_file(&name, &doc),
+        Made::Xlsx(name, sheets) => xlsx_file(&name, &sheets),
+        Made::Written(response) => Ok(response),
+    }
+}
+
+async fn make(
+    conn: &mut Conn,
+    state: &AppState,
+    user: &Account,
+    id: i64,
+    name: &str,
+) -> ApiResult<Made> {
     let organizer = user.role == Role::Organizer;
     let results_reader = organizer || user.role == Role::Approver;
     let allowed = match name {
@@ -225,13 +278,13 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
     if !allowed {
         return Err(ApiError::forbidden());
     }
-    let contest = visible(&mut conn, user, id).await?;
-    let issuer_settings = agency(&mut conn).await?;
+    let contest = visible(conn, user, id).await?;
+    let issuer_settings = agency(conn).await?;
     let issuer = issuer(&issuer_settings);
     let s = &contest.settings;
     match name {
         "coverage.xlsx" => {
-            let lines = coverage_of(&mut conn, &contest).await?;
+            let lines = coverage_of(conn, &contest).await?;
             let rows: Vec<Vec<Cell>> = lines
                 .iter()
                 .enumerate()
@@ -256,9 +309,9 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     ]
                 })
                 .collect();
-            xlsx_file(
-                &format!("coverage-{id}.xlsx"),
-                &[Sheet {
+            Ok(Made::Xlsx(
+                format!("coverage-{id}.xlsx"),
+                vec![Sheet {
                     name: "Tham gia".into(),
                     title: format!("Tình hình tham gia — {}", s.title),
                     headers: [
@@ -275,7 +328,7 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     rows,
                     bold_rows: vec![],
                 }],
-            )
+            ))
         }
         "budget.xlsx" => {
             let mut rows: Vec<Vec<Cell>> = Vec::new();
@@ -304,9 +357,9 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                 Cell::Money(total),
             ]);
             let last = rows.len() - 1;
-            xlsx_file(
-                &format!("budget-{id}.xlsx"),
-                &[Sheet {
+            Ok(Made::Xlsx(
+                format!("budget-{id}.xlsx"),
+                vec![Sheet {
                     name: "Dự toán".into(),
                     title: format!("Dự toán kinh phí khen thưởng — {}", s.title),
                     headers: ["Nội dung", "Số lượng", "Mức (đồng)", "Thành tiền (đồng)"]
@@ -315,10 +368,10 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     rows,
                     bold_rows: vec![last],
                 }],
-            )
+            ))
         }
         "entries.csv" => {
-            let (mut list, _) = entries::list(&mut conn, id, None, i64::MAX, 0).await?;
+            let (mut list, _) = entries::list(conn, id, None, i64::MAX, 0).await?;
             // Vietnamese order of unit, then of title.
             list.sort_by_cached_key(|e| {
                 (
@@ -361,13 +414,13 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     },
                 ]);
             }
-            Ok(crate::pages::csv_response(
+            Ok(Made::Written(crate::pages::csv_response(
                 &format!("entries-{id}.csv"),
                 rows,
-            ))
+            )))
         }
         "audit.csv" => {
-            let (items, _) = audit::list_for_contest(&mut conn, id, i64::MAX, 0).await?;
+            let (items, _) = audit::list_for_contest(conn, id, i64::MAX, 0).await?;
             let mut rows = vec![
                 [
                     "STT",
@@ -394,10 +447,13 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     r.hash,
                 ]);
             }
-            Ok(crate::pages::csv_response(&format!("audit-{id}.csv"), rows))
+            Ok(Made::Written(crate::pages::csv_response(
+                &format!("audit-{id}.csv"),
+                rows,
+            )))
         }
         "results.xlsx" => {
-            let a = load(&mut conn, user, id).await?;
+            let a = load(conn, user, id).await?;
             let members = &a.scores.members;
             let mut headers: Vec<String> = ["Hạng", "Mã bài", "Sáng kiến, giải pháp", "Đơn vị"]
                 .map(String::from)
@@ -440,64 +496,64 @@ pub async fn build(state: &AppState, user: &Account, id: i64, name: &str) -> Api
                     row
                 })
                 .collect();
-            xlsx_file(
-                &format!("results-{id}.xlsx"),
-                &[Sheet {
+            Ok(Made::Xlsx(
+                format!("results-{id}.xlsx"),
+                vec![Sheet {
                     name: "Kết quả".into(),
                     title: format!("Kết quả chấm điểm — {}", s.title),
                     headers,
                     rows,
                     bold_rows: vec![],
                 }],
-            )
+            ))
         }
         "decision.docx" | "decision.pdf" => {
-            let a = awards_for(&mut conn, user, id, "Quyết định khen thưởng").await?;
+            let a = awards_for(conn, user, id, "Quyết định khen thưởng").await?;
             let doc = official::decision(
                 &issuer,
-                &facts(&mut conn, &a).await?,
-                &winners(&mut conn, &a).await?,
+                &facts(conn, &a).await?,
+                &winners(conn, &a).await?,
                 decision_facts(&a).as_ref(),
             );
             if name.ends_with(".pdf") {
-                pdf_file(&format!("quyet-dinh-{id}.pdf"), &doc)
+                Ok(Made::Pdf(format!("quyet-dinh-{id}.pdf"), doc))
             } else {
-                docx_file(&format!("quyet-dinh-{id}.docx"), &doc)
+                Ok(Made::Docx(format!("quyet-dinh-{id}.docx"), doc))
             }
         }
         "memo.docx" => {
-            let a = awards_for(&mut conn, user, id, "Tờ trình").await?;
+            let a = awards_for(conn, user, id, "Tờ trình").await?;
             let today = jiff::Timestamp::from_second(state.now())
                 .map(|t| t.to_zoned(time::vn_tz()).date())
                 .map_err(|_| ApiError::internal())?;
             let doc = official::memo(
                 &issuer,
-                &facts(&mut conn, &a).await?,
-                &winners(&mut conn, &a).await?,
+                &facts(conn, &a).await?,
+                &winners(conn, &a).await?,
                 today,
             );
-            docx_file(&format!("to-trinh-{id}.docx"), &doc)
+            Ok(Made::Docx(format!("to-trinh-{id}.docx"), doc))
         }
         "certificates.pdf" => {
-            let a = load(&mut conn, user, id).await?;
+            let a = load(conn, user, id).await?;
             let Some(d) = decision_facts(&a) else {
                 return Err(too_early(ContestState::Approved, "Giấy chứng nhận"));
             };
             let doc = official::certificates(
                 &issuer,
-                &facts(&mut conn, &a).await?,
-                &winners(&mut conn, &a).await?,
+                &facts(conn, &a).await?,
+                &winners(conn, &a).await?,
                 &d,
             );
-            pdf_file(&format!("giay-chung-nhan-{id}.pdf"), &doc)
+            Ok(Made::Pdf(format!("giay-chung-nhan-{id}.pdf"), doc))
         }
         "score-sheets.pdf" => {
-            let a = load(&mut conn, user, id).await?;
+            let a = load(conn, user, id).await?;
             if a.contest().state < ContestState::Deliberation {
                 return Err(too_early(ContestState::Deliberation, "Phiếu chấm để ký"));
             }
-            let doc = score_sheets_doc(&mut conn, &a, &issuer_settings, state.now()).await?;
-            pdf_file(&format!("phieu-cham-{id}.pdf"), &doc)
+            let doc = score_sheets_doc(conn, &a, &issuer_settings, state.now()).await?;
+            Ok(Made::Pdf(format!("phieu-cham-{id}.pdf"), doc))
         }
         _ => Err(ApiError::not_found("tệp xuất")),
     }
