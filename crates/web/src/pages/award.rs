@@ -15,7 +15,7 @@ use sangkien_domain::{
     points::format_vnd,
 };
 
-use super::{Nav, PageUser, field, json_text as s, page_error, render, render_status};
+use super::{Nav, PageUser, field, json_items, json_text as s, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -109,10 +109,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
     let a = award::load(&mut conn, account, id).await?;
     let j = award::awards_json(&a);
     let st = a.contest().state;
-    let lines = j["ranking"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let lines = json_items(&j["ranking"])
         .enumerate()
         .map(|(i, r)| Line {
             index: i,
@@ -130,19 +127,13 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
             reason: s(&r["reason"]),
         })
         .collect();
-    let flags = j["flags"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let flags = json_items(&j["flags"])
         .map(|f| FlagLine {
             message: s(&f["message"]),
             resolved: f["resolved"].as_bool().unwrap_or_default(),
         })
         .collect();
-    let winners: Vec<Winner> = j["awards"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let winners: Vec<Winner> = json_items(&j["awards"])
         .map(|w| Winner {
             entry_id: w["entry_id"].as_i64().unwrap_or_default(),
             tier: s(&w["tier_name"]),
@@ -151,10 +142,9 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
             amount: format_vnd(w["amount_vnd"].as_i64().unwrap_or_default()),
         })
         .collect();
-    let total: i64 = j["awards"]
-        .as_array()
-        .map(|v| v.iter().filter_map(|w| w["amount_vnd"].as_i64()).sum())
-        .unwrap_or_default();
+    let total: i64 = json_items(&j["awards"])
+        .filter_map(|w| w["amount_vnd"].as_i64())
+        .sum();
     let role = account.role;
     let published = crate::api::public::published(state, id).await.is_ok();
     Ok(AwardsPage {
@@ -282,10 +272,7 @@ async fn save(
                     }
                 }
                 p.typed_decision = (decision.number, decision.date, decision.signer);
-                p.field_errors = e.details["fields"]
-                    .as_array()
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
+                p.field_errors = json_items(&e.details["fields"])
                     .map(|f| s(&f["message"]))
                     .collect();
                 p.error = Some(e.message.clone());

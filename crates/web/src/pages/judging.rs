@@ -15,7 +15,7 @@ use sangkien_storage::{entry as entries, judging as store};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Nav, PageUser, csv_response, field, page_error, render, render_status};
+use super::{Nav, PageUser, csv_response, field, json_items, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -442,13 +442,11 @@ async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id
         Ok(x) => x,
         Err(e) => return page_error(e),
     };
-    let list = |k: &str| p[k].as_array().cloned().unwrap_or_default();
     render(&ProgressPage {
         nav: user.nav(),
         contest_id: id,
         contest_title: title,
-        judges: list("judges")
-            .iter()
+        judges: json_items(&p["judges"])
             .map(|j| JudgeRow {
                 full_name: j["full_name"].as_str().unwrap_or_default().to_string(),
                 assigned: num(&j["assigned"]),
@@ -457,8 +455,7 @@ async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id
                 unfinished: num(&j["unfinished"]),
             })
             .collect(),
-        entries: list("entries")
-            .iter()
+        entries: json_items(&p["entries"])
             .map(|e| EntryRow {
                 entry_id: e["entry_id"].as_i64().unwrap_or_default(),
                 title: e["title"].as_str().unwrap_or_default().to_string(),
@@ -467,8 +464,7 @@ async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id
                 submitted: num(&e["submitted"]),
             })
             .collect(),
-        outliers: list("outliers")
-            .iter()
+        outliers: json_items(&p["outliers"])
             .map(|o| OutlierRow {
                 entry_id: o["entry_id"].as_i64().unwrap_or_default(),
                 username: o["username"].as_str().unwrap_or_default().to_string(),
@@ -502,7 +498,7 @@ async fn progress_csv(State(state): State<AppState>, user: PageUser, Id(id): Id)
         "Bản nháp".into(),
         "Chưa xong".into(),
     ]];
-    for j in p["judges"].as_array().cloned().unwrap_or_default() {
+    for j in json_items(&p["judges"]) {
         rows.push(vec![
             j["full_name"].as_str().unwrap_or_default().to_string(),
             num(&j["assigned"]).to_string(),
@@ -548,10 +544,7 @@ async fn ranking_data(
     let contest = visible_contest(&mut conn, &user.session.account, id).await?;
     // Read in place: the ranking is shared (kept per contest), and copying it for every
     // request was once nearly half of this page's time.
-    let rows = r["ranking"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let rows = json_items(&r["ranking"])
         .map(|x| RankLine {
             rank: num(&x["rank"]),
             entry_id: x["entry_id"].as_i64().unwrap_or_default(),
@@ -560,18 +553,12 @@ async fn ranking_data(
             score: x["score_display"].as_str().unwrap_or_default().to_string(),
             mean: points_text(&x["mean"]),
             sheets: num(&x["sheets"]),
-            totals: x["judge_totals"]
-                .as_array()
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
+            totals: json_items(&x["judge_totals"])
                 .map(|t| points_text(&t["total"]))
                 .collect::<Vec<_>>()
                 .join("; "),
             tied: x["tied"].as_bool().unwrap_or_default(),
-            outliers: x["outlier_judges"]
-                .as_array()
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
+            outliers: json_items(&x["outlier_judges"])
                 .filter_map(|u| u.as_str().map(String::from))
                 .collect::<Vec<_>>()
                 .join(", "),

@@ -10,7 +10,7 @@ use axum::{
 };
 use sangkien_domain::account::Role;
 
-use super::{Nav, PageUser, field, json_text as s, page_error, render, render_status};
+use super::{Nav, PageUser, field, json_items, json_text as s, page_error, render, render_status};
 use crate::{
     AppState,
     api::{
@@ -137,10 +137,7 @@ async fn save(
                 if p.is_organizer {
                     p.unit_code = body.unit_code;
                 }
-                p.field_errors = e.details["fields"]
-                    .as_array()
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
+                p.field_errors = json_items(&e.details["fields"])
                     .map(|f| s(&f["message"]))
                     .collect();
                 p.error = Some(e.message.clone());

@@ -147,6 +147,11 @@ pub fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// The elements of a JSON array, read in place (no copy); none when it is not an array.
+pub fn json_items(v: &serde_json::Value) -> std::slice::Iter<'_, serde_json::Value> {
+    v.as_array().map_or(&[][..], Vec::as_slice).iter()
+}
+
 /// A Vietnamese error page.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let heading = match status {
@@ -220,5 +225,22 @@ pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
         )
             .into_response(),
         Err(_) => page_error(ApiError::internal()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::json_items;
+
+    #[test]
+    fn json_items_are_an_arrays_elements_and_nothing_else() {
+        let v = json!({"list": [1, "hai"], "one": 3, "none": null});
+        let list: Vec<_> = json_items(&v["list"]).collect();
+        assert_eq!(list, [&json!(1), &json!("hai")]);
+        assert_eq!(json_items(&v["one"]).count(), 0);
+        assert_eq!(json_items(&v["none"]).count(), 0);
+        assert_eq!(json_items(&v["missing"]).count(), 0);
     }
 }

@@ -14,7 +14,7 @@ use sangkien_domain::points::format_vnd;
 use sangkien_storage::award::{self as store, Publication};
 use serde_json::Value;
 
-use super::{Nav, json_text as s, page_error, render};
+use super::{Nav, json_items, json_text as s, page_error, render};
 use crate::{AppState, error::ApiResult, extract::Id};
 
 pub fn router() -> Router<AppState> {
@@ -194,10 +194,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
         .filter(|(_, _, text)| !text.trim().is_empty())
         .map(|(_, label, text)| (*label, text.to_string()))
         .collect();
-    let authors = d["authors"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let authors = json_items(&d["authors"])
         .map(|a| {
             let w = s(&a["workplace"]);
             if w.is_empty() {
@@ -220,10 +217,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
         authors,
         field: s(&d["field_of_application"]),
         sections,
-        adoptions: d["adoptions"]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
+        adoptions: json_items(&d["adoptions"])
             .map(|a| {
                 (
                     s(&a["unit_name"]),
@@ -235,10 +229,7 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
                 )
             })
             .collect(),
-        attachments: d["attachments"]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
+        attachments: json_items(&d["attachments"])
             .map(|a| {
                 let size = a["size"].as_i64().unwrap_or_default();
                 (
@@ -378,18 +369,12 @@ fn results_page(id: i64, p: &Publication) -> ResultsPage {
             s(&c["decision"]["signer"])
         )
     };
-    let awards = p.results["awards"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let awards = json_items(&p.results["awards"])
         .map(|a| AwardLine {
             tier: s(&a["tier_name"]),
             title: s(&a["title"]),
             unit_name: s(&a["unit_name"]),
-            authors: a["authors"]
-                .as_array()
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
+            authors: json_items(&a["authors"])
                 .map(|x| s(&x["full_name"]))
                 .collect::<Vec<_>>()
                 .join(", "),
@@ -471,7 +456,7 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 date_vi(&c["decision"]["date"])
             ));
         }
-        for a in p.results["awards"].as_array().cloned().unwrap_or_default() {
+        for a in json_items(&p.results["awards"]) {
             summary.push_str(&format!(
                 " {}: «{}» ({}).",
                 s(&a["tier_name"]),
