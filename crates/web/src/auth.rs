@@ -13,7 +13,7 @@ use std::{
 use sangkien_domain::account::{HashMemory, Role};
 use sangkien_storage::account::{self, Account, Session, SessionKind};
 
-use crate::{AppState, error::ApiError};
+use crate::{AppState, error::ApiError, heavy::Heavy};
 
 pub const SESSION_COOKIE: &str = "sk_session";
 pub const LOGIN_CSRF_COOKIE: &str = "sk_login_csrf";
@@ -54,12 +54,10 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Argon2 takes tens of milliseconds of CPU and 19 MiB: hashes run on the blocking pool, so
-/// a burst of logins does not stall the runtime's threads, and at most one per core at a
-/// time, so their memory stays bounded.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-});
+/// Argon2 takes tens of milliseconds of CPU and 19 MiB: hashes are heavy work (the `heavy`
+/// module), so a burst of logins does not stall the runtime's threads and their memory
+/// stays bounded.
+static HASHING: Heavy = Heavy::per_core();
 
 /// The hashes' working memory between them (at most one per [`HASHING`] permit), so a burst
 /// of logins reuses it instead of faulting in 19 MiB of fresh pages each; a memory unused
@@ -112,11 +110,8 @@ pub fn kept_hash_memory() -> usize {
 async fn hashing<T: Send + 'static>(
     work: impl FnOnce(&mut HashMemory) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _permit = HASHING.acquire().await.map_err(|_| ApiError::internal())?;
     let mut memory = MEMORY.take();
-    let (result, memory) = tokio::task::spawn_blocking(move || (work(&mut memory), memory))
-        .await
-        .map_err(|_| ApiError::internal())?;
+    let (result, memory) = HASHING.run(move || (work(&mut memory), memory)).await?;
     MEMORY.put(memory, Instant::now());
     tokio::spawn(async {
         tokio::time::sleep(MEMORY_IDLE).await;

@@ -8,6 +8,7 @@ mod auth;
 pub mod demo;
 mod error;
 mod extract;
+mod heavy;
 mod idem;
 pub mod jobs;
 pub mod logging;

@@ -1,8 +1,6 @@
 //! `GET /contests/{id}/exports/{name}`: the documents and spreadsheets of SPEC §3.7.
 
-use std::sync::{Arc, OnceLock};
-
-use tokio::sync::Semaphore;
+use std::sync::OnceLock;
 
 use axum::{
     Router,
@@ -38,6 +36,7 @@ use crate::{
     },
     auth::ApiUser,
     error::{ApiError, ApiResult},
+    heavy::Heavy,
 };
 
 pub fn router() -> Router<AppState> {
@@ -187,36 +186,20 @@ async fn awards_for(conn: &mut Conn, user: &Account, id: i64, what: &str) -> Api
     Ok(a)
 }
 
-/// PDFs rendered at once: one per core. A decision PDF takes about 40 ms of CPU; rendered
-/// on one of the runtime's threads it held up every request scheduled behind it, so it is
-/// rendered on the blocking pool, and bounded, so 32 downloads at once do not take 32
-/// renders' memory (docs/PERFORMANCE.md, "PDFs off the runtime"). The spreadsheets and
-/// DOCX files take a few ms and are written in place.
-static RENDERING: std::sync::LazyLock<Arc<Semaphore>> = std::sync::LazyLock::new(|| {
-    Arc::new(Semaphore::new(
-        std::thread::available_parallelism().map_or(2, |n| n.get()),
-    ))
-});
+/// A PDF takes tens of ms of CPU (the decision about 40): heavy work (the `heavy` module),
+/// so downloads do not stall the other requests (docs/PERFORMANCE.md, "PDFs off the
+/// runtime"). The spreadsheets and DOCX files take a few ms and are written in place.
+static RENDERING: Heavy = Heavy::per_core();
 
 async fn pdf_file(name: &str, doc: Doc) -> ApiResult<Response> {
     let fonts = fonts()?;
-    let permit = RENDERING
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::internal())?;
-    // The permit goes with the work: a request dropped while it renders still counts until
-    // the render ends.
-    let bytes = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        pdf::render(&doc, fonts)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|e| {
-        tracing::error!(error = %e, "PDF rendering failed");
-        ApiError::internal()
-    })?;
+    let bytes = RENDERING
+        .run(move || pdf::render(&doc, fonts))
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF rendering failed");
+            ApiError::internal()
+        })?;
     Ok(file(name, "application/pdf", bytes))
 }
 
