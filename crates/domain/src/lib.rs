@@ -5,6 +5,7 @@
 //! error whose message is Vietnamese and names the field or rule involved.
 
 pub mod account;
+pub mod agency;
 pub mod audit;
 pub mod award;
 pub mod collate;

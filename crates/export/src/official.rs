@@ -5,6 +5,7 @@
 
 use jiff::civil::Date;
 use sangkien_domain::{
+    agency::Agency,
     award::{BLANK, document_number, place_date_line},
     contest::PrizeTier,
     labels::Label,
@@ -12,20 +13,6 @@ use sangkien_domain::{
 };
 
 use crate::doc::{Align, Block, Column, Doc, Margins, Para, Rule, Table};
-
-/// The issuing agency (from the system settings).
-#[derive(Debug, Clone)]
-pub struct Issuer {
-    pub parent_agency: String,
-    pub agency: String,
-    pub place: String,
-    pub decision_code: String,
-    pub signing_authority: String,
-    pub signer_title: String,
-    pub recipients: Vec<String>,
-    /// "Căn cứ …" lines before the plan's (laws in force).
-    pub legal_bases: Vec<String>,
-}
 
 /// What the documents say about the contest.
 #[derive(Debug, Clone)]
@@ -136,7 +123,7 @@ pub fn agency_in_text(agency: &str) -> String {
 
 /// The office behind the signature: "KT. CHỦ TỊCH" → "CHỦ TỊCH" (signing for the
 /// head); `None` for "TM." (the collective body itself signs).
-fn signer_office(issuer: &Issuer) -> Option<&str> {
+fn signer_office(issuer: &Agency) -> Option<&str> {
     let s = issuer.signing_authority.trim();
     if s.starts_with("TM.") {
         return None;
@@ -161,7 +148,7 @@ fn capitalize(s: &str) -> String {
 /// The power that issues the decision: "KT. CHỦ TỊCH" of a People's Committee means
 /// the Chairman decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"); "TM." means the
 /// collective body itself.
-fn authority(issuer: &Issuer) -> String {
+fn authority(issuer: &Agency) -> String {
     let agency = issuer.agency.replace('\n', " ");
     match signer_office(issuer) {
         Some(office) => format!("{office} {agency}"),
@@ -170,7 +157,7 @@ fn authority(issuer: &Issuer) -> String {
 }
 
 /// Whom a memo is addressed to: "Chủ tịch Ủy ban nhân dân tỉnh Cao Bằng".
-fn addressee(issuer: &Issuer) -> String {
+fn addressee(issuer: &Agency) -> String {
     let agency = agency_in_text(&issuer.agency);
     match signer_office(issuer) {
         Some(office) => format!("{} {agency}", capitalize(&office.to_lowercase())),
@@ -343,7 +330,7 @@ fn base(title: String) -> Doc {
 /// The award decision (Quyết định khen thưởng). Without a decision it is the draft
 /// that goes with the memo: number and date left blank, signer blank.
 pub fn decision(
-    issuer: &Issuer,
+    issuer: &Agency,
     c: &ContestFacts,
     winners: &[Winner],
     d: Option<&DecisionFacts>,
@@ -464,7 +451,7 @@ pub fn decision(
 }
 
 /// The organizer's memo proposing the awards (Tờ trình), dated `today`.
-pub fn memo(issuer: &Issuer, c: &ContestFacts, winners: &[Winner], today: Date) -> Doc {
+pub fn memo(issuer: &Agency, c: &ContestFacts, winners: &[Winner], today: Date) -> Doc {
     let mut doc = base(format!("Tờ trình đề nghị tặng giải {}", c.title));
     // The parent line of a department's header abbreviates the committee, as
     // Cao Bằng's departments write it: "UBND TỈNH CAO BẰNG".
@@ -572,7 +559,7 @@ pub fn memo(issuer: &Issuer, c: &ContestFacts, winners: &[Winner], today: Date) 
 
 /// One certificate a page (landscape), for each winner.
 pub fn certificates(
-    issuer: &Issuer,
+    issuer: &Agency,
     c: &ContestFacts,
     winners: &[Winner],
     d: &DecisionFacts,

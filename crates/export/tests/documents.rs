@@ -4,14 +4,14 @@
 
 use std::{io::Read, process::Command};
 
-use sangkien_domain::contest::PrizeTier;
+use sangkien_domain::{agency::Agency, contest::PrizeTier};
 use sangkien_export::{
     doc::{docx, pdf},
-    official::{self, ContestFacts, DecisionFacts, Issuer, Winner},
+    official::{self, ContestFacts, DecisionFacts, Winner},
 };
 
-fn issuer() -> Issuer {
-    Issuer {
+fn issuer() -> Agency {
+    Agency {
         parent_agency: String::new(),
         agency: "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG".into(),
         place: "Cao Bằng".into(),
@@ -22,6 +22,7 @@ fn issuer() -> Issuer {
         legal_bases: vec![
             "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015".into(),
         ],
+        smtp: None,
     }
 }
 

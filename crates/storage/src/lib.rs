@@ -319,6 +319,13 @@ impl Store {
         }
     }
 
+    /// How many write transactions this process has committed through this store. A value
+    /// read from the database stays true until this number changes, as far as this
+    /// process's own writes go; read it before the value it guards.
+    pub fn local_commits(&self) -> u64 {
+        local_commits()
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

@@ -11,15 +11,17 @@ use axum::{
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use sangkien_app::{Error, ErrorKind};
+
 use crate::error::ApiError;
 
 /// The API's answer to a body that is not `multipart/form-data` with a boundary.
 pub fn not_multipart(_: axum::extract::multipart::MultipartRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    ApiError(Error::new(
+        ErrorKind::UnsupportedType,
         "unsupported_media_type",
         "Tệp phải được gửi dạng multipart/form-data với trường «file».",
-    )
+    ))
 }
 
 /// A JSON body.
@@ -43,31 +45,31 @@ where
                     .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            return Err(ApiError(Error::new(
+                ErrorKind::UnsupportedType,
                 "unsupported_media_type",
                 "Nội dung phải ở dạng JSON (Content-Type: application/json).",
-            ));
+            )));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError(if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::new(
+                    ErrorKind::TooLarge,
                     "payload_too_large",
                     "Nội dung gửi lên quá lớn.",
                 )
             } else {
-                ApiError::bad_request("unreadable_body", "Không đọc được nội dung gửi lên.")
-            }
+                Error::bad_request("unreadable_body", "Không đọc được nội dung gửi lên.")
+            })
         })?;
-        parse_json(&bytes).map(ApiJson)
+        Ok(ApiJson(parse_json(&bytes)?))
     }
 }
 
 /// Parses JSON bytes with the API's error mapping.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        ApiError::bad_request(
+        Error::bad_request(
             "invalid_utf8",
             "Nội dung gửi lên không phải văn bản UTF-8 hợp lệ.",
         )
@@ -78,7 +80,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => data_error(&path, &inner.to_string()),
-            _ => ApiError::bad_request(
+            _ => Error::bad_request(
                 "malformed_json",
                 format!(
                     "JSON không đúng cú pháp (dòng {}, cột {}).",
@@ -89,7 +91,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     de.end().map_err(|_| {
-        ApiError::bad_request(
+        Error::bad_request(
             "malformed_json",
             "JSON có nội dung thừa sau đối tượng chính.",
         )
@@ -97,7 +99,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-fn data_error(path: &str, reason: &str) -> ApiError {
+fn data_error(path: &str, reason: &str) -> Error {
     let field = if path == "." {
         String::new()
     } else {
@@ -111,13 +113,13 @@ fn data_error(path: &str, reason: &str) -> ApiError {
         } else {
             field.clone()
         };
-        return ApiError::field(
+        return Error::field(
             &full,
             format!("Trường «{full}» không được hỗ trợ; hãy bỏ trường này."),
         );
     } else if let Some(rest) = reason.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
-        return ApiError::field(name, format!("Thiếu trường bắt buộc «{name}»."));
+        return Error::field(name, format!("Thiếu trường bắt buộc «{name}»."));
     } else if reason.contains("expected i64")
         || reason.contains("expected u")
         || reason.contains("expected i32")
@@ -141,7 +143,7 @@ fn data_error(path: &str, reason: &str) -> ApiError {
     } else {
         format!("Trường «{field}»")
     };
-    ApiError::field(
+    Error::field(
         if field.is_empty() { "body" } else { &field },
         format!("{label} {message}."),
     )
@@ -157,7 +159,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         let Key(raw) = Key::from_request_parts(parts, state).await?;
         raw.parse::<i64>()
             .map(Id)
-            .map_err(|_| ApiError::not_found("đối tượng"))
+            .map_err(|_| ApiError(Error::not_found("đối tượng")))
     }
 }
 
@@ -169,7 +171,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let not_found = || ApiError::not_found("đối tượng");
+        let not_found = || ApiError(Error::not_found("đối tượng"));
         let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
             .await
             .map_err(|_| not_found())?;
@@ -189,7 +191,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Key {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiError::not_found("đối tượng"))?;
+            .map_err(|_| ApiError(Error::not_found("đối tượng")))?;
         Ok(Key(raw))
     }
 }
@@ -287,25 +289,13 @@ mod tests {
 
 /// `?page=&per_page=`, 1-based, at most 200 a page.
 #[derive(Debug, Clone, Copy)]
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl Paging {
-    pub fn offset(self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-}
+pub struct Paging(pub sangkien_app::Paging);
 
 impl<S: Send + Sync> FromRequestParts<S> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let mut paging = Paging {
-            page: 1,
-            per_page: 50,
-        };
+        let mut paging = sangkien_app::Paging::default();
         for pair in parts
             .uri
             .query()
@@ -319,7 +309,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
                     .ok()
                     .filter(|n| (1..=max).contains(n))
                     .ok_or_else(|| {
-                        ApiError::field(
+                        Error::field(
                             field,
                             format!("Tham số «{field}» phải là số nguyên từ 1 đến {max}."),
                         )
@@ -331,6 +321,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
                 _ => {}
             }
         }
-        Ok(paging)
+        Ok(Paging(paging))
     }
 }

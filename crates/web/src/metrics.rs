@@ -100,17 +100,7 @@ fn write_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.00005, 2.0, 18))
 }
 
-/// The parts of an attachment upload [`Metrics::upload_phase`] times.
-#[derive(Debug, Clone, Copy)]
-pub enum UploadPhase {
-    /// Reading the request body into a staged file.
-    Receive,
-    /// Syncing the staged file to disk and moving it into the file store.
-    StoreFile,
-    /// The transaction that records it, from waiting for the write connection to the
-    /// commit being on disk.
-    Record,
-}
+pub use sangkien_app::UploadPhase;
 
 /// A family of histograms by `L`, each made by `make`, registered under `name`.
 fn histograms<L>(
@@ -171,7 +161,7 @@ impl Default for Metrics {
             "password_hash_memory_bytes",
             format!(
                 "Argon2 working memory kept between password hashes (given back after {} s without one)",
-                crate::auth::MEMORY_IDLE.as_secs()
+                sangkien_app::password::MEMORY_IDLE.as_secs()
             ),
             hash_memory.clone(),
         );
@@ -280,7 +270,7 @@ fn allowed(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> b
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        if sent.is_some_and(|s| crate::auth::same_secret(s.trim(), token)) {
+        if sent.is_some_and(|s| sangkien_app::session::same_secret(s.trim(), token)) {
             return true;
         }
     }
@@ -327,7 +317,7 @@ pub async fn page(State(state): State<AppState>, req: Request) -> Response {
         }
     }
     m.hash_memory
-        .set(i64::try_from(crate::auth::kept_hash_memory()).unwrap_or(i64::MAX));
+        .set(i64::try_from(sangkien_app::password::kept_hash_memory()).unwrap_or(i64::MAX));
     if let Ok(mut conn) = state.store.reader().await
         && let Ok(counts) = sangkien_storage::message::count_by_status(&mut conn).await
     {

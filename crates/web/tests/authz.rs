@@ -63,12 +63,7 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         }
     }
     for dir in ["api", "pages"] {
-        let mut files: Vec<_> = std::fs::read_dir(format!("{src}/{dir}"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for file in files {
+        for file in rust_files(std::path::Path::new(&format!("{src}/{dir}"))) {
             let text = std::fs::read_to_string(&file).unwrap();
             let prefix = if dir == "api" && !file.ends_with("api/mod.rs") {
                 "/api/v1"
@@ -83,6 +78,24 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         }
     }
     routes
+}
+
+/// The `.rs` files under a directory, its subdirectories included, in order.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            found.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            found.push(path);
+        }
+    }
+    found
 }
 
 /// The `.route(path, methods)` calls of one source file.
@@ -296,8 +309,13 @@ fn payload(method: &str, route: &str) -> Payload {
     }
     if !route.starts_with("/api/") {
         return Payload::Form(match route {
-            "/contests/{id}/awards" => "&action=propose",
-            "/contests/{id}/council" => "&action=assign&mode=all",
+            "/contests/{id}/assignments" => "&mode=all",
+            "/contests/{id}/conflicts" => {
+                "&username=hd.stttt&entry_id=999&reason=Ng%C6%B0%E1%BB%9Di+th%C3%A2n+l%C3%A0+t%C3%A1c+gi%E1%BA%A3"
+            }
+            "/contests/{id}/council" => {
+                "&number=2950%2FQ%C4%90-UBND&date=2021-11-01&m0_username=hd.vpubnd&m0_role=chair"
+            }
             "/contests/{id}/transition" => "&to=archived",
             "/login" => "&username=snv.tochuc&password=sai",
             _ => "",

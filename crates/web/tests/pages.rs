@@ -441,7 +441,6 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
         &cookie,
         &encode(&[
             ("csrf", &csrf),
-            ("action", "council"),
             ("number", "2950/QĐ-UBND"),
             ("date", "2021-11-01"),
             ("m0_username", "hd.vpubnd"),
@@ -460,7 +459,6 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
         &cookie,
         &encode(&[
             ("csrf", &csrf),
-            ("action", "council"),
             ("number", "2950/QĐ-UBND"),
             ("date", "2021-11-01"),
             ("m0_username", "hd.vpubnd"),
@@ -475,11 +473,10 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
     let conflict = form(
         &app,
-        "/contests/1/council",
+        "/contests/1/conflicts",
         &cookie,
         &encode(&[
             ("csrf", &csrf),
-            ("action", "conflict"),
             ("username", "hd.snv"),
             ("entry_id", "1"),
             ("reason", "Anh trai là tác giả"),
@@ -489,14 +486,9 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
     assert_eq!(conflict.status, StatusCode::SEE_OTHER, "{}", conflict.text);
     let assign = form(
         &app,
-        "/contests/1/council",
+        "/contests/1/assignments",
         &cookie,
-        &encode(&[
-            ("csrf", &csrf),
-            ("action", "assign"),
-            ("mode", "balanced"),
-            ("per_entry", "2"),
-        ]),
+        &encode(&[("csrf", &csrf), ("mode", "balanced"), ("per_entry", "2")]),
     )
     .await;
     assert_eq!(assign.status, StatusCode::SEE_OTHER, "{}", assign.text);
@@ -607,9 +599,9 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     let csrf = hidden(&res.text, "csrf");
     let res = form(
         &app,
-        "/contests/1/awards",
+        "/contests/1/awards/propose",
         &cookie,
-        &format!("csrf={csrf}&action=propose"),
+        &format!("csrf={csrf}"),
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
@@ -617,10 +609,7 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     assert!(res.text.contains("Hội đồng quyết định"), "{}", res.text);
     // Rows are in ranking order; the tied pair is rows 0 and 1.
     let row_id = |i: usize| hidden(&res.text, &format!("e{i}_id"));
-    let mut pairs = vec![
-        ("csrf".to_string(), csrf.clone()),
-        ("action".into(), "save".into()),
-    ];
+    let mut pairs = vec![("csrf".to_string(), csrf.clone())];
     for i in 0..ids.len() {
         pairs.push((format!("e{i}_id"), row_id(i)));
     }

@@ -2,18 +2,20 @@
 
 use axum::{
     Json, Router,
+    extract::State,
     http::HeaderMap,
     routing::{get, post},
 };
-use sangkien_storage::account::{self, SessionKind};
+use sangkien_app::session;
+use sangkien_storage::account::SessionKind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::account_json;
 use crate::{
     AppState,
-    auth::{self as session, ApiUser},
-    error::{ApiError, ApiResult},
+    auth::{ApiUser, bearer},
+    error::ApiResult,
     extract::{ApiJson, ClientAddr},
 };
 
@@ -32,11 +34,11 @@ struct LoginBody {
 }
 
 async fn login(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Json<Value>> {
-    let (account, token, _) = session::login(
+    let signed = session::login(
         &state,
         &body.username,
         &body.password,
@@ -45,24 +47,17 @@ async fn login(
     )
     .await?;
     Ok(Json(
-        json!({"token": token, "user": account_json(&account)}),
+        json!({"token": signed.token, "user": account_json(&signed.account)}),
     ))
 }
 
 async fn logout(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    State(state): State<AppState>,
     _user: ApiUser,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .map(|(_, t)| t.trim().to_string())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let mut tx = state.store.begin().await?;
-    account::delete_session(&mut tx, &token).await?;
-    sangkien_storage::Store::commit(tx).await?;
+    let token = bearer(&headers).ok_or_else(sangkien_app::Error::unauthenticated)?;
+    session::end(&state, token).await?;
     Ok(Json(json!({"ok": true})))
 }
 

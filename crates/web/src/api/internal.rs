@@ -1,23 +1,14 @@
-//! Internal contests (SPEC §3.9): a unit's own contest forwards its winners to the parent
-//! contest as entries of that unit, with a link to their origin and internal result.
+//! Internal contests (SPEC §3.9): `POST /contests/{id}/forward`.
 
 use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
-use sangkien_domain::{account::Role, contest::ContestState};
-use sangkien_storage::{
-    Store,
-    account::Account,
-    audit::Actor,
-    contest as contests,
-    entry::{self as entries, NewAttachment, Origin},
-};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use sangkien_app::internal::{self, ForwardInput};
+use serde_json::Value;
 
+use super::json;
 use crate::{
     AppState,
-    api::{award, entry::open_unit},
     auth::ApiUser,
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     extract::{ApiJson, Id},
 };
 
@@ -25,155 +16,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/contests/{id}/forward", post(forward))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ForwardBody {
-    pub entry_ids: Vec<i64>,
-}
-
-/// Copies awarded entries of an internal contest into its parent as submitted entries of
-/// the internal contest's organizer unit, each with its origin; all or nothing.
-pub async fn forward_entries(
-    state: &AppState,
-    user: &Account,
-    id: i64,
-    entry_ids: &[i64],
-) -> ApiResult<Value> {
-    if user.role != Role::Organizer {
-        return Err(ApiError::forbidden());
-    }
-    if entry_ids.is_empty() {
-        return Err(ApiError::field(
-            "entry_ids",
-            "Hãy chọn ít nhất một sáng kiến đạt giải để chuyển.",
-        ));
-    }
-    let mut tx = state.store.begin().await?;
-    let a = award::load(&mut tx, user, id).await?;
-    let contest = a.contest().clone();
-    let Some(parent_id) = contest.settings.parent_contest_id else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "no_parent",
-            "Cuộc thi này không có cuộc thi cấp trên để chuyển bài.",
-        ));
-    };
-    if contest.state < ContestState::Approved {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "invalid_state",
-            "Chỉ chuyển bài lên cấp trên sau khi kết quả cuộc thi đã được phê duyệt.",
-        ));
-    }
-    let parent = contests::get(&mut tx, parent_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("cuộc thi cấp trên"))?;
-    let unit = contest.settings.organizer_unit_code.clone();
-    if !parent.settings.participant_unit_codes.contains(&unit) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_participant",
-            "Đơn vị tổ chức không tham gia cuộc thi cấp trên.",
-        ));
-    }
-    let now = state.now();
-    let unit = open_unit(&mut tx, &parent, &unit, now).await?;
-    let winners = a.winners();
-    let mut created = Vec::new();
-    let actor = Actor::user(&user.username, now);
-    for (i, eid) in entry_ids.iter().enumerate() {
-        let Some((award, row)) = winners.iter().find(|(w, _)| w.entry_id == *eid) else {
-            return Err(ApiError::field(
-                &format!("entry_ids[{i}]"),
-                format!("Sáng kiến số {eid} không đạt giải trong cuộc thi này."),
-            ));
-        };
-        if let Some(already) = entries::forwarded_as(&mut tx, *eid).await? {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "already_forwarded",
-                format!("Sáng kiến số {eid} đã được chuyển lên cấp trên (bài số {already})."),
-            )
-            .with_details(json!({"entry_id": eid, "forwarded_as": already})));
-        }
-        let source = entries::get(&mut tx, *eid)
-            .await?
-            .ok_or_else(|| ApiError::not_found("sáng kiến"))?;
-        let mut content = source.content.clone();
-        if !parent
-            .settings
-            .topics
-            .iter()
-            .any(|t| t.code == content.topic_code)
-        {
-            return Err(ApiError::field(
-                &format!("entry_ids[{i}]"),
-                format!(
-                    "Chủ đề «{}» của sáng kiến số {eid} không có trong cuộc thi cấp trên; hãy nộp trực tiếp với chủ đề phù hợp.",
-                    content.topic_code
-                ),
-            ));
-        }
-        if !parent
-            .settings
-            .forms
-            .iter()
-            .any(|f| f.as_str() == content.form)
-        {
-            return Err(ApiError::field(
-                &format!("entry_ids[{i}]"),
-                format!(
-                    "Hình thức «{}» của sáng kiến số {eid} không được cuộc thi cấp trên nhận.",
-                    content.form
-                ),
-            ));
-        }
-        content.title = content.title.trim().to_string();
-        let copy = entries::create(&mut tx, &actor, parent.id, &unit, &content).await?;
-        for att in entries::list_attachments(&mut tx, source.id).await? {
-            entries::add_attachment(
-                &mut tx,
-                &actor,
-                &copy,
-                &NewAttachment {
-                    kind: &att.kind,
-                    filename: &att.filename,
-                    size: att.size,
-                    sha256: &att.sha256,
-                    content_type: &att.content_type,
-                },
-            )
-            .await?;
-        }
-        entries::write_version(&mut tx, &actor, copy.id).await?;
-        entries::set_origin(
-            &mut tx,
-            &actor,
-            &copy,
-            &Origin {
-                entry_id: source.id,
-                contest_id: contest.id,
-                tier: award.tier.map(|t| t.as_str().to_string()),
-                score: row.score.rounded().0,
-                forwarded_by: user.username.clone(),
-                forwarded_at: now,
-            },
-        )
-        .await?;
-        created.push(json!({"entry_id": copy.id, "origin_entry_id": source.id}));
-    }
-    Store::commit(tx).await?;
-    Ok(json!({"parent_contest_id": parent.id, "forwarded": created}))
-}
-
 async fn forward(
     State(state): State<AppState>,
     user: ApiUser,
     Id(id): Id,
-    ApiJson(body): ApiJson<ForwardBody>,
+    ApiJson(body): ApiJson<ForwardInput>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(forward_entries(&state, &user.0, id, &body.entry_ids).await?),
-    ))
+    let done = internal::forward(&state, &user.0, id, &body.entry_ids).await?;
+    Ok((StatusCode::CREATED, json(&done)))
 }

@@ -1,22 +1,26 @@
-//! The JSON API under `/api/v1`.
+//! The JSON API under `/api/v1`: each handler reads its input, calls one operation of
+//! the application layer and writes its result as JSON (keys in order, as SPEC §4 shows).
 
 mod auth;
-pub(crate) mod award;
-pub(crate) mod contest;
-pub(crate) mod coverage;
-pub(crate) mod entry;
-pub(crate) mod export;
+mod award;
+mod contest;
+mod coverage;
+mod entry;
+mod export;
 mod health;
-pub(crate) mod internal;
-pub(crate) mod judging;
-pub(crate) mod library;
+mod idem;
+mod internal;
+mod judging;
+mod library;
 pub mod openapi;
-pub(crate) mod public;
-pub(crate) mod setting;
+mod public;
+mod setting;
 mod unit;
 mod user;
 
-use axum::Router;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::AppState;
 
@@ -41,7 +45,12 @@ pub fn router() -> Router<AppState> {
         .route("/health", axum::routing::get(health::health))
 }
 
+/// A result as the API's JSON.
+pub(crate) fn json<T: Serialize + ?Sized>(x: &T) -> Json<Value> {
+    Json(serde_json::to_value(x).unwrap_or_default())
+}
+
 /// JSON of an account for the API.
-fn account_json(a: &sangkien_storage::account::Account) -> serde_json::Value {
+fn account_json(a: &sangkien_storage::account::Account) -> Value {
     serde_json::to_value(a).unwrap_or_default()
 }

@@ -740,7 +740,7 @@ pub fn build() -> Value {
             .map(|p| {
                 let schema = match *p {
                     "id" | "aid" => json!({"type": "integer"}),
-                    "name" => json!({"enum": crate::api::export::EXPORTS.iter().map(|(n, _)| *n).collect::<Vec<_>>()}),
+                    "name" => json!({"enum": sangkien_app::export::EXPORTS.iter().map(|e| e.name()).collect::<Vec<_>>()}),
                     _ => json!({"type": "string"}),
                 };
                 json!({"name": p, "in": "path", "required": true, "schema": schema})

@@ -6,20 +6,14 @@ use axum::{
     http::StatusCode,
     routing::{get, patch},
 };
-use sangkien_domain::{
-    ValidationErrors,
-    account::{self as rules, Role},
-    text,
-};
-use sangkien_storage::{Store, account, audit::Actor, unit};
-use serde::Deserialize;
+use sangkien_app::user::{self, NewUser, UserPatch};
 use serde_json::{Value, json};
 
 use super::account_json;
 use crate::{
     AppState,
     auth::ApiUser,
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     extract::{ApiJson, Key},
 };
 
@@ -30,9 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn list(State(state): State<AppState>, user: ApiUser) -> ApiResult<Json<Value>> {
-    user.require(&[Role::Admin])?;
-    let mut conn = state.store.reader().await?;
-    let users: Vec<Value> = account::list(&mut conn)
+    let users: Vec<Value> = user::list(&state, &user.0)
         .await?
         .iter()
         .map(account_json)
@@ -40,80 +32,13 @@ async fn list(State(state): State<AppState>, user: ApiUser) -> ApiResult<Json<Va
     Ok(Json(json!({"users": users})))
 }
 
-#[derive(Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[derive(Default)]
-struct NewUserBody {
-    username: String,
-    full_name: String,
-    password: String,
-    role: String,
-    unit_code: String,
-    email: Option<String>,
-    position: Option<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     user: ApiUser,
-    ApiJson(body): ApiJson<NewUserBody>,
+    ApiJson(body): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let admin = user.require(&[Role::Admin])?;
-    let password = rules::check_password(&body.username.trim().to_lowercase(), &body.password);
-    // Hashed before the write transaction, which would otherwise hold every other write
-    // for the tens of milliseconds Argon2 takes.
-    let hash = match password {
-        Ok(()) => Some(crate::auth::hash_password(&body.password).await?),
-        Err(_) => None,
-    };
-    let mut tx = state.store.begin().await?;
-    let units = unit::active_codes(&mut tx).await?;
-    let checked = rules::validate_new(
-        &body.username,
-        &body.full_name,
-        &body.role,
-        &body.unit_code,
-        body.email.as_deref(),
-        body.position.as_deref(),
-        &|c| units.contains(c),
-    );
-    let (new, hash) = match (checked, password, hash) {
-        (Ok(new), Ok(()), Some(hash)) => (new, hash),
-        (checked, password, _) => {
-            let mut e = checked.err().unwrap_or_default();
-            if let Err(m) = password {
-                e.add("password", m);
-            }
-            return Err(e.into());
-        }
-    };
-    if account::get(&mut tx, &new.username).await?.is_some() {
-        return Err(ApiError::field(
-            "username",
-            format!("Tên đăng nhập «{}» đã được dùng.", new.username),
-        ));
-    }
-    let created = account::create(
-        &mut tx,
-        &Actor::user(&admin.username, state.now()),
-        &new,
-        &hash,
-    )
-    .await?;
-    Store::commit(tx).await?;
+    let created = user::create(&state, &user.0, &body).await?;
     Ok((StatusCode::CREATED, Json(account_json(&created))))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserPatch {
-    full_name: Option<String>,
-    password: Option<String>,
-    role: Option<String>,
-    unit_code: Option<String>,
-    email: Option<String>,
-    position: Option<String>,
-    active: Option<bool>,
 }
 
 async fn update(
@@ -122,92 +47,6 @@ async fn update(
     Key(username): Key,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
-    let admin = user.require(&[Role::Admin])?.clone();
-    // A new password is hashed before the write transaction (see `create`); it is checked
-    // against the rules inside, and the hash is dropped if it fails them.
-    let hash = match &patch.password {
-        Some(p) => Some(crate::auth::hash_password(p).await?),
-        None => None,
-    };
-    let mut tx = state.store.begin().await?;
-    let before = account::get(&mut tx, &username)
-        .await?
-        .ok_or_else(|| ApiError::not_found("người dùng"))?;
-    let mut e = ValidationErrors::new();
-    let mut after = before.clone();
-    if let Some(name) = &patch.full_name {
-        after.full_name = text::check(&mut e, "full_name", "Họ và tên", name, 1, 200);
-    }
-    if let Some(role) = &patch.role {
-        match Role::parse(role) {
-            Some(r) => after.role = r,
-            None => e.add(
-                "role",
-                "Vai trò phải là một trong: admin, organizer, focal, approver, viewer.",
-            ),
-        }
-    }
-    if let Some(code) = &patch.unit_code {
-        let units = unit::active_codes(&mut tx).await?;
-        if units.contains(code.trim()) {
-            after.unit_code = code.trim().to_string();
-        } else {
-            e.add(
-                "unit_code",
-                format!(
-                    "Không tìm thấy đơn vị đang hoạt động có mã «{}».",
-                    code.trim()
-                ),
-            );
-        }
-    }
-    if patch.email.is_some() {
-        after.email = rules::check_email(&mut e, patch.email.as_deref());
-    }
-    if let Some(p) = &patch.position {
-        after.position =
-            Some(text::check(&mut e, "position", "Chức vụ", p, 0, 200)).filter(|p| !p.is_empty());
-    }
-    if let Some(active) = patch.active {
-        after.active = active;
-    }
-    if let Some(p) = &patch.password
-        && let Err(m) = rules::check_password(&before.username, p)
-    {
-        e.add("password", m);
-    }
-    if !e.is_empty() {
-        return Err(e.into());
-    }
-    let loses_admin =
-        before.role == Role::Admin && before.active && (after.role != Role::Admin || !after.active);
-    if loses_admin {
-        let admins = account::list(&mut tx)
-            .await?
-            .iter()
-            .filter(|a| a.role == Role::Admin && a.active)
-            .count();
-        if admins <= 1 {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "last_admin",
-                "Đây là quản trị hệ thống cuối cùng đang hoạt động; hãy tạo quản trị khác trước.",
-            ));
-        }
-    }
-    if after != before || hash.is_some() {
-        account::update(
-            &mut tx,
-            &Actor::user(&admin.username, state.now()),
-            &before,
-            &after,
-            hash.as_deref(),
-        )
-        .await?;
-    }
-    if hash.is_some() || !after.active {
-        account::delete_sessions_of(&mut tx, before.id).await?;
-    }
-    Store::commit(tx).await?;
+    let after = user::update(&state, &user.0, &username, &patch).await?;
     Ok(Json(account_json(&after)))
 }

@@ -1,35 +1,41 @@
 //! The award proposal page (organizer), the approval form (approver), the export
-//! links, and publishing.
+//! links, publishing, and forwarding winners to a parent contest. Each form posts to its
+//! own action.
 
 use askama::Template;
 use axum::{
-    Form, Router,
-    extract::{State, rejection::FormRejection},
-    response::{IntoResponse, Redirect, Response},
-    routing::get,
+    Router,
+    extract::{Path, State},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use sangkien_app::{
+    Error,
+    award::{self, AwardInput, Awards, DecisionInput},
+    contest, export, internal, publication,
 };
 use sangkien_domain::{
     account::Role,
+    award::reaches_minimum,
     contest::{ContestState, PrizeTier},
     labels::Label,
     points::format_vnd,
 };
 
-use super::{Nav, PageUser, field, json_items, json_text as s, page_error, render, render_status};
-use crate::{
-    AppState,
-    api::{
-        award::{self, AwardInput, DecisionInput},
-        contest::apply_transition,
-        export::EXPORTS,
-    },
-    error::{ApiError, ApiResult},
-    extract::Id,
+use super::{
+    Nav, PageUser,
+    form::{CsrfOnly, FromPairs, Pairs, Posted, Rows},
+    page, page_error, render_status,
 };
+use crate::{AppState, error::status, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/contests/{id}/awards", get(page).post(save))
+        .route("/contests/{id}/awards", get(show).post(save))
+        .route("/contests/{id}/awards/propose", post(propose))
+        .route("/contests/{id}/awards/approve", post(approve))
+        .route("/contests/{id}/awards/publish", post(publish))
+        .route("/contests/{id}/awards/forward", post(forward))
         .route("/contests/{id}/exports/{name}", get(download))
 }
 
@@ -37,13 +43,13 @@ pub fn router() -> Router<AppState> {
 async fn download(
     State(state): State<AppState>,
     user: PageUser,
-    axum::extract::Path((id, name)): axum::extract::Path<(String, String)>,
+    Path((id, name)): Path<(String, String)>,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
-        return page_error(ApiError::not_found("cuộc thi"));
+        return page_error(Error::not_found("cuộc thi"));
     };
-    match crate::api::export::build(&state, &user.session.account, id, &name).await {
-        Ok(r) => r,
+    match export::make(&state, user.account(), id, &name).await {
+        Ok(file) => crate::download::file(file),
         Err(e) => page_error(e),
     }
 }
@@ -103,65 +109,85 @@ struct AwardsPage {
     typed_decision: (String, String, String),
 }
 
-async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPage> {
-    let account = &user.session.account;
-    let mut conn = state.store.reader().await?;
-    let a = award::load(&mut conn, account, id).await?;
-    let j = award::awards_json(&a);
+fn tier_str(t: Option<PrizeTier>) -> String {
+    t.map(|t| t.as_str().to_string()).unwrap_or_default()
+}
+
+async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, Error> {
+    let account = user.account();
+    let a: Awards = award::get(state, account, id).await?;
     let st = a.contest().state;
-    let lines = json_items(&j["ranking"])
+    let s = &a.contest().settings;
+    let lines = a
+        .rows
+        .iter()
         .enumerate()
-        .map(|(i, r)| Line {
-            index: i,
-            entry_id: r["entry_id"].as_i64().unwrap_or_default(),
-            rank: r["rank"].as_u64().unwrap_or_default(),
-            tied: r["tied"].as_bool().unwrap_or_default(),
-            title: s(&r["title"]),
-            unit_name: s(&r["unit_name"]),
-            score: s(&r["score_display"]),
-            reaches_minimum: r["reaches_minimum"].as_bool().unwrap_or_default(),
-            proposed: PrizeTier::parse(&s(&r["proposed_tier"]))
-                .map(|t| t.vi().to_string())
-                .unwrap_or_default(),
-            tier: s(&r["tier"]),
-            reason: s(&r["reason"]),
+        .map(|(i, r)| {
+            let e = a.entry(r.entry_id);
+            let chosen = a.chosen(r.entry_id);
+            Line {
+                index: i,
+                entry_id: r.entry_id,
+                rank: r.rank as u64,
+                tied: r.tied,
+                title: e.map(|e| e.title.clone()).unwrap_or_default(),
+                unit_name: e.map(|e| e.unit_name.clone()).unwrap_or_default(),
+                score: r.score.rounded().display_vi(),
+                reaches_minimum: reaches_minimum(r.score, s.award_min_score),
+                proposed: a
+                    .proposal
+                    .tier_of(r.entry_id)
+                    .map(|t| t.vi().to_string())
+                    .unwrap_or_default(),
+                tier: tier_str(chosen.and_then(|x| x.tier)),
+                reason: chosen.map(|x| x.reason.clone()).unwrap_or_default(),
+            }
         })
         .collect();
-    let flags = json_items(&j["flags"])
+    let flags = a
+        .flags()
+        .into_iter()
         .map(|f| FlagLine {
-            message: s(&f["message"]),
-            resolved: f["resolved"].as_bool().unwrap_or_default(),
+            message: f.message,
+            resolved: f.resolved,
         })
         .collect();
-    let winners: Vec<Winner> = json_items(&j["awards"])
-        .map(|w| Winner {
-            entry_id: w["entry_id"].as_i64().unwrap_or_default(),
-            tier: s(&w["tier_name"]),
-            title: s(&w["title"]),
-            unit_name: s(&w["unit_name"]),
-            amount: format_vnd(w["amount_vnd"].as_i64().unwrap_or_default()),
+    let won: Vec<(i64, PrizeTier)> = a
+        .winners()
+        .into_iter()
+        .filter_map(|(x, _)| x.tier.map(|t| (x.entry_id, t)))
+        .collect();
+    let winners: Vec<Winner> = won
+        .iter()
+        .map(|(entry_id, tier)| {
+            let e = a.entry(*entry_id);
+            Winner {
+                entry_id: *entry_id,
+                tier: tier.vi().to_string(),
+                title: e.map(|e| e.title.clone()).unwrap_or_default(),
+                unit_name: e.map(|e| e.unit_name.clone()).unwrap_or_default(),
+                amount: format_vnd(a.amount(*tier)),
+            }
         })
         .collect();
-    let total: i64 = json_items(&j["awards"])
-        .filter_map(|w| w["amount_vnd"].as_i64())
-        .sum();
+    let total: i64 = won.iter().map(|(_, t)| a.amount(*t)).sum();
     let role = account.role;
-    let published = crate::api::public::published(state, id).await.is_ok();
+    let published = publication::get(state, id).await.is_ok();
     Ok(AwardsPage {
         nav: user.nav(),
         contest_id: id,
-        contest_title: a.contest().settings.title.clone(),
+        contest_title: s.title.clone(),
         state_label: st.vi().to_string(),
         can_edit: role == Role::Organizer && st == ContestState::Deliberation,
         can_approve: role == Role::Approver && st == ContestState::Deliberation,
         can_publish: role == Role::Organizer && st == ContestState::Approved,
         can_forward: role == Role::Organizer
             && st >= ContestState::Approved
-            && a.contest().settings.parent_contest_id.is_some(),
+            && s.parent_contest_id.is_some(),
         published,
         proposed: a.list.is_some(),
         stale: a.stale(),
-        min_score: a.contest().settings.award_min_score.display_vi(),
+        min_score: s.award_min_score.display_vi(),
         lines,
         flags,
         winners,
@@ -174,13 +200,8 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
             .iter()
             .map(|t| (t.as_str(), t.vi()))
             .collect(),
-        exports: EXPORTS
-            .iter()
-            .filter(|(n, _)| {
-                role == Role::Organizer
-                    || matches!(*n, "results.xlsx" | "decision.docx" | "decision.pdf")
-            })
-            .copied()
+        exports: export::for_role(role)
+            .map(|x| (x.name(), x.label()))
             .collect(),
         error: None,
         field_errors: Vec::new(),
@@ -188,10 +209,70 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> ApiResult<AwardsPag
     })
 }
 
-async fn page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    match view(&state, &user, id).await {
-        Ok(p) => render(&p),
-        Err(e) => page_error(e),
+async fn show(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    page(view(&state, &user, id).await)
+}
+
+/// The organizer's choices as posted: a tier and a reason per ranked line.
+#[derive(Default)]
+pub struct AwardsForm {
+    csrf: String,
+    /// (entry, tier, reason) of each line, in ranking order.
+    lines: Vec<(i64, String, String)>,
+}
+
+impl FromPairs for AwardsForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        AwardsForm {
+            csrf: p.get("csrf"),
+            lines: (0..10_000)
+                .map_while(|i| {
+                    let eid = p.get(&format!("e{i}_id"));
+                    (!eid.is_empty()).then(|| {
+                        (
+                            eid.parse().unwrap_or_default(),
+                            p.get(&format!("e{i}_tier")),
+                            p.get(&format!("e{i}_reason")),
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Back to the awards page after a form, or the page again with the error and what was
+/// typed (the choices per line, the decision's fields).
+async fn back(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    result: Result<&str, Error>,
+    lines: &[(i64, String, String)],
+    decision: Option<DecisionInput>,
+) -> Response {
+    let e = match result {
+        Ok(done) => {
+            return axum::response::Redirect::to(&format!("/contests/{id}/awards?done={done}"))
+                .into_response();
+        }
+        Err(e) => e,
+    };
+    match view(state, user, id).await {
+        Ok(mut p) => {
+            for l in &mut p.lines {
+                if let Some((_, t, r)) = lines.iter().find(|(e, _, _)| *e == l.entry_id) {
+                    l.tier = t.clone();
+                    l.reason = r.clone();
+                }
+            }
+            let d = decision.unwrap_or_default();
+            p.typed_decision = (d.number, d.date, d.signer);
+            p.field_errors = e.fields().into_iter().map(|(_, m)| m).collect();
+            p.error = Some(e.message.clone());
+            render_status(status(e.kind), &p)
+        }
+        Err(_) => page_error(e),
     }
 }
 
@@ -199,86 +280,117 @@ async fn save(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Rows(f): Rows<AwardsForm>,
 ) -> Response {
-    let pairs = form.map(|Form(p)| p).unwrap_or_default();
-    if let Err(res) = user.check_csrf(&field(&pairs, "csrf")) {
+    if let Err(res) = user.check_csrf(&f.csrf) {
         return res;
     }
-    let account = &user.session.account;
-    let action = field(&pairs, "action");
-    let typed_list: Vec<(i64, String, String)> = (0..10_000)
-        .map_while(|i| {
-            let eid = field(&pairs, &format!("e{i}_id"));
-            (!eid.is_empty()).then(|| {
-                (
-                    eid.parse().unwrap_or_default(),
-                    field(&pairs, &format!("e{i}_tier")),
-                    field(&pairs, &format!("e{i}_reason")),
-                )
-            })
+    let list: Vec<AwardInput> = f
+        .lines
+        .iter()
+        .filter(|(_, t, r)| !t.is_empty() || !r.trim().is_empty())
+        .map(|(e, t, r)| AwardInput {
+            entry_id: *e,
+            tier: Some(t.clone()).filter(|t| !t.is_empty()),
+            reason: r.clone(),
         })
         .collect();
-    let decision = DecisionInput {
-        number: field(&pairs, "number"),
-        date: field(&pairs, "date"),
-        signer: field(&pairs, "signer"),
-    };
-    let result: ApiResult<&str> = match action.as_str() {
-        "propose" => award::do_propose(&state, account, id)
-            .await
-            .map(|_| "proposed"),
-        "save" => {
-            let list: Vec<AwardInput> = typed_list
-                .iter()
-                .filter(|(_, t, r)| !t.is_empty() || !r.trim().is_empty())
-                .map(|(e, t, r)| AwardInput {
-                    entry_id: *e,
-                    tier: Some(t.clone()).filter(|t| !t.is_empty()),
-                    reason: r.clone(),
-                })
-                .collect();
-            award::do_replace(&state, account, id, &list)
-                .await
-                .map(|_| "saved")
-        }
-        "approve" => award::do_approve(&state, account, id, &decision)
-            .await
-            .map(|_| "approved"),
-        "publish" => apply_transition(&state, account, id, "published", None)
-            .await
-            .map(|_| "published"),
-        "forward" => {
-            let ids: Vec<i64> = pairs
-                .iter()
-                .filter(|(k, _)| k == "forward")
-                .filter_map(|(_, v)| v.parse().ok())
-                .collect();
-            crate::api::internal::forward_entries(&state, account, id, &ids)
-                .await
-                .map(|_| "forwarded")
-        }
-        _ => Err(ApiError::field("action", "Thao tác không hợp lệ.")),
-    };
-    match result {
-        Ok(done) => Redirect::to(&format!("/contests/{id}/awards?done={done}")).into_response(),
-        Err(e) => match view(&state, &user, id).await {
-            Ok(mut p) => {
-                // Keep what was typed: the choices per line and the decision fields.
-                for l in &mut p.lines {
-                    if let Some((_, t, r)) = typed_list.iter().find(|(e, _, _)| *e == l.entry_id) {
-                        l.tier = t.clone();
-                        l.reason = r.clone();
-                    }
-                }
-                p.typed_decision = (decision.number, decision.date, decision.signer);
-                p.field_errors = json_items(&e.details["fields"])
-                    .map(|f| s(&f["message"]))
-                    .collect();
-                p.error = Some(e.message.clone());
-                render_status(e.status, &p)
-            }
-            Err(_) => page_error(e),
-        },
+    let result = award::replace(&state, user.account(), id, &list)
+        .await
+        .map(|_| "saved");
+    back(&state, &user, id, result, &f.lines, None).await
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<CsrfOnly>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
     }
+    let result = award::propose(&state, user.account(), id)
+        .await
+        .map(|_| "proposed");
+    back(&state, &user, id, result, &[], None).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ApproveForm {
+    csrf: String,
+    number: String,
+    date: String,
+    signer: String,
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<ApproveForm>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let decision = DecisionInput {
+        number: f.number,
+        date: f.date,
+        signer: f.signer,
+    };
+    let result = award::approve(&state, user.account(), id, &decision)
+        .await
+        .map(|_| "approved");
+    back(&state, &user, id, result, &[], Some(decision)).await
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<CsrfOnly>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result = contest::transition(&state, user.account(), id, "published", None)
+        .await
+        .map(|_| "published");
+    back(&state, &user, id, result, &[], None).await
+}
+
+/// The winners chosen to forward (checkboxes).
+#[derive(Default)]
+pub struct ForwardForm {
+    csrf: String,
+    entry_ids: Vec<i64>,
+}
+
+impl FromPairs for ForwardForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        ForwardForm {
+            csrf: p.get("csrf"),
+            entry_ids: p
+                .all("forward")
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+        }
+    }
+}
+
+async fn forward(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Rows(f): Rows<ForwardForm>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result = internal::forward(&state, user.account(), id, &f.entry_ids)
+        .await
+        .map(|_| "forwarded");
+    back(&state, &user, id, result, &[], None).await
 }

@@ -4,10 +4,14 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::{
-    Form, Router,
-    extract::{Query, State, rejection::FormRejection},
+    Router,
+    extract::{Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
+};
+use sangkien_app::{
+    Error,
+    contest::{self as app_contest, Overview},
 };
 use sangkien_domain::{
     account::Role,
@@ -16,16 +20,11 @@ use sangkien_domain::{
     points::format_vnd,
     time,
 };
-use sangkien_storage::{contest::ContestRecord, unit};
+use sangkien_storage::contest::ContestRecord;
 use serde::Deserialize;
 
-use super::{Nav, PageUser, page_error, render, render_status};
-use crate::{
-    AppState,
-    api::contest::{apply_transition, visible, visible_list},
-    error::ApiError,
-    extract::Id,
-};
+use super::{DoneQuery, Nav, PageUser, form::Posted, page, page_error, render, render_status};
+use crate::{AppState, error::status, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,12 +51,7 @@ struct Dashboard {
 }
 
 async fn dashboard(State(state): State<AppState>, user: PageUser) -> Response {
-    let result = async {
-        let mut conn = state.store.reader().await?;
-        visible_list(&mut conn, &user.session.account).await
-    }
-    .await;
-    match result {
+    match app_contest::list(&state, user.account()).await {
         Ok(list) => render(&Dashboard {
             nav: user.nav(),
             contests: list
@@ -228,16 +222,13 @@ async fn contest_page(
     id: i64,
     error: Option<String>,
     done: Option<String>,
-) -> Result<ContestPage, ApiError> {
-    let mut conn = state.store.reader().await?;
-    let record = visible(&mut conn, &user.session.account, id).await?;
-    let member = crate::api::judging::membership(&mut conn, id, &user.session.account).await?;
+) -> Result<ContestPage, Error> {
+    let Overview {
+        contest: record,
+        member,
+        unit_names: names,
+    } = app_contest::overview(state, user.account(), id).await?;
     let judging_started = record.state >= ContestState::Judging;
-    let names = unit::list(&mut conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.code, u.name))
-        .collect();
     Ok(ContestPage {
         nav: user.nav(),
         csrf: user.session.csrf_token.clone(),
@@ -258,12 +249,6 @@ async fn contest_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DoneQuery {
-    done: String,
-}
-
 async fn show(
     State(state): State<AppState>,
     user: PageUser,
@@ -272,10 +257,7 @@ async fn show(
 ) -> Response {
     let done = ContestState::parse(&q.done)
         .map(|s| format!("Đã chuyển cuộc thi sang trạng thái «{}».", s.vi()));
-    match contest_page(&state, &user, id, None, done).await {
-        Ok(page) => render(&page),
-        Err(e) => page_error(e),
-    }
+    page(contest_page(&state, &user, id, None, done).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -290,17 +272,16 @@ async fn transition(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<TransitionForm>, FormRejection>,
+    Posted(f): Posted<TransitionForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
     if let Err(res) = user.check_csrf(&f.csrf) {
         return res;
     }
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
-    match apply_transition(&state, &user.session.account, id, &f.to, reason).await {
+    match app_contest::transition(&state, user.account(), id, &f.to, reason).await {
         Ok(r) => Redirect::to(&format!("/contests/{id}?done={}", r.state.as_str())).into_response(),
         Err(e) => match contest_page(&state, &user, id, Some(e.message.clone()), None).await {
-            Ok(page) => render_status(e.status, &page),
+            Ok(page) => render_status(status(e.kind), &page),
             Err(_) => page_error(e),
         },
     }

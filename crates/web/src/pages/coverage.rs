@@ -4,25 +4,25 @@
 
 use askama::Template;
 use axum::{
-    Form, Router,
-    extract::{Query, State, rejection::FormRejection},
-    response::{IntoResponse, Redirect, Response},
+    Router,
+    extract::{Query, State},
+    response::Response,
     routing::{get, post},
 };
+use sangkien_app::{
+    Error, Paging,
+    coverage::{self, CoverageLine, NewExtension},
+};
 use sangkien_domain::{account::Role, contest::ContestState, time};
-use sangkien_storage::{Store, message};
+use sangkien_storage::message;
 use serde::Deserialize;
 
-use super::{Nav, PageUser, csv_response, page_error, render, render_status};
-use crate::{
-    AppState,
-    api::{
-        contest::visible as visible_contest,
-        coverage::{CoverageLine, ExtensionBody, coverage_of, grant_extension, remind_now},
-    },
-    error::{ApiError, ApiResult},
-    extract::Id,
+use super::{
+    DoneQuery, Nav, PageUser, after, csv,
+    form::{CsrfOnly, Posted},
+    page,
 };
+use crate::{AppState, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -131,26 +131,15 @@ fn bars(lines: &[CoverageLine], min: i64) -> (Vec<Bar>, i64, i64) {
     )
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DoneQuery {
-    done: String,
-}
-
 async fn dashboard_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
     error: Option<String>,
     done: Option<String>,
-) -> ApiResult<Dashboard> {
-    let account = &user.session.account;
-    if !matches!(account.role, Role::Organizer | Role::Viewer) {
-        return Err(ApiError::forbidden());
-    }
-    let mut conn = state.store.reader().await?;
-    let contest = visible_contest(&mut conn, account, id).await?;
-    let lines = coverage_of(&mut conn, &contest).await?;
+) -> Result<Dashboard, Error> {
+    let account = user.account();
+    let coverage::Coverage { contest, lines } = coverage::get(state, account, id).await?;
     let min = contest.settings.min_entries_per_unit;
     let (bar_list, chart_height, min_x) = bars(&lines, min);
     let is_organizer = account.role == Role::Organizer;
@@ -212,27 +201,23 @@ async fn dashboard(
         "extended" => Some("Đã gia hạn nộp bài cho đơn vị.".to_string()),
         _ => None,
     };
-    match dashboard_page(&state, &user, id, None, done).await {
-        Ok(page) => render(&page),
-        Err(e) => page_error(e),
-    }
+    page(dashboard_page(&state, &user, id, None, done).await)
 }
 
-async fn after(state: &AppState, user: &PageUser, id: i64, result: ApiResult<&str>) -> Response {
-    match result {
-        Ok(done) => Redirect::to(&format!("/contests/{id}/coverage?done={done}")).into_response(),
-        Err(e) => match dashboard_page(state, user, id, Some(e.message.clone()), None).await {
-            Ok(page) => render_status(e.status, &page),
-            Err(_) => page_error(e),
-        },
-    }
+/// Back to the dashboard after a form, or the dashboard with the error.
+async fn back(state: &AppState, user: &PageUser, id: i64, result: Result<&str, Error>) -> Response {
+    let result = result.map(|done| format!("/contests/{id}/coverage?done={done}"));
+    after(result, |e| {
+        dashboard_page(state, user, id, Some(e.message), None)
+    })
+    .await
 }
 
 /// CSV of the coverage view.
 async fn csv_download(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
     let page = match dashboard_page(&state, &user, id, None, None).await {
         Ok(p) => p,
-        Err(e) => return page_error(e),
+        Err(e) => return super::page_error(e),
     };
     let mut rows = vec![
         [
@@ -258,33 +243,22 @@ async fn csv_download(State(state): State<AppState>, user: PageUser, Id(id): Id)
             l.extension.clone(),
         ]);
     }
-    csv_response(&format!("coverage-{id}.csv"), rows)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
+    csv(&format!("coverage-{id}.csv"), rows)
 }
 
 async fn remind(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    Posted(f): Posted<CsrfOnly>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
     if let Err(res) = user.check_csrf(&f.csrf) {
         return res;
     }
-    let result: ApiResult<&str> = async {
-        let mut tx = state.store.begin().await?;
-        remind_now(&state, &mut tx, &user.session.account, id).await?;
-        Store::commit(tx).await?;
-        Ok("reminded")
-    }
-    .await;
-    after(&state, &user, id, result).await
+    let result = coverage::remind(&state, user.account(), id, None)
+        .await
+        .map(|_| "reminded");
+    back(&state, &user, id, result).await
 }
 
 #[derive(Deserialize, Default)]
@@ -300,21 +274,20 @@ async fn extend(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<ExtensionForm>, FormRejection>,
+    Posted(f): Posted<ExtensionForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
     if let Err(res) = user.check_csrf(&f.csrf) {
         return res;
     }
-    let body = ExtensionBody {
+    let body = NewExtension {
         unit_code: f.unit_code,
         until: f.until,
         reason: f.reason,
     };
-    let result = grant_extension(&state, &user.session.account, id, &body)
+    let result = coverage::extend(&state, user.account(), id, &body)
         .await
         .map(|()| "extended");
-    after(&state, &user, id, result).await
+    back(&state, &user, id, result).await
 }
 
 struct MessageRow {
@@ -368,53 +341,40 @@ struct MessagesPage {
     total: i64,
 }
 
+/// The first 200 messages of a mailbox.
+const MAILBOX: Paging = Paging {
+    page: 1,
+    per_page: 200,
+};
+
 async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    let result: ApiResult<MessagesPage> = async {
-        if user.session.account.role != Role::Organizer {
-            return Err(ApiError::forbidden());
-        }
-        let mut conn = state.store.reader().await?;
-        let contest = visible_contest(&mut conn, &user.session.account, id).await?;
-        let (items, total) =
-            message::list(&mut conn, message::Mailbox::Contest(id), 200, 0).await?;
+    let result = async {
+        let (contest, listed) = coverage::outbox(&state, user.account(), id, MAILBOX).await?;
         Ok(MessagesPage {
             nav: user.nav(),
             heading: "Hộp thư đi".into(),
             back: Some((format!("/contests/{id}/coverage"), contest.settings.title)),
             outbox: true,
-            items: rows(items),
-            total,
+            items: rows(listed.items),
+            total: listed.total,
         })
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => page_error(e),
-    }
+    page(result)
 }
 
 async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
-    let result: ApiResult<MessagesPage> = async {
-        let mut conn = state.store.reader().await?;
-        let (items, total) = message::list(
-            &mut conn,
-            message::Mailbox::Account(user.session.account.id),
-            200,
-            0,
-        )
-        .await?;
+    let result = async {
+        let listed = coverage::inbox(&state, user.account(), MAILBOX).await?;
         Ok(MessagesPage {
             nav: user.nav(),
             heading: "Hộp thư của tôi".into(),
             back: None,
             outbox: false,
-            items: rows(items),
-            total,
+            items: rows(listed.items),
+            total: listed.total,
         })
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => page_error(e),
-    }
+    page(result)
 }

@@ -3,25 +3,22 @@
 
 use askama::Template;
 use axum::{
-    Form, Router,
-    extract::{State, rejection::FormRejection},
+    Router,
+    extract::State,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
+use sangkien_app::{
+    Error,
+    library::{
+        self,
+        adoption::{self, EVIDENCE_LIMIT, NewAdoption},
+    },
+};
 use sangkien_domain::account::Role;
 
-use super::{Nav, PageUser, field, json_items, json_text as s, page_error, render, render_status};
-use crate::{
-    AppState,
-    api::{
-        entry::receive_form,
-        library::{
-            AdoptionBody, EVIDENCE_LIMIT, adoption_report_xlsx, commit_evidence, entry,
-            evidence_error, record_adoption,
-        },
-    },
-    extract::Id,
-};
+use super::{Nav, PageUser, form::Posted, page_error, render, render_status};
+use crate::{AppState, error::status, extract::Id, upload::receive_form};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,18 +27,24 @@ pub fn router() -> Router<AppState> {
         .route("/entries/{id}/library", axum::routing::post(mark))
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MarkForm {
+    csrf: String,
+    public: String,
+}
+
 async fn mark(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted(f): Posted<MarkForm>,
 ) -> Response {
-    let pairs = form.map(|Form(p)| p).unwrap_or_default();
-    if let Err(res) = user.check_csrf(&field(&pairs, "csrf")) {
+    if let Err(res) = user.check_csrf(&f.csrf) {
         return res;
     }
-    let public = field(&pairs, "public") == "true";
-    match crate::api::library::set_public(&state, &user.session.account, id, public).await {
+    let public = f.public == "true";
+    match library::set_public(&state, user.account(), id, public).await {
         Ok(_) => Redirect::to(&format!("/entries/{id}")).into_response(),
         Err(e) => page_error(e),
     }
@@ -63,15 +66,15 @@ struct AdoptPage {
 }
 
 async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AdoptPage, Response> {
-    let a = &user.session.account;
+    let a = user.account();
     if !matches!(a.role, Role::Focal | Role::Organizer) {
-        return Err(page_error(crate::error::ApiError::forbidden()));
+        return Err(page_error(Error::forbidden()));
     }
-    let d = entry(state, id).await.map_err(page_error)?;
+    let d = library::entry(state, id).await.map_err(page_error)?;
     Ok(AdoptPage {
         nav: user.nav(),
         entry_id: id,
-        title: s(&d["title"]),
+        title: d.document.title,
         is_organizer: a.role == Role::Organizer,
         unit_code: a.unit_code.clone(),
         adopted_on: String::new(),
@@ -96,7 +99,7 @@ async fn save(
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let Ok(multipart) = multipart else {
-        return page_error(crate::error::ApiError::bad_request(
+        return page_error(Error::bad_request(
             "malformed_multipart",
             "Biểu mẫu phải được gửi dạng multipart/form-data.",
         ));
@@ -104,30 +107,37 @@ async fn save(
     let received = receive_form(
         &state,
         multipart,
-        Some(&user.session.csrf_token),
+        Some(&user.csrf()),
         &["adopted_on", "scope", "result", "unit_code"],
         EVIDENCE_LIMIT,
-        evidence_error,
+        adoption::evidence_error,
     )
     .await;
     let (pairs, staged) = match received {
         Ok(r) => r,
         Err(e) => return page_error(e),
     };
-    let body = AdoptionBody {
-        adopted_on: field(&pairs, "adopted_on"),
-        scope: field(&pairs, "scope"),
-        result: field(&pairs, "result"),
-        unit_code: field(&pairs, "unit_code"),
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let body = NewAdoption {
+        adopted_on: field("adopted_on"),
+        scope: field("scope"),
+        result: field("result"),
+        unit_code: field("unit_code"),
     };
     let evidence = match staged {
-        Some((name, staged)) => match commit_evidence(&state, &name, staged).await {
+        Some((name, staged)) => match adoption::commit_evidence(&state, &name, staged).await {
             Ok(ev) => Some(ev),
             Err(e) => return page_error(e),
         },
         None => None,
     };
-    match record_adoption(&state, &user.session.account, id, &body, evidence.as_ref()).await {
+    match adoption::record(&state, user.account(), id, &body, evidence.as_ref()).await {
         Ok(_) => Redirect::to(&format!("/public/library/{id}#adoptions")).into_response(),
         Err(e) => match view(&state, &user, id).await {
             Ok(mut p) => {
@@ -137,11 +147,9 @@ async fn save(
                 if p.is_organizer {
                     p.unit_code = body.unit_code;
                 }
-                p.field_errors = json_items(&e.details["fields"])
-                    .map(|f| s(&f["message"]))
-                    .collect();
+                p.field_errors = e.fields().into_iter().map(|(_, m)| m).collect();
                 p.error = Some(e.message.clone());
-                render_status(e.status, &p)
+                render_status(status(e.kind), &p)
             }
             Err(r) => r,
         },
@@ -149,8 +157,8 @@ async fn save(
 }
 
 async fn report(State(state): State<AppState>, user: PageUser) -> Response {
-    match adoption_report_xlsx(&state, &user.session.account).await {
-        Ok(r) => r,
+    match sangkien_app::export::adoption_report(&state, user.account()).await {
+        Ok(file) => crate::download::file(file),
         Err(e) => page_error(e),
     }
 }

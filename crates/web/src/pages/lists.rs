@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
+use sangkien_app::{unit, user};
 use sangkien_domain::{account::Role, labels::Label};
-use sangkien_storage::{account, unit};
 
 use super::{Nav, PageUser, error_page, page_error, render};
-use crate::{AppState, error::ApiError};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,12 +32,7 @@ struct UnitsPage {
 }
 
 async fn units(State(state): State<AppState>, user: PageUser) -> Response {
-    let result: Result<_, ApiError> = async {
-        let mut conn = state.store.reader().await?;
-        Ok(unit::list(&mut conn).await?)
-    }
-    .await;
-    let list = match result {
+    let list = match unit::list(&state).await {
         Ok(l) => l,
         Err(e) => return page_error(e),
     };
@@ -88,14 +83,13 @@ async fn users(State(state): State<AppState>, user: PageUser) -> Response {
             "Chỉ quản trị hệ thống được xem danh sách người dùng.",
         );
     }
-    let result: Result<_, ApiError> = async {
-        let mut conn = state.store.reader().await?;
-        let names: HashMap<String, String> = unit::list(&mut conn)
+    let result = async {
+        let names: HashMap<String, String> = unit::list(&state)
             .await?
             .into_iter()
             .map(|u| (u.code, u.name))
             .collect();
-        Ok((account::list(&mut conn).await?, names))
+        Ok::<_, sangkien_app::Error>((user::list(&state, user.account()).await?, names))
     }
     .await;
     match result {

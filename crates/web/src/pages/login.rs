@@ -8,13 +8,15 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use sangkien_storage::{Store, account};
+use sangkien_app::session::{self, WEB_SESSION_SECONDS};
+use sangkien_storage::account::SessionKind;
 use serde::Deserialize;
 
-use super::{Nav, render_status};
+use super::{Nav, form::Posted, render_status};
 use crate::{
     AppState,
-    auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, WEB_SESSION_SECONDS},
+    auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE},
+    error::status,
     extract::ClientAddr,
 };
 
@@ -57,7 +59,7 @@ fn login_page(
     secure: bool,
 ) -> Response {
     // A fresh double-submit token for the login form (there is no session yet).
-    let csrf = account::random_token().unwrap_or_default();
+    let csrf = session::random_token().unwrap_or_default();
     let mut res = render_status(
         status,
         &LoginPage {
@@ -107,6 +109,7 @@ async fn submit(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let secure = state.config.secure_cookies;
+    // A body that is not a form at all: the login page again, not the "expired" one.
     let Ok(Form(f)) = form else {
         return login_page(
             StatusCode::BAD_REQUEST,
@@ -117,7 +120,7 @@ async fn submit(
         );
     };
     let cookie_csrf = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
-    if f.csrf.is_empty() || !auth::same_secret(&f.csrf, cookie_csrf) {
+    if f.csrf.is_empty() || !session::same_secret(&f.csrf, cookie_csrf) {
         let msg = "Phiên đăng nhập đã hết hạn; hãy nhập lại tên đăng nhập và mật khẩu.".to_string();
         return login_page(
             StatusCode::FORBIDDEN,
@@ -127,23 +130,13 @@ async fn submit(
             secure,
         );
     }
-    match auth::login(
-        &state,
-        &f.username,
-        &f.password,
-        &addr,
-        account::SessionKind::Web,
-    )
-    .await
-    {
-        Ok((_, token, _)) => {
+    match session::login(&state, &f.username, &f.password, &addr, SessionKind::Web).await {
+        Ok(signed) => {
+            let token = signed.token;
             // A session the browser already held (an earlier login, or one planted by
             // someone else) ends here: the new one has a new id.
-            if let Some(old) = auth::cookie(&headers, SESSION_COOKIE)
-                && let Ok(mut tx) = state.store.begin().await
-            {
-                let _ = account::delete_session(&mut tx, old).await;
-                let _ = Store::commit(tx).await;
+            if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
+                let _ = session::end(&state, old).await;
             }
             let mut res = Redirect::to(&safe_next(&f.next)).into_response();
             let h = res.headers_mut();
@@ -157,29 +150,25 @@ async fn submit(
             }
             res
         }
-        Err(e) => login_page(e.status, Some(e.message), &f.next, &f.username, secure),
+        Err(e) => login_page(
+            status(e.kind),
+            Some(e.message),
+            &f.next,
+            &f.username,
+            secure,
+        ),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
 }
 
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+    Posted(f): Posted<super::form::CsrfOnly>,
 ) -> Response {
-    if let Ok(Some((token, session))) = auth::web_session(&headers, &state).await {
-        let sent = form.map(|Form(f)| f.csrf).unwrap_or_default();
-        if auth::same_secret(&sent, &session.csrf_token)
-            && let Ok(mut tx) = state.store.begin().await
-        {
-            let _ = account::delete_session(&mut tx, &token).await;
-            let _ = Store::commit(tx).await;
-        }
+    if let Ok(Some((token, current))) = auth::web_session(&headers, &state).await
+        && session::same_secret(&f.csrf, &current.csrf_token)
+    {
+        let _ = session::end(&state, &token).await;
     }
     let mut res = Redirect::to("/login").into_response();
     if let Ok(v) = auth::set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies).parse() {

@@ -1,15 +1,20 @@
-//! Server-rendered Vietnamese pages. Cookie sessions; every form carries the session's
-//! CSRF token; post/redirect/get.
+//! Server-rendered Vietnamese pages. Each handler reads a typed form, calls the same
+//! application operation as the API, and renders a typed view (askama checks every field
+//! at compile time). Cookie sessions; every form carries the session's CSRF token;
+//! post/redirect/get.
 
 mod award;
 mod contest;
+mod council;
 mod coverage;
 mod entry;
+mod form;
 mod judging;
 mod library;
 mod lists;
 mod login;
 mod public;
+mod ranking;
 
 use askama::Template;
 use axum::{
@@ -19,10 +24,11 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
 };
-use sangkien_domain::labels::Label;
-use sangkien_storage::account::Session;
+use sangkien_app::{Error, session};
+use sangkien_domain::{account::Role, labels::Label};
+use sangkien_storage::account::{Account, Session};
 
-use crate::{AppState, auth, error::ApiError};
+use crate::{AppState, auth, error::status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .merge(entry::router())
         .merge(coverage::router())
         .merge(judging::router())
+        .merge(council::router())
+        .merge(ranking::router())
         .merge(lists::router())
         .merge(award::router())
         .merge(public::router())
@@ -63,12 +71,20 @@ pub struct PageUser {
 }
 
 impl PageUser {
+    pub fn account(&self) -> &Account {
+        &self.session.account
+    }
+
+    pub fn csrf(&self) -> String {
+        self.session.csrf_token.clone()
+    }
+
     pub fn nav(&self) -> Option<Nav> {
         let a = &self.session.account;
         Some(Nav {
             full_name: a.full_name.clone(),
             role_label: a.role.vi(),
-            is_admin: a.role == sangkien_domain::account::Role::Admin,
+            is_admin: a.role == Role::Admin,
             csrf: self.session.csrf_token.clone(),
         })
     }
@@ -76,7 +92,7 @@ impl PageUser {
     /// Checks the CSRF token a form sent; the error is the page to answer with.
     #[allow(clippy::result_large_err)]
     pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
-        if auth::same_secret(sent, &self.session.csrf_token) {
+        if session::same_secret(sent, &self.session.csrf_token) {
             Ok(())
         } else {
             Err(error_page(
@@ -129,29 +145,6 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
-/// The value of a form field (empty when absent).
-pub fn field(pairs: &[(String, String)], k: &str) -> String {
-    pairs
-        .iter()
-        .find(|(key, _)| key == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// A JSON value as page text: strings as they are, null as nothing.
-pub fn json_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(x) => x.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// The elements of a JSON array, read in place (no copy); none when it is not an array.
-pub fn json_items(v: &serde_json::Value) -> std::slice::Iter<'_, serde_json::Value> {
-    v.as_array().map_or(&[][..], Vec::as_slice).iter()
-}
-
 /// A Vietnamese error page.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let heading = match status {
@@ -171,9 +164,17 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     )
 }
 
-/// An API error shown as a page.
-pub fn page_error(e: ApiError) -> Response {
-    error_page(e.status, &e.message)
+/// An application error shown as a page.
+pub fn page_error(e: Error) -> Response {
+    error_page(status(e.kind), &e.message)
+}
+
+/// Renders a view, or the error page of the error that kept it from being made.
+pub fn page(view: Result<impl Template, Error>) -> Response {
+    match view {
+        Ok(v) => render(&v),
+        Err(e) => page_error(e),
+    }
 }
 
 /// Renders a template as HTML.
@@ -195,52 +196,34 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
     }
 }
 
-/// The error of a form whose CSRF token does not match the session.
-pub fn csrf_error() -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "csrf_mismatch",
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
-    )
-}
-
-/// A CSV download with a byte-order mark, so Excel opens the Vietnamese text correctly.
-pub fn csv_response(name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    for r in rows {
-        if w.write_record(&r).is_err() {
-            return page_error(ApiError::internal());
+/// After a form: the page it came from with `?done=`, or, when the operation refused,
+/// the page again (made by `again`, with what was typed) with the error's status.
+pub async fn after<V, F>(result: Result<String, Error>, again: impl FnOnce(Error) -> F) -> Response
+where
+    V: Template,
+    F: std::future::Future<Output = Result<V, Error>>,
+{
+    match result {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => {
+            let code = status(e.kind);
+            let shown = e.clone();
+            match again(e).await {
+                Ok(view) => render_status(code, &view),
+                Err(_) => page_error(shown),
+            }
         }
     }
-    match w.into_inner() {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => page_error(ApiError::internal()),
-    }
 }
 
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
+/// A CSV download, or the error page.
+pub fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
+    crate::download::csv(name, rows).unwrap_or_else(page_error)
+}
 
-    use super::json_items;
-
-    #[test]
-    fn json_items_are_an_arrays_elements_and_nothing_else() {
-        let v = json!({"list": [1, "hai"], "one": 3, "none": null});
-        let list: Vec<_> = json_items(&v["list"]).collect();
-        assert_eq!(list, [&json!(1), &json!("hai")]);
-        assert_eq!(json_items(&v["one"]).count(), 0);
-        assert_eq!(json_items(&v["none"]).count(), 0);
-        assert_eq!(json_items(&v["missing"]).count(), 0);
-    }
+/// The `?done=` of a page after a form, for its message.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: String,
 }

@@ -5,24 +5,27 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::State,
+    extract::{Query, State},
     http::{HeaderMap, header},
     response::{IntoResponse, Response},
     routing::get,
 };
-use sangkien_domain::points::format_vnd;
-use sangkien_storage::award::{self as store, Publication};
-use serde_json::Value;
+use sangkien_app::{
+    Error,
+    library::{self, LibraryEntry, SearchQuery},
+    publication::{self, PublicResults, Published},
+};
+use sangkien_domain::{contest::PrizeTier, labels::Label, points::format_vnd};
 
-use super::{Nav, json_items, json_text as s, page_error, render};
-use crate::{AppState, error::ApiResult, extract::Id};
+use super::{Nav, error_page, page_error, render};
+use crate::{AppState, error::status, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/public/contests", get(list))
         .route("/public/contests/{id}", get(results))
         .route("/feed.atom", get(feed))
-        .route("/public/library", get(library))
+        .route("/public/library", get(library_page))
         .route("/public/library/{id}", get(library_entry))
 }
 
@@ -62,7 +65,7 @@ fn has_next(page: i64, per_page: i64, shown: usize, total: i64, capped: bool) ->
     page * per_page < total || (capped && full)
 }
 
-fn page_link(q: &crate::api::library::SearchQuery, page: i64) -> String {
+fn page_link(q: &SearchQuery, page: i64) -> String {
     let enc = |v: &str| -> String {
         v.bytes()
             .map(|b| {
@@ -84,33 +87,24 @@ fn page_link(q: &crate::api::library::SearchQuery, page: i64) -> String {
     )
 }
 
-async fn library(
-    State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<crate::api::library::SearchQuery>,
-) -> Response {
-    let units = match async {
-        let mut conn = state.store.reader().await?;
-        Ok::<_, crate::error::ApiError>(sangkien_storage::unit::list(&mut conn).await?)
-    }
-    .await
-    {
+async fn library_page(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
+    let units = match sangkien_app::unit::list(&state).await {
         Ok(u) => u.into_iter().map(|u| (u.code, u.name)).collect(),
         Err(e) => return page_error(e),
     };
-    let (items, total, capped, page, per_page, error) =
-        match crate::api::library::find(&state, &q).await {
-            Ok(p) => (p.items, p.total, p.capped, p.page, p.per_page, None),
-            Err(e) => (Vec::new(), 0, false, 1, 20, Some(e.message)),
-        };
+    let (items, total, capped, page, per_page, error) = match library::search(&state, &q).await {
+        Ok(p) => (p.items, p.total, p.capped, p.page, p.per_page, None),
+        Err(e) => (Vec::new(), 0, false, 1, 20, Some(e.message)),
+    };
     let next = has_next(page, per_page, items.len(), total, capped);
     let items = items
         .iter()
         .map(|i| LibraryLine {
-            entry_id: i["entry_id"].as_i64().unwrap_or_default(),
-            title: s(&i["title"]),
-            unit_name: s(&i["unit_name"]),
-            year: s(&i["year"]),
-            tier_name: s(&i["tier_name"]),
+            entry_id: i.0.entry_id,
+            title: i.0.title.clone(),
+            unit_name: i.0.unit_name.clone(),
+            year: i.0.year.to_string(),
+            tier_name: i.tier().map(|t| t.vi().to_string()).unwrap_or_default(),
         })
         .collect();
     render(&LibraryPage {
@@ -120,12 +114,9 @@ async fn library(
         tier: q.tier.clone(),
         sort: q.sort.clone(),
         units,
-        tiers: sangkien_domain::contest::PrizeTier::ALL
+        tiers: PrizeTier::ALL
             .iter()
-            .map(|t| {
-                use sangkien_domain::labels::Label;
-                (t.as_str(), t.vi())
-            })
+            .map(|t| (t.as_str(), t.vi()))
             .collect(),
         items,
         total: if capped {
@@ -162,45 +153,66 @@ struct EntryPage {
     adoptions: Vec<(String, String, String, String, i64, Option<String>)>,
 }
 
+/// A page built for the cache of public pages, or the error page (not JSON) with
+/// `missing` as its message.
+async fn cached_page(
+    state: &AppState,
+    key: String,
+    version: i64,
+    build: impl std::future::Future<Output = Result<String, Error>>,
+    missing: &str,
+) -> Response {
+    let build = async {
+        let html = build.await?;
+        Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
+    };
+    match crate::public_cache(state, key, version, build).await {
+        Ok(r) => r,
+        Err(e) => error_page(status(e.kind), missing),
+    }
+}
+
+fn html(t: &impl Template) -> Result<String, Error> {
+    t.render().map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        Error::internal()
+    })
+}
+
 async fn library_entry(State(state): State<AppState>, Id(id): Id) -> Response {
     let version = match state.library_version().await {
         Ok(v) => v,
         Err(e) => return page_error(e),
     };
-    let build = async {
-        let d = crate::api::library::entry(&state, id).await?;
-        let html = entry_page(id, &d).render().map_err(|e| {
-            tracing::error!(error = %e, "template failed");
-            crate::error::ApiError::internal()
-        })?;
-        Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
-    };
-    match crate::public_cache(&state, format!("library:{id}:html"), version, build).await {
-        r if r.status().is_success() => r,
-        r => page_error(crate::error::ApiError::new(
-            r.status(),
-            "not_found",
-            "Không tìm thấy sáng kiến trong thư viện.",
-        )),
-    }
+    let build = async { html(&entry_page(id, &library::entry(&state, id).await?)) };
+    let key = format!("library:{id}:html");
+    cached_page(
+        &state,
+        key,
+        version,
+        build,
+        "Không tìm thấy sáng kiến trong thư viện.",
+    )
+    .await
 }
 
-fn entry_page(id: i64, d: &Value) -> EntryPage {
-    let desc: sangkien_domain::entry::Description =
-        serde_json::from_value(d["description"].clone()).unwrap_or_default();
-    let sections = desc
+fn entry_page(id: i64, l: &LibraryEntry) -> EntryPage {
+    let d = &l.document;
+    let sections = d
+        .description
         .sections()
         .iter()
         .filter(|(_, _, text)| !text.trim().is_empty())
         .map(|(_, label, text)| (*label, text.to_string()))
         .collect();
-    let authors = json_items(&d["authors"])
+    let authors = d
+        .authors
+        .iter()
         .map(|a| {
-            let w = s(&a["workplace"]);
-            if w.is_empty() {
-                s(&a["full_name"])
+            if a.workplace.is_empty() {
+                a.full_name.clone()
             } else {
-                format!("{} ({w})", s(&a["full_name"]))
+                format!("{} ({})", a.full_name, a.workplace)
             }
         })
         .collect::<Vec<_>>()
@@ -208,34 +220,37 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
     EntryPage {
         nav: None,
         entry_id: id,
-        title: s(&d["title"]),
-        tier_name: s(&d["tier_name"]),
-        unit_name: s(&d["unit_name"]),
-        contest_id: d["contest_id"].as_i64().unwrap_or_default(),
-        contest_title: s(&d["contest_title"]),
-        topic_name: s(&d["topic_name"]),
+        title: d.title.clone(),
+        tier_name: d.tier_name.clone().unwrap_or_default(),
+        unit_name: d.unit_name.clone(),
+        contest_id: d.contest_id,
+        contest_title: d.contest_title.clone(),
+        topic_name: d.topic_name.clone().unwrap_or_default(),
         authors,
-        field: s(&d["field_of_application"]),
+        field: d.field_of_application.clone(),
         sections,
-        adoptions: json_items(&d["adoptions"])
+        adoptions: l
+            .adoptions
+            .iter()
             .map(|a| {
                 (
-                    s(&a["unit_name"]),
-                    date_vi(&a["adopted_on"]),
-                    s(&a["scope"]),
-                    s(&a["result"]),
-                    a["id"].as_i64().unwrap_or_default(),
-                    a["evidence"]["filename"].as_str().map(String::from),
+                    a.unit_name.clone(),
+                    date_vi(&a.adopted_on),
+                    a.scope.clone(),
+                    a.result.clone(),
+                    a.id,
+                    a.evidence.as_ref().map(|e| e.filename.clone()),
                 )
             })
             .collect(),
-        attachments: json_items(&d["attachments"])
+        attachments: d
+            .attachments
+            .iter()
             .map(|a| {
-                let size = a["size"].as_i64().unwrap_or_default();
                 (
-                    a["id"].as_i64().unwrap_or_default(),
-                    s(&a["filename"]),
-                    format!("{} KB", (size + 1023) / 1024),
+                    a.id,
+                    a.filename.clone(),
+                    format!("{} KB", (a.size + 1023) / 1024),
                 )
             })
             .collect(),
@@ -243,13 +258,12 @@ fn entry_page(id: i64, d: &Value) -> EntryPage {
 }
 
 /// "2021-11-25T10:00:00+07:00" → "25/11/2021".
-fn date_vi(v: &Value) -> String {
-    let t = s(v);
-    let d = t.get(..10).unwrap_or(&t);
+fn date_vi(t: &str) -> String {
+    let d = t.get(..10).unwrap_or(t);
     let parts: Vec<&str> = d.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => t,
+        _ => t.to_string(),
     }
 }
 
@@ -269,22 +283,20 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>) -> Response {
-    let r: ApiResult<Vec<Publication>> = async {
-        let mut conn = state.store.reader().await?;
-        Ok(store::publications(&mut conn).await?)
-    }
-    .await;
-    match r {
+    match publication::list(&state).await {
         Ok(pubs) => public(render(&ListPage {
             nav: None,
             contests: pubs
                 .iter()
-                .map(|p| ContestLine {
-                    id: p.contest_id,
-                    title: s(&p.results["contest"]["title"]),
-                    year: s(&p.results["contest"]["year"]),
-                    published: date_vi(&p.results["contest"]["published_at"]),
-                    awards: p.results["awards"].as_array().map_or(0, Vec::len),
+                .map(|p| {
+                    let c = &p.results.contest;
+                    ContestLine {
+                        id: p.contest_id,
+                        title: c.title.clone(),
+                        year: c.year.to_string(),
+                        published: date_vi(&c.published_at),
+                        awards: p.results.awards.len(),
+                    }
                 })
                 .collect(),
         })),
@@ -314,14 +326,10 @@ struct ResultsPage {
     fingerprint: String,
 }
 
-fn score_vi(v: &Value) -> String {
-    v.as_f64()
-        .map(|f| {
-            let t = format!("{f:.2}");
-            let t = t.trim_end_matches('0').trim_end_matches('.');
-            t.replace('.', ",")
-        })
-        .unwrap_or_default()
+fn score_vi(f: f64) -> String {
+    let t = format!("{f:.2}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    t.replace('.', ",")
 }
 
 /// Public pages may be cached by proxies for a short while; they never change once
@@ -336,61 +344,59 @@ fn public(mut r: Response) -> Response {
 
 async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
     let build = async {
-        let p = crate::api::public::published(&state, id).await?;
-        let html = results_page(id, &p).render().map_err(|e| {
-            tracing::error!(error = %e, "template failed");
-            crate::error::ApiError::internal()
-        })?;
-        Ok(("text/html; charset=utf-8", bytes::Bytes::from(html)))
+        html(&results_page(
+            id,
+            &publication::get(&state, id).await?.results,
+        ))
     };
-    match crate::public_cache(&state, format!("results:{id}:html"), 0, build).await {
-        r if r.status().is_success() => r,
-        r => {
-            // Errors as the Vietnamese error page, not JSON.
-            let status = r.status();
-            page_error(crate::error::ApiError::new(
-                status,
-                "not_found",
-                "Không tìm thấy kết quả công bố của cuộc thi.",
-            ))
-        }
-    }
+    let key = format!("results:{id}:html");
+    cached_page(
+        &state,
+        key,
+        0,
+        build,
+        "Không tìm thấy kết quả công bố của cuộc thi.",
+    )
+    .await
 }
 
-fn results_page(id: i64, p: &Publication) -> ResultsPage {
-    let c = &p.results["contest"];
-    let decision = if c["decision"].is_null() {
-        String::new()
-    } else {
-        format!(
+fn results_page(id: i64, r: &PublicResults) -> ResultsPage {
+    let c = &r.contest;
+    let decision = match &c.decision {
+        None => String::new(),
+        Some(d) => format!(
             "Quyết định số {} ngày {} (người ký: {})",
-            s(&c["decision"]["number"]),
-            date_vi(&c["decision"]["date"]),
-            s(&c["decision"]["signer"])
-        )
+            d.number,
+            date_vi(&d.date),
+            d.signer
+        ),
     };
-    let awards = json_items(&p.results["awards"])
+    let awards = r
+        .awards
+        .iter()
         .map(|a| AwardLine {
-            tier: s(&a["tier_name"]),
-            title: s(&a["title"]),
-            unit_name: s(&a["unit_name"]),
-            authors: json_items(&a["authors"])
-                .map(|x| s(&x["full_name"]))
+            tier: a.tier_name.clone(),
+            title: a.title.clone(),
+            unit_name: a.unit_name.clone(),
+            authors: a
+                .authors
+                .iter()
+                .map(|x| x.full_name.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
-            score: score_vi(&a["score"]),
-            amount: format_vnd(a["amount_vnd"].as_i64().unwrap_or_default()),
+            score: score_vi(a.score.0.as_f64()),
+            amount: format_vnd(a.amount_vnd),
         })
         .collect();
     ResultsPage {
         nav: None,
         id,
-        title: s(&c["title"]),
-        organizer: s(&c["organizer_unit_name"]),
+        title: c.title.clone(),
+        organizer: c.organizer_unit_name.clone().unwrap_or_default(),
         decision,
-        published: date_vi(&c["published_at"]),
+        published: date_vi(&c.published_at),
         awards,
-        fingerprint: p.fingerprint.clone(),
+        fingerprint: r.fingerprint.clone(),
     }
 }
 
@@ -421,19 +427,14 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// The Atom feed: one entry per published contest, newest first, with the winners.
 async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let r: ApiResult<Vec<Publication>> = async {
-        let mut conn = state.store.reader().await?;
-        Ok(store::publications(&mut conn).await?)
-    }
-    .await;
-    let pubs = match r {
+    let pubs: Vec<Published> = match publication::list(&state).await {
         Ok(p) => p,
         Err(e) => return page_error(e),
     };
     let base = base_url(&state, &headers);
     let updated = pubs
         .first()
-        .map(|p| s(&p.results["contest"]["published_at"]))
+        .map(|p| p.results.contest.published_at.clone())
         .unwrap_or_else(|| "2000-01-01T00:00:00+07:00".into());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n");
@@ -446,29 +447,24 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
     out.push_str(&format!("  <updated>{}</updated>\n", xml(&updated)));
     out.push_str("  <author><name>Ban Tổ chức cuộc thi</name></author>\n");
     for p in &pubs {
-        let c = &p.results["contest"];
+        let c = &p.results.contest;
         let url = format!("{base}/public/contests/{}", p.contest_id);
-        let mut summary = format!("Công bố kết quả {}.", s(&c["title"]));
-        if !c["decision"].is_null() {
+        let mut summary = format!("Công bố kết quả {}.", c.title);
+        if let Some(d) = &c.decision {
             summary.push_str(&format!(
                 " Quyết định số {} ngày {}.",
-                s(&c["decision"]["number"]),
-                date_vi(&c["decision"]["date"])
+                d.number,
+                date_vi(&d.date)
             ));
         }
-        for a in json_items(&p.results["awards"]) {
+        for a in &p.results.awards {
             summary.push_str(&format!(
                 " {}: «{}» ({}).",
-                s(&a["tier_name"]),
-                s(&a["title"]),
-                s(&a["unit_name"])
+                a.tier_name, a.title, a.unit_name
             ));
         }
         out.push_str("  <entry>\n");
-        out.push_str(&format!(
-            "    <title>Kết quả {}</title>\n",
-            xml(&s(&c["title"]))
-        ));
+        out.push_str(&format!("    <title>Kết quả {}</title>\n", xml(&c.title)));
         out.push_str(&format!("    <id>{}</id>\n", xml(&url)));
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
@@ -481,7 +477,7 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
         ));
         out.push_str(&format!(
             "    <updated>{}</updated>\n",
-            xml(&s(&c["published_at"]))
+            xml(&c.published_at)
         ));
         out.push_str(&format!("    <summary>{}</summary>\n", xml(&summary)));
         out.push_str("  </entry>\n");

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
+use crate::Error;
 
 /// One kind of heavy work, with its own permits.
 pub struct Heavy(LazyLock<Arc<Semaphore>>);
@@ -28,19 +28,19 @@ impl Heavy {
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, Error> {
         let permit = self
             .0
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| ApiError::internal())?;
+            .map_err(|_| Error::internal())?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
         })
         .await
-        .map_err(|_| ApiError::internal())
+        .map_err(|_| Error::internal())
     }
 }
 

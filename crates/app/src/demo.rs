@@ -461,33 +461,24 @@ async fn load_entries(store: &Store, files: &FileStore, contest_id: i64) -> Resu
     Ok(())
 }
 
-/// A clock that stays where it is put: the demo's lifecycle happens in November 2021.
-struct DemoClock(i64);
-
-impl crate::Clock for DemoClock {
-    fn now(&self) -> i64 {
-        self.0
-    }
-}
-
 /// Why the full demo could not be walked through (a rule refused a step).
-fn step_error(step: &str, e: crate::error::ApiError) -> DemoError {
+fn step_error(step: &str, e: crate::Error) -> DemoError {
     DemoError::Invalid(format!("{step}: {}", e.message))
 }
 
-/// The demo walked through its whole lifecycle with the same rules as the API: closed
-/// after the deadline, the council formed, every member assigned every entry, sheets
-/// submitted, awards proposed (ties decided with a recorded reason), approved with a
-/// decision and published. A newcomer sees results, documents and the feed at once.
+/// The demo walked through its whole lifecycle with the same operations as the API:
+/// closed after the deadline, the council formed, every member assigned every entry,
+/// sheets submitted, awards proposed (ties decided with a recorded reason), approved with
+/// a decision and published. A newcomer sees results, documents and the feed at once.
 pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
+    use crate::{award, contest, judging};
     load(store, files, now).await?;
     // 26/11/2021 10:00 Vietnam time, after the deadline of 31/10/2021.
     let at = 1_637_895_600;
-    let state = crate::AppState::new(
+    let app = crate::App::new(
         store.clone(),
         files.clone(),
-        std::sync::Arc::new(DemoClock(at)),
-        crate::WebConfig::default(),
+        std::sync::Arc::new(crate::FixedClock(at)),
     );
     let user = |name: &'static str| {
         let store = store.clone();
@@ -508,11 +499,10 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
             .map(|c| c.id)
             .ok_or_else(|| DemoError::Invalid("cuộc thi".into()))?
     };
-    use crate::api::{award, contest::apply_transition, judging};
-    apply_transition(&state, &org, id, "closed", None)
+    contest::transition(&app, &org, id, "closed", None)
         .await
         .map_err(|e| step_error("đóng nhận bài", e))?;
-    let members: Vec<(String, String)> = [
+    let members: Vec<judging::council::MemberInput> = [
         ("hd.vpubnd", "chair"),
         ("hd.snv", "vice_chair"),
         ("hd.skhcn", "member"),
@@ -520,23 +510,33 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
         ("hd.stp", "secretary"),
     ]
     .iter()
-    .map(|(u, r)| (u.to_string(), r.to_string()))
+    .map(|(u, r)| judging::council::MemberInput {
+        username: u.to_string(),
+        role: r.to_string(),
+    })
     .collect();
-    judging::set_council(&state, &org, id, "2950/QĐ-UBND", "2021-11-01", &members)
+    let council = judging::council::CouncilInput {
+        decision: judging::council::DecisionInput {
+            number: "2950/QĐ-UBND".into(),
+            date: "2021-11-01".into(),
+        },
+        members: members.clone(),
+    };
+    judging::council::set(&app, &org, id, &council)
         .await
         .map_err(|e| step_error("thành lập Hội đồng", e))?;
-    judging::assign_judges(
-        &state,
+    judging::assignment::assign(
+        &app,
         &org,
         id,
-        &judging::AssignBody {
+        &judging::assignment::AssignInput {
             mode: "all".into(),
             per_entry: None,
         },
     )
     .await
     .map_err(|e| step_error("phân công chấm", e))?;
-    apply_transition(&state, &org, id, "judging", None)
+    contest::transition(&app, &org, id, "judging", None)
         .await
         .map_err(|e| step_error("bắt đầu chấm", e))?;
     let entry_ids: Vec<i64> = {
@@ -552,7 +552,8 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
         let mut conn = store.reader().await?;
         sangkien_storage::judging::assignments(&mut conn, id).await?
     };
-    for (j, (username, _)) in members.iter().enumerate() {
+    for (j, member) in members.iter().enumerate() {
+        let username = &member.username;
         let judge = {
             let mut conn = store.reader().await?;
             accounts::get(&mut conn, username)
@@ -571,23 +572,23 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
                 ("applicability", (base - 0.5).clamp(5.0, 30.0)),
                 ("presentation", (8.0 - k as f64 * 0.5).clamp(3.0, 10.0)),
             ];
-            let body = judging::SheetBody {
+            let sheet = judging::sheet::SheetInput {
                 points: points.iter().map(|(c, p)| (c.to_string(), *p)).collect(),
                 comments: Default::default(),
                 comment: "Sáng kiến có tính thực tiễn; hồ sơ trình bày rõ ràng.".into(),
             };
-            judging::save_sheet_for(&state, &judge, *entry_id, Some(body))
+            judging::sheet::save(&app, &judge, *entry_id, sheet)
                 .await
                 .map_err(|e| step_error("lưu phiếu chấm", e))?;
-            judging::save_sheet_for(&state, &judge, *entry_id, None)
+            judging::sheet::submit(&app, &judge, *entry_id)
                 .await
                 .map_err(|e| step_error("nộp phiếu chấm", e))?;
         }
     }
-    apply_transition(&state, &org, id, "deliberation", None)
+    contest::transition(&app, &org, id, "deliberation", None)
         .await
         .map_err(|e| step_error("xét chọn", e))?;
-    let proposed = award::do_propose(&state, &org, id)
+    let proposed = award::propose(&app, &org, id)
         .await
         .map_err(|e| step_error("đề xuất giải", e))?;
     if proposed.flags().iter().any(|f| !f.resolved) {
@@ -595,8 +596,8 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
             "đề xuất giải của dữ liệu minh họa có trường hợp bằng điểm".into(),
         ));
     }
-    award::do_approve(
-        &state,
+    award::approve(
+        &app,
         &approver,
         id,
         &award::DecisionInput {
@@ -607,7 +608,7 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
     )
     .await
     .map_err(|e| step_error("phê duyệt", e))?;
-    apply_transition(&state, &org, id, "published", None)
+    contest::transition(&app, &org, id, "published", None)
         .await
         .map_err(|e| step_error("công bố", e))?;
     Ok(())

@@ -9,7 +9,7 @@ use lettre::{
 };
 use sangkien_storage::{StorageError, Store, message::MessageRecord, setting};
 
-use crate::api::setting::{AgencySettings, SmtpSettings};
+use sangkien_domain::agency::{Agency, SmtpSettings};
 
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -19,7 +19,7 @@ pub struct Smtp {
 /// The SMTP sender when the settings name a server.
 pub async fn configured(store: &Store) -> Result<Option<Smtp>, StorageError> {
     let mut conn = store.reader().await?;
-    let settings: AgencySettings = setting::get(&mut conn)
+    let settings: Agency = setting::get(&mut conn)
         .await?
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();

@@ -1,0 +1,285 @@
+//! Contests (SPEC §3.1): who sees which, creating and changing one with every setting
+//! validated at once, moving it along its state machine, and its audit log.
+
+use sangkien_domain::{
+    account::Role,
+    contest::{self, ContestInput, ContestSettings, ContestState},
+};
+use sangkien_storage::{
+    Conn, Store,
+    account::Account,
+    audit::{self, Actor, AuditView},
+    contest::{self as store, ContestRecord, ContestSummary},
+    unit,
+};
+
+use crate::{App, Error, Listed, Paging, Result, require};
+
+/// Whether `user` may see a contest: an organizer runs the contests of their own unit (the
+/// province's, or a unit's internal contest, SPEC §3.9); a focal user sees the contests
+/// their unit takes part in once they open; the state decides for everyone else.
+pub fn can_see(user: &Account, record: &ContestRecord, participates: bool) -> bool {
+    if user.role == Role::Organizer && record.settings.organizer_unit_code != user.unit_code {
+        return false;
+    }
+    contest::can_view(user.role, record.state, participates)
+}
+
+/// Loads a contest the account may see; 404 otherwise (also for contests that exist
+/// but are hidden from this account).
+pub async fn visible(conn: &mut Conn, user: &Account, id: i64) -> Result<ContestRecord> {
+    let record = store::get(conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found("cuộc thi"))?;
+    visible_record(conn, user, record).await
+}
+
+/// [`visible`] for a contest already read.
+pub async fn visible_record(
+    conn: &mut Conn,
+    user: &Account,
+    record: ContestRecord,
+) -> Result<ContestRecord> {
+    let participates =
+        user.role == Role::Focal && store::is_participant(conn, record.id, &user.unit_code).await?;
+    if can_see(user, &record, participates) {
+        Ok(record)
+    } else {
+        Err(Error::not_found("cuộc thi"))
+    }
+}
+
+/// The contests an account may see.
+pub async fn visible_list(conn: &mut Conn, user: &Account) -> Result<Vec<ContestSummary>> {
+    Ok(match user.role {
+        Role::Focal => store::list_for_participant(conn, &user.unit_code).await?,
+        Role::Organizer => store::list(conn)
+            .await?
+            .into_iter()
+            .filter(|c| c.organizer_unit_code == user.unit_code)
+            .collect(),
+        _ => store::list(conn).await?,
+    })
+}
+
+/// The contests the caller may see.
+pub async fn list(app: &App, user: &Account) -> Result<Vec<ContestSummary>> {
+    let mut conn = app.store.reader().await?;
+    visible_list(&mut conn, user).await
+}
+
+/// One contest the caller may see.
+pub async fn get(app: &App, user: &Account, id: i64) -> Result<ContestRecord> {
+    let mut conn = app.store.reader().await?;
+    visible(&mut conn, user, id).await
+}
+
+/// Creates a contest of the organizer's own unit.
+pub async fn create(app: &App, organizer: &Account, input: &ContestInput) -> Result<ContestRecord> {
+    require(organizer, &[Role::Organizer])?;
+    let mut tx = app.store.begin().await?;
+    let units = unit::active_codes(&mut tx).await?;
+    let settings = contest::validate(input, &|c| units.contains(c))?;
+    if settings.organizer_unit_code != organizer.unit_code {
+        return Err(Error::field(
+            "organizer_unit_code",
+            "Bạn chỉ tạo được cuộc thi do đơn vị mình tổ chức.",
+        ));
+    }
+    check_parent(&mut tx, &settings, None).await?;
+    let record = store::create(
+        &mut tx,
+        &Actor::user(&organizer.username, app.now()),
+        &settings,
+    )
+    .await?;
+    Store::commit(tx).await?;
+    Ok(record)
+}
+
+/// An internal contest's parent must exist, be another contest, and count the internal
+/// contest's organizer unit among its participants (forwarded winners are its entries).
+async fn check_parent(
+    conn: &mut Conn,
+    settings: &ContestSettings,
+    own_id: Option<i64>,
+) -> Result<()> {
+    let Some(parent_id) = settings.parent_contest_id else {
+        return Ok(());
+    };
+    if Some(parent_id) == own_id {
+        return Err(Error::field(
+            "parent_contest_id",
+            "Cuộc thi không thể là cấp trên của chính nó.",
+        ));
+    }
+    let Some(parent) = store::get(conn, parent_id).await? else {
+        return Err(Error::field(
+            "parent_contest_id",
+            "Không có cuộc thi cấp trên với mã này.",
+        ));
+    };
+    if !parent
+        .settings
+        .participant_unit_codes
+        .contains(&settings.organizer_unit_code)
+    {
+        return Err(Error::field(
+            "parent_contest_id",
+            format!(
+                "Đơn vị tổ chức ({}) không có trong danh sách đơn vị tham gia cuộc thi cấp trên «{}».",
+                settings.organizer_unit_code, parent.settings.title
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a contest: `edit` turns the current settings (in their input shape) into the
+/// new ones, which are validated as a whole and checked against what the contest's
+/// state still allows to change.
+pub async fn update(
+    app: &App,
+    organizer: &Account,
+    id: i64,
+    edit: impl FnOnce(ContestInput) -> Result<ContestInput>,
+) -> Result<ContestRecord> {
+    require(organizer, &[Role::Organizer])?;
+    let mut tx = app.store.begin().await?;
+    let before = visible(&mut tx, organizer, id).await?;
+    let input = edit(before.settings.to_input())?;
+    let units = unit::active_codes(&mut tx).await?;
+    let after = contest::validate(&input, &|c| {
+        units.contains(c)
+            || before
+                .settings
+                .participant_unit_codes
+                .iter()
+                .any(|p| p == c)
+    })?;
+    contest::change_allowed(before.state, &before.settings, &after)?;
+    if after.organizer_unit_code != organizer.unit_code {
+        return Err(Error::field(
+            "organizer_unit_code",
+            "Không thể chuyển cuộc thi sang đơn vị tổ chức khác.",
+        ));
+    }
+    check_parent(&mut tx, &after, Some(id)).await?;
+    if after != before.settings {
+        store::update(
+            &mut tx,
+            &Actor::user(&organizer.username, app.now()),
+            &before,
+            &after,
+        )
+        .await?;
+    }
+    let record = store::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("cuộc thi"))?;
+    Store::commit(tx).await?;
+    Ok(record)
+}
+
+/// The error of a state change that another request made first.
+pub fn concurrent_change() -> Error {
+    Error::conflict(
+        "concurrent_change",
+        "Cuộc thi vừa được người khác chuyển trạng thái; hãy tải lại trang.",
+    )
+}
+
+/// Moves a contest along its state machine for the caller. Approval goes through
+/// [`crate::award::approve`] (it needs the decision); publishing computes and stores the
+/// public results in the same transaction.
+pub async fn transition(
+    app: &App,
+    user: &Account,
+    id: i64,
+    to: &str,
+    reason: Option<&str>,
+) -> Result<ContestRecord> {
+    let Some(to) = ContestState::parse(to.trim()) else {
+        return Err(Error::field(
+            "to",
+            "Trạng thái đích phải là một trong: open, closed, judging, deliberation, approved, published, archived.",
+        ));
+    };
+    let mut tx = app.store.begin().await?;
+    let record = visible(&mut tx, user, id).await?;
+    let now = app.now();
+    contest::check_transition(&record.settings, record.state, to, user.role, now, reason)?;
+    if to == ContestState::Judging && record.state == ContestState::Closed {
+        crate::judging::assignment::check_ready_for_judging(&mut tx, &record).await?;
+    }
+    if to == ContestState::Approved {
+        return Err(Error::conflict(
+            "decision_required",
+            "Phê duyệt khen thưởng cần số, ngày và người ký quyết định: dùng «Phê duyệt khen thưởng» (POST /contests/{id}/awards/approve).",
+        ));
+    }
+    if to == ContestState::Published {
+        crate::publication::publish(&mut tx, user, id, now).await?;
+    }
+    if !store::set_state(
+        &mut tx,
+        &Actor::user(&user.username, now),
+        id,
+        record.state,
+        to,
+        reason,
+    )
+    .await?
+    {
+        return Err(concurrent_change());
+    }
+    let updated = store::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("cuộc thi"))?;
+    Store::commit(tx).await?;
+    Ok(updated)
+}
+
+/// A contest's audit log, a page at a time (organizers).
+pub async fn audit_log(
+    app: &App,
+    organizer: &Account,
+    id: i64,
+    paging: Paging,
+) -> Result<Listed<AuditView>> {
+    require(organizer, &[Role::Organizer])?;
+    let mut conn = app.store.reader().await?;
+    visible(&mut conn, organizer, id).await?;
+    let (items, total) =
+        audit::list_for_contest(&mut conn, id, paging.per_page, paging.offset()).await?;
+    Ok(Listed {
+        items,
+        total,
+        paging,
+    })
+}
+
+/// A contest with what its page shows beside the settings: the caller's council role,
+/// and the names of the units it names.
+pub struct Overview {
+    pub contest: ContestRecord,
+    pub member: Option<sangkien_storage::judging::Member>,
+    pub unit_names: std::collections::HashMap<String, String>,
+}
+
+/// The contest page's facts, for a caller who may see the contest.
+pub async fn overview(app: &App, user: &Account, id: i64) -> Result<Overview> {
+    let mut conn = app.store.reader().await?;
+    let contest = visible(&mut conn, user, id).await?;
+    let member = crate::judging::membership(&mut conn, id, user).await?;
+    let unit_names = unit::list(&mut conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
+    Ok(Overview {
+        contest,
+        member,
+        unit_names,
+    })
+}

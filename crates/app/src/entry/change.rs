@@ -1,0 +1,300 @@
+//! Changing entries: create, edit, submit, withdraw (the unit or the organizer, while
+//! the contest and the unit's deadline allow), and screening (the organizer, once
+//! submissions are closed).
+
+use sangkien_domain::{
+    account::Role,
+    contest::ContestState,
+    entry::{self, EntryContent, EntryStatus},
+};
+use sangkien_storage::{
+    Conn, Store,
+    account::Account,
+    audit::Actor,
+    contest::ContestRecord,
+    entry::{self as store, AttachmentRecord, EntryRecord},
+};
+use serde_json::json;
+
+use super::{EntryDetail, changeable, check_changeable, has_main, not_found, open_unit, visible};
+use crate::{
+    App, Error, ErrorKind, Result, contest,
+    idem::{self, Outcome},
+};
+
+/// A new entry: the content, and the unit when an organizer creates it for a unit.
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry {
+    pub unit_code: Option<String>,
+    pub content: EntryContent,
+}
+
+/// An entry just changed in a transaction, with what that transaction already read.
+struct Changed {
+    entry: EntryRecord,
+    contest: ContestRecord,
+    /// The current attachments, when the change read them.
+    attachments: Option<Vec<AttachmentRecord>>,
+}
+
+impl Changed {
+    fn existing(entry: EntryRecord, contest: ContestRecord) -> Changed {
+        Changed {
+            entry,
+            contest,
+            attachments: None,
+        }
+    }
+
+    /// The entry as shown, reading only what the change did not.
+    async fn detail(self, conn: &mut Conn) -> Result<EntryDetail> {
+        let attachments = match self.attachments {
+            Some(a) => a,
+            None => store::list_attachments(conn, self.entry.id).await?,
+        };
+        let origin = super::origin_of(conn, self.entry.id).await?;
+        Ok(EntryDetail {
+            entry: self.entry,
+            contest: self.contest,
+            attachments,
+            origin,
+            for_judge: false,
+        })
+    }
+}
+
+/// Creates a draft entry for the focal user's unit, or for the unit an organizer names.
+/// `input` is read after a repeated request (same `key`) is recognised.
+pub async fn create(
+    app: &App,
+    user: &Account,
+    contest_id: i64,
+    key: Option<&idem::Key>,
+    input: impl FnOnce() -> Result<NewEntry>,
+) -> Result<Outcome<EntryDetail>> {
+    let mut tx = app.store.begin().await?;
+    if let Some(r) = idem::replay(&mut tx, user, key).await? {
+        return Ok(Outcome::Replayed(r));
+    }
+    let NewEntry { unit_code, content } = input()?;
+    let contest = contest::visible(&mut tx, user, contest_id).await?;
+    let unit = match user.role {
+        Role::Focal => user.unit_code.clone(),
+        Role::Organizer => unit_code.ok_or_else(|| {
+            Error::field(
+                "unit_code",
+                "Người tổ chức tạo sáng kiến thay đơn vị cần ghi rõ mã đơn vị (unit_code).",
+            )
+        })?,
+        _ => return Err(Error::forbidden()),
+    };
+    if !contest.settings.participant_unit_codes.contains(&unit) {
+        return Err(Error::field(
+            "unit_code",
+            format!("Đơn vị «{unit}» không tham gia cuộc thi này."),
+        ));
+    }
+    let now = app.now();
+    let unit = open_unit(&mut tx, &contest, &unit, now).await?;
+    let content = entry::validate(&content, &contest.settings)?;
+    let entry = store::create(
+        &mut tx,
+        &Actor::user(&user.username, now),
+        contest.id,
+        &unit,
+        &content,
+    )
+    .await?;
+    // Just created: no attachments and no origin yet.
+    let detail = EntryDetail {
+        entry,
+        contest,
+        attachments: Vec::new(),
+        origin: None,
+        for_judge: false,
+    };
+    idem::commit(app, tx, user, key, detail).await
+}
+
+/// Replaces the working copy with what `edit` makes of it. After the first submission
+/// every change is checked as a submission and becomes a new version.
+pub async fn update(
+    app: &App,
+    user: &Account,
+    id: i64,
+    edit: impl FnOnce(&EntryContent) -> Result<EntryContent>,
+) -> Result<EntryDetail> {
+    let mut tx = app.store.begin().await?;
+    let (before, contest) = changeable(&mut tx, user, id).await?;
+    let content = edit(&before.content)?;
+    let now = app.now();
+    check_changeable(&contest, &before, now)?;
+    let content = entry::validate(&content, &contest.settings)?;
+    let mut changed = Changed::existing(before, contest);
+    if content != changed.entry.content {
+        let actor = Actor::user(&user.username, now);
+        store::update_content(&mut tx, &actor, &changed.entry, &content).await?;
+        changed.entry = EntryRecord {
+            content,
+            updated_at: now,
+            ..changed.entry
+        };
+        if changed.entry.status == EntryStatus::Submitted {
+            let attachments = require_complete(&mut tx, &changed.entry.content, id).await?;
+            changed.entry =
+                store::write_version_of(&mut tx, &actor, &changed.entry, &attachments).await?;
+            changed.attachments = Some(attachments);
+        }
+    }
+    let detail = changed.detail(&mut tx).await?;
+    Store::commit(tx).await?;
+    Ok(detail)
+}
+
+/// Refuses an entry that lacks something a submission needs; returns its current
+/// attachments.
+pub(crate) async fn require_complete(
+    tx: &mut Conn,
+    content: &EntryContent,
+    id: i64,
+) -> Result<Vec<AttachmentRecord>> {
+    let attachments = store::list_attachments(tx, id).await?;
+    let missing = entry::missing_for_submit(content, has_main(&attachments));
+    if missing.is_empty() {
+        Ok(attachments)
+    } else {
+        Err(Error::new(
+            ErrorKind::Invalid,
+            "entry_incomplete",
+            format!(
+                "Sáng kiến còn thiếu {} mục, chưa thể nộp: {}",
+                missing.len(),
+                missing
+                    .iter()
+                    .map(|m| m.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        )
+        .with_details(json!({"missing": missing, "fields": missing})))
+    }
+}
+
+/// Submits: every required part present, in time. Submitting an entry that is already
+/// submitted and unchanged does nothing (a double click makes no second version).
+pub async fn submit(
+    app: &App,
+    user: &Account,
+    id: i64,
+    key: Option<&idem::Key>,
+) -> Result<Outcome<EntryDetail>> {
+    let mut tx = app.store.begin().await?;
+    if let Some(r) = idem::replay(&mut tx, user, key).await? {
+        return Ok(Outcome::Replayed(r));
+    }
+    let (e, contest) = changeable(&mut tx, user, id).await?;
+    let now = app.now();
+    check_changeable(&contest, &e, now)?;
+    let mut changed = Changed::existing(e, contest);
+    if changed.entry.status != EntryStatus::Submitted {
+        let attachments = require_complete(&mut tx, &changed.entry.content, id).await?;
+        changed.entry = store::write_version_of(
+            &mut tx,
+            &Actor::user(&user.username, now),
+            &changed.entry,
+            &attachments,
+        )
+        .await?;
+        changed.attachments = Some(attachments);
+    }
+    let detail = changed.detail(&mut tx).await?;
+    idem::commit(app, tx, user, key, detail).await
+}
+
+/// Withdraws a submitted entry (a withdrawn one stays withdrawn; a draft needs none).
+pub async fn withdraw(
+    app: &App,
+    user: &Account,
+    id: i64,
+    key: Option<&idem::Key>,
+) -> Result<Outcome<EntryDetail>> {
+    let mut tx = app.store.begin().await?;
+    if let Some(r) = idem::replay(&mut tx, user, key).await? {
+        return Ok(Outcome::Replayed(r));
+    }
+    let (e, contest) = changeable(&mut tx, user, id).await?;
+    let now = app.now();
+    check_changeable(&contest, &e, now)?;
+    let mut changed = Changed::existing(e, contest);
+    match changed.entry.status {
+        EntryStatus::Withdrawn => {}
+        EntryStatus::Draft => {
+            return Err(Error::conflict(
+                "entry_not_submitted",
+                "Sáng kiến chưa nộp nên không cần rút; có thể sửa hoặc để nguyên bản nháp.",
+            ));
+        }
+        EntryStatus::Submitted => {
+            store::set_status(
+                &mut tx,
+                &Actor::user(&user.username, now),
+                &changed.entry,
+                EntryStatus::Withdrawn,
+            )
+            .await?;
+            changed.entry = EntryRecord {
+                status: EntryStatus::Withdrawn,
+                updated_at: now,
+                ..changed.entry
+            };
+        }
+    }
+    let detail = changed.detail(&mut tx).await?;
+    idem::commit(app, tx, user, key, detail).await
+}
+
+/// A screening decision: eligible, or not with a reason.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    pub eligible: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Records a screening decision on a submitted entry while the contest is `closed`.
+pub async fn screen(app: &App, user: &Account, id: i64, body: &Screening) -> Result<EntryDetail> {
+    if user.role != Role::Organizer {
+        return Err(Error::forbidden());
+    }
+    let reason = entry::validate_screening(body.eligible, &body.reason)?;
+    let mut tx = app.store.begin().await?;
+    let (e, contest) = visible(&mut tx, user, id).await?;
+    if contest.state != ContestState::Closed {
+        return Err(Error::wrong_state(
+            contest.state.as_str(),
+            "closed",
+            "Chỉ sơ loại (xét điều kiện) khi cuộc thi ở trạng thái \"Đã hết hạn nộp\" (closed).",
+        ));
+    }
+    if e.status != EntryStatus::Submitted {
+        return Err(Error::conflict(
+            "entry_not_submitted",
+            "Chỉ xét điều kiện các sáng kiến đã nộp.",
+        ));
+    }
+    store::screen(
+        &mut tx,
+        &Actor::user(&user.username, app.now()),
+        &e,
+        body.eligible,
+        &reason,
+    )
+    .await?;
+    let updated = store::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    Store::commit(tx).await?;
+    // As the API always answered: the entry read again, by the caller's sight.
+    let mut conn = app.store.reader().await?;
+    let contest = contest::visible(&mut conn, user, updated.contest_id).await?;
+    EntryDetail::read(&mut conn, updated, contest).await
+}

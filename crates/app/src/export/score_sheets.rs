@@ -1,0 +1,121 @@
+//! The score sheets to sign: one sheet per submitted score, then the council's summary
+//! table, from deliberation on.
+
+use sangkien_domain::{
+    account::Role, contest::ContestState, judging::council::role_label, labels::Label,
+    points::Points, time,
+};
+use sangkien_export::official::{self, SheetFacts, SummaryRow};
+use sangkien_storage::judging::SheetRecord;
+
+use super::{Context, Export, Format, Gathering, Made, facts, organizers, too_early};
+
+/// Phiếu chấm và bảng tổng hợp điểm.
+pub struct ScoreSheets;
+
+impl Export for ScoreSheets {
+    fn name(&self) -> &'static str {
+        "score-sheets.pdf"
+    }
+    fn label(&self) -> &'static str {
+        "Phiếu chấm và bảng tổng hợp điểm để ký (PDF)"
+    }
+    fn format(&self) -> Format {
+        Format::Pdf
+    }
+    fn file_name(&self, contest_id: i64) -> String {
+        format!("phieu-cham-{contest_id}.pdf")
+    }
+    fn may_download(&self, role: Role) -> bool {
+        organizers(role)
+    }
+    fn gather<'a>(&'a self, cx: &'a mut Context<'_>) -> Gathering<'a> {
+        Box::pin(async move {
+            let a = crate::award::load(cx.conn, cx.user, cx.contest.id).await?;
+            if a.contest().state < ContestState::Deliberation {
+                return Err(too_early(ContestState::Deliberation, "Phiếu chấm để ký"));
+            }
+            let s = &a.contest().settings;
+            let members = &a.scores.members;
+            let mut submitted: Vec<&SheetRecord> = a
+                .scores
+                .sheets
+                .iter()
+                .filter(|x| x.state == "submitted")
+                .collect();
+            submitted.sort_by(|x, y| (x.entry_id, &x.username).cmp(&(y.entry_id, &y.username)));
+            let sheets: Vec<SheetFacts> = submitted
+                .into_iter()
+                .map(|sh| {
+                    let m = members.iter().find(|m| m.username == sh.username);
+                    let e = a.entry(sh.entry_id);
+                    SheetFacts {
+                        judge_name: m.map_or_else(|| sh.username.clone(), |m| m.full_name.clone()),
+                        judge_role: role_label(m.map_or("member", |m| m.role.as_str())).to_string(),
+                        entry_title: e.map(|e| e.title.clone()).unwrap_or_default(),
+                        unit_name: e.map(|e| e.unit_name.clone()).unwrap_or_default(),
+                        lines: s
+                            .criteria
+                            .iter()
+                            .map(|c| {
+                                (
+                                    c.name.clone(),
+                                    c.max_points.display_vi(),
+                                    sh.points
+                                        .get(&c.code)
+                                        .copied()
+                                        .unwrap_or(Points(0))
+                                        .display_vi(),
+                                    sh.comments.get(&c.code).cloned().unwrap_or_default(),
+                                )
+                            })
+                            .collect(),
+                        total: sh.total().display_vi(),
+                        rubric_total: s.rubric_total().display_vi(),
+                        comment: sh.comment.clone(),
+                    }
+                })
+                .collect();
+            let summary: Vec<SummaryRow> = a
+                .rows
+                .iter()
+                .map(|r| {
+                    let e = a.entry(r.entry_id);
+                    SummaryRow {
+                        rank: r.rank,
+                        entry_title: e.map(|e| e.title.clone()).unwrap_or_default(),
+                        unit_name: e.map(|e| e.unit_name.clone()).unwrap_or_default(),
+                        judge_totals: members
+                            .iter()
+                            .map(|m| {
+                                r.judge_totals
+                                    .iter()
+                                    .find(|(j, _)| *j == m.username)
+                                    .map(|(_, t)| t.display_vi())
+                                    .unwrap_or_else(|| "—".into())
+                            })
+                            .collect(),
+                        score: r.score.rounded().display_vi(),
+                        prize: a
+                            .chosen(r.entry_id)
+                            .and_then(|x| x.tier)
+                            .map(|t| t.vi().to_string())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let today = jiff::Timestamp::from_second(cx.now)
+                .map(|t| t.to_zoned(time::vn_tz()).date())
+                .ok();
+            let contest = facts::contest(cx.conn, &a).await?;
+            let judges: Vec<String> = members.iter().map(|m| m.full_name.clone()).collect();
+            Ok(Made::Doc(official::score_sheets(
+                &contest,
+                &sheets,
+                &judges,
+                &summary,
+                &sangkien_domain::award::place_date_line(&cx.agency.place, today, s.year),
+            )))
+        })
+    }
+}

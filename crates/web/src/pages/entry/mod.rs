@@ -1,0 +1,491 @@
+//! Pages of entries: a unit's (or the organizer's) list, the entry page with its
+//! attachments, upload, submit and withdraw, and the organizer's screening and duplicate
+//! check. The form to create and edit an entry is in `form`.
+
+mod form;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Multipart, Query, State},
+    response::Response,
+    routing::{get, post},
+};
+use sangkien_app::{
+    Error,
+    entry::{
+        self as app_entry, attachment,
+        change::{self, Screening},
+    },
+};
+use sangkien_domain::{
+    account::Role,
+    contest::{ContestState, EntryForm, PrizeTier},
+    entry::{self, Author, EntryStatus, TrialParticipant},
+    labels::Label,
+    points::Points,
+    time,
+};
+use sangkien_storage::contest::ContestRecord;
+
+use super::{
+    DoneQuery, Nav, PageUser, after,
+    form::{CsrfOnly, Posted},
+    page, page_error,
+};
+use crate::{
+    AppState,
+    error::ApiError,
+    extract::{Id, Ids, Paging},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contests/{id}/entries", get(list))
+        .route(
+            "/contests/{id}/entries/new",
+            get(form::new_form).post(form::create),
+        )
+        .route("/entries/{id}", get(show))
+        .route("/entries/{id}/edit", get(form::edit_form).post(form::save))
+        .route("/entries/{id}/submit", post(submit))
+        .route("/entries/{id}/withdraw", post(withdraw))
+        .route(
+            "/entries/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(1_100_000_000)),
+        )
+        .route("/entries/{id}/attachments/{aid}", get(download))
+        .route("/entries/{id}/attachments/{aid}/delete", post(delete))
+        .route("/entries/{id}/screening", post(screening))
+}
+
+struct Row {
+    id: i64,
+    title: String,
+    unit_name: String,
+    topic: String,
+    status: &'static str,
+    status_label: &'static str,
+    version: i64,
+    submitted_at: String,
+    eligible: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "entries.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    contest_id: i64,
+    contest_title: String,
+    deadline: String,
+    is_organizer: bool,
+    can_create: bool,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+fn eligible_label(e: Option<bool>) -> &'static str {
+    match e {
+        None => "Chưa xét",
+        Some(true) => "Đủ điều kiện",
+        Some(false) => "Không đủ điều kiện",
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    paging: Result<Paging, ApiError>,
+) -> Response {
+    // A malformed ?page= gets the error page, not the API's JSON.
+    let paging = match paging {
+        Ok(Paging(p)) => p,
+        Err(e) => return page_error(e.0),
+    };
+    let account = user.account();
+    let result = async {
+        let (contest, listed) = app_entry::list(&state, account, id, paging).await?;
+        let can_create = app_entry::can_create(&state, account, &contest).await?;
+        let total = listed.total;
+        let items = listed.items;
+        Ok::<_, Error>(ListPage {
+            nav: user.nav(),
+            contest_id: id,
+            contest_title: contest.settings.title.clone(),
+            deadline: time::display_vn(contest.settings.submission_deadline),
+            is_organizer: account.role == Role::Organizer,
+            can_create,
+            total,
+            page: paging.page,
+            pages: (total + paging.per_page - 1) / paging.per_page,
+            rows: items
+                .into_iter()
+                .map(|e| Row {
+                    id: e.id,
+                    topic: topic_name(&contest, &e.topic_code),
+                    title: e.title,
+                    unit_name: e.unit_name,
+                    status: e.status.as_str(),
+                    status_label: e.status.vi(),
+                    version: e.version,
+                    submitted_at: e.submitted_at.map(time::display_vn).unwrap_or_default(),
+                    eligible: eligible_label(e.eligible),
+                })
+                .collect(),
+        })
+    }
+    .await;
+    page(result)
+}
+
+fn topic_name(contest: &ContestRecord, code: &str) -> String {
+    contest
+        .settings
+        .topics
+        .iter()
+        .find(|t| t.code == code)
+        .map(|t| t.name.clone())
+        .unwrap_or_default()
+}
+
+struct AttachmentRow {
+    id: i64,
+    kind: &'static str,
+    filename: String,
+    size: String,
+    sha_short: String,
+}
+
+struct SimilarRow {
+    entry_id: i64,
+    title: String,
+    unit_code: String,
+    percent: String,
+}
+
+struct VersionRow {
+    version: i64,
+    at: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    nav: Option<Nav>,
+    csrf: String,
+    id: i64,
+    contest_id: i64,
+    contest_title: String,
+    title: String,
+    unit_name: String,
+    topic: String,
+    form_label: String,
+    status: &'static str,
+    status_label: &'static str,
+    version: i64,
+    submitted_at: String,
+    deadline: String,
+    eligible: &'static str,
+    screening_reason: String,
+    authors: Vec<Author>,
+    field_of_application: String,
+    first_applied_on: String,
+    implementation: String,
+    sections: Vec<(&'static str, String)>,
+    participants: Vec<TrialParticipant>,
+    confidential: String,
+    attachments: Vec<AttachmentRow>,
+    missing: Vec<String>,
+    changeable: bool,
+    locked_reason: String,
+    can_delete_files: bool,
+    is_organizer: bool,
+    can_screen: bool,
+    similar: Vec<SimilarRow>,
+    versions: Vec<VersionRow>,
+    error: Option<String>,
+    done: Option<String>,
+    /// Where a forwarded entry comes from, with its internal result.
+    origin: String,
+    /// For organizers once the contest is published: whether the entry is in the public
+    /// library (None when it cannot be).
+    in_library: Option<bool>,
+}
+
+fn size_label(bytes: i64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0).replace('.', ",")
+    } else {
+        format!("{} KB", (bytes + 999) / 1000)
+    }
+}
+
+async fn entry_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<EntryPage, Error> {
+    let account = user.account();
+    let app_entry::Overview {
+        detail,
+        similar,
+        versions,
+        in_library,
+    } = app_entry::overview(state, account, id).await?;
+    let (e, contest, files) = (&detail.entry, &detail.contest, &detail.attachments);
+    let has_main = files.iter().any(|a| a.kind == "main");
+    let lock = app_entry::check_changeable(contest, e, state.now());
+    let is_organizer = account.role == Role::Organizer;
+    let similar = similar
+        .into_iter()
+        .map(|s| SimilarRow {
+            entry_id: s.entry_id,
+            title: s.title,
+            unit_code: s.unit_code,
+            percent: format!("{:.0}%", s.similarity * 100.0),
+        })
+        .collect();
+    let versions = versions
+        .into_iter()
+        .map(|v| VersionRow {
+            version: v.version,
+            at: time::display_vn(v.submitted_at),
+            by: v.submitted_by,
+        })
+        .collect();
+    let origin = match &detail.origin {
+        Some(o) => {
+            let tier = o
+                .origin
+                .tier
+                .as_deref()
+                .and_then(PrizeTier::parse)
+                .map(|t| t.vi())
+                .unwrap_or("không xếp giải");
+            format!(
+                "Chuyển từ «{}» (bài số {}): {tier}, {} điểm.",
+                o.contest_title.clone().unwrap_or_default(),
+                o.origin.entry_id,
+                Points(o.origin.score).display_vi()
+            )
+        }
+        None => String::new(),
+    };
+    let c = &e.content;
+    Ok(EntryPage {
+        origin,
+        in_library,
+        nav: user.nav(),
+        csrf: user.session.csrf_token.clone(),
+        id,
+        contest_id: contest.id,
+        contest_title: contest.settings.title.clone(),
+        title: c.title.clone(),
+        unit_name: e.unit_name.clone(),
+        topic: topic_name(contest, &c.topic_code),
+        form_label: EntryForm::parse(&c.form)
+            .map(|f| f.vi().to_string())
+            .unwrap_or_default(),
+        status: e.status.as_str(),
+        status_label: e.status.vi(),
+        version: e.version,
+        submitted_at: e.submitted_at.map(time::display_vn).unwrap_or_default(),
+        deadline: time::display_vn(entry::unit_deadline(&contest.settings, e.extension)),
+        eligible: eligible_label(e.eligible),
+        screening_reason: e.screening_reason.clone().unwrap_or_default(),
+        authors: c.authors.clone(),
+        field_of_application: c.field_of_application.clone(),
+        first_applied_on: time::parse_date(&c.first_applied_on)
+            .map(time::display_date)
+            .unwrap_or_default(),
+        implementation: entry::IMPLEMENTATION_STATUSES
+            .iter()
+            .find(|(k, _)| *k == c.implementation_status)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default(),
+        sections: c
+            .description
+            .sections()
+            .iter()
+            .map(|(_, l, t)| (*l, t.to_string()))
+            .collect(),
+        participants: c.trial_participants.clone(),
+        confidential: c.confidential.clone(),
+        attachments: files
+            .iter()
+            .map(|a| AttachmentRow {
+                id: a.id,
+                kind: if a.kind == "main" {
+                    "Văn bản sáng kiến (PDF)"
+                } else {
+                    "Tài liệu kèm theo"
+                },
+                filename: a.filename.clone(),
+                size: size_label(a.size),
+                sha_short: a.sha256.chars().take(12).collect(),
+            })
+            .collect(),
+        missing: if e.status == EntryStatus::Submitted {
+            Vec::new()
+        } else {
+            entry::missing_for_submit(c, has_main)
+                .into_iter()
+                .map(|m| m.message)
+                .collect()
+        },
+        changeable: lock.is_ok() && e.status != EntryStatus::Withdrawn,
+        locked_reason: lock
+            .as_ref()
+            .err()
+            .map(|r| r.message.clone())
+            .unwrap_or_default(),
+        can_delete_files: lock.is_ok() && e.status == EntryStatus::Draft && e.version == 0,
+        is_organizer,
+        can_screen: is_organizer
+            && contest.state == ContestState::Closed
+            && e.status == EntryStatus::Submitted,
+        similar,
+        versions,
+        error,
+        done,
+    })
+}
+
+fn done_message(code: &str) -> Option<String> {
+    Some(
+        match code {
+            "created" => "Đã tạo bản nháp sáng kiến. Tải lên văn bản PDF rồi bấm «Nộp sáng kiến».",
+            "saved" => "Đã lưu thay đổi.",
+            "uploaded" => "Đã tải lên tệp đính kèm.",
+            "deleted" => "Đã xóa tệp đính kèm.",
+            "submitted" => "Đã nộp sáng kiến.",
+            "withdrawn" => "Đã rút sáng kiến.",
+            "screened" => "Đã ghi kết quả xét điều kiện.",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    page(entry_page(&state, &user, id, None, done_message(&q.done)).await)
+}
+
+/// After an action: back to the entry page, or the page with the error.
+async fn back(state: &AppState, user: &PageUser, id: i64, result: Result<&str, Error>) -> Response {
+    let result = result.map(|done| format!("/entries/{id}?done={done}"));
+    after(result, |e| {
+        entry_page(state, user, id, Some(e.message), None)
+    })
+    .await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<CsrfOnly>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result = change::submit(&state, user.account(), id, None)
+        .await
+        .map(|_| "submitted");
+    back(&state, &user, id, result).await
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<CsrfOnly>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result = change::withdraw(&state, user.account(), id, None)
+        .await
+        .map(|_| "withdrawn");
+    back(&state, &user, id, result).await
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result = async {
+        let multipart = multipart.map_err(|_| {
+            Error::bad_request("malformed_multipart", "Không đọc được tệp tải lên.")
+        })?;
+        crate::upload::attachment(&state, user.account(), id, multipart, Some(&user.csrf()))
+            .await?;
+        Ok("uploaded")
+    }
+    .await;
+    back(&state, &user, id, result).await
+}
+
+async fn download(State(state): State<AppState>, user: PageUser, Ids(id, aid): Ids) -> Response {
+    let sent = async {
+        let a = attachment::get(&state, user.account(), id, aid).await?;
+        crate::download::attachment(&state, &a, "private, no-cache").await
+    }
+    .await;
+    sent.unwrap_or_else(page_error)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: PageUser,
+    Ids(id, aid): Ids,
+    Posted(f): Posted<CsrfOnly>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let result = attachment::remove(&state, user.account(), id, aid)
+        .await
+        .map(|()| "deleted");
+    back(&state, &user, id, result).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ScreeningForm {
+    csrf: String,
+    eligible: String,
+    reason: String,
+}
+
+async fn screening(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<ScreeningForm>,
+) -> Response {
+    if let Err(res) = user.check_csrf(&f.csrf) {
+        return res;
+    }
+    let body = Screening {
+        eligible: f.eligible == "true",
+        reason: f.reason,
+    };
+    let result = change::screen(&state, user.account(), id, &body)
+        .await
+        .map(|_| "screened");
+    back(&state, &user, id, result).await
+}
