@@ -24,30 +24,33 @@ pub struct Account {
     pub active: bool,
 }
 
-const SELECT: &str = "select a.account_id, a.username, a.full_name, a.role, u.code, a.email, a.position, a.active, \
-                      a.password_hash from account a join unit u on u.unit_id = a.unit_id";
+/// An account's columns, for [`from_row`].
+const COLUMNS: &str = "a.account_id, a.username, a.full_name, a.role, u.code as unit_code, a.email, \
+                       a.position, a.active, a.password_hash";
+
+const FROM: &str = "from account a join unit u on u.unit_id = a.unit_id";
 
 fn from_row(r: &sql::Row) -> Result<(Account, String)> {
-    let role: String = r.try_get(3)?;
+    let role: String = r.get("role")?;
     Ok((
         Account {
-            id: r.try_get(0)?,
-            username: r.try_get(1)?,
-            full_name: r.try_get(2)?,
+            id: r.get("account_id")?,
+            username: r.get("username")?,
+            full_name: r.get("full_name")?,
             role: Role::parse(&role)
                 .ok_or_else(|| StorageError::Corrupt(format!("role {role}")))?,
-            unit_code: r.try_get(4)?,
-            email: r.try_get(5)?,
-            position: r.try_get(6)?,
-            active: flag(r.try_get(7)?),
+            unit_code: r.get("unit_code")?,
+            email: r.get("email")?,
+            position: r.get("position")?,
+            active: flag(r.get("active")?),
         },
-        r.try_get(8)?,
+        r.get("password_hash")?,
     ))
 }
 
 /// The account and its password hash.
 pub async fn get_with_hash(conn: &mut Conn, username: &str) -> Result<Option<(Account, String)>> {
-    let sql = format!("{SELECT} where a.username = $1");
+    let sql = format!("select {COLUMNS} {FROM} where a.username = $1");
     sql::query(&sql)
         .bind(username)
         .fetch_optional(conn)
@@ -62,7 +65,7 @@ pub async fn get(conn: &mut Conn, username: &str) -> Result<Option<Account>> {
 }
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<Account>> {
-    let sql = format!("{SELECT} order by a.username");
+    let sql = format!("select {COLUMNS} {FROM} order by a.username");
     sql::query(&sql)
         .fetch_all(conn)
         .await?
@@ -96,10 +99,9 @@ pub async fn create(
     .bind(&new.email)
     .bind(&new.position)
     .bind(actor.at)
-    .fetch_one(&mut *conn)
+    .fetch_scalar(&mut *conn)
     .await
-    .map_err(map_unique)?
-    .try_get(0)?;
+    .map_err(map_unique)?;
     let account = Account {
         id,
         username: new.username.clone(),
@@ -241,11 +243,12 @@ pub async fn session(
     kind: SessionKind,
     now: i64,
 ) -> Result<Option<Session>> {
-    let sql = "select a.account_id, a.username, a.full_name, a.role, u.code, a.email, a.position, a.active, \
-               a.password_hash, s.csrf_token, s.expires_at from session s \
-               join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
-               where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1";
-    let row = sql::query(sql)
+    let sql = format!(
+        "select {COLUMNS}, s.csrf_token, s.expires_at from session s \
+         join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
+         where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1"
+    );
+    let row = sql::query(&sql)
         .bind(token_id(token))
         .bind(kind.as_str())
         .bind(now)
@@ -255,8 +258,8 @@ pub async fn session(
         let (account, _) = from_row(&r)?;
         Ok(Session {
             account,
-            csrf_token: r.try_get(9)?,
-            expires_at: r.try_get(10)?,
+            csrf_token: r.get("csrf_token")?,
+            expires_at: r.get("expires_at")?,
         })
     })
     .transpose()
@@ -323,13 +326,15 @@ pub async fn recent_failures(
     let row = sql::query(
         "select \
            (select count(*) from login_attempt where username = $1 and success = 0 and at >= $3 \
-              and at >= coalesce((select max(at) from login_attempt where username = $1 and success = 1), 0)), \
-           (select count(*) from login_attempt where address = $2 and success = 0 and at >= $3)",
+              and at >= coalesce((select max(at) from login_attempt where username = $1 and success = 1), 0)) \
+             as by_account, \
+           (select count(*) from login_attempt where address = $2 and success = 0 and at >= $3) \
+             as by_address",
     )
     .bind(username)
     .bind(address)
     .bind(since)
     .fetch_one(conn)
     .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((row.get("by_account")?, row.get("by_address")?))
 }

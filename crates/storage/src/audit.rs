@@ -43,38 +43,42 @@ pub struct Event<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-/// The head this process last appended to, `(seq, hash)`: on SQLite the next append
+/// The head this store last appended to, `(seq, hash)`: on SQLite the next append
 /// guesses it is still the database's head and inserts on top of it in one statement,
 /// which checks the guess against the head row; a wrong guess (another process wrote, a
-/// transaction rolled back, another store in the same process) inserts nothing and costs
+/// transaction rolled back, another store on the same database) inserts nothing and costs
 /// one statement before the append is done the long way. Each statement is a round trip
-/// to SQLite's thread while the one write connection is held (issue 7).
-static HEAD_GUESS: std::sync::Mutex<Option<(i64, String)>> = std::sync::Mutex::new(None);
-
-/// Appends on SQLite that used [`HEAD_GUESS`], and guesses that were wrong.
-static GUESSED: AtomicU64 = AtomicU64::new(0);
-static MISSED: AtomicU64 = AtomicU64::new(0);
-
-/// How many appends of this process (any store) inserted on a guessed head, and how many
-/// guesses were wrong and went the long way.
-pub fn head_guesses() -> (u64, u64) {
-    (
-        GUESSED.load(Ordering::Relaxed),
-        MISSED.load(Ordering::Relaxed),
-    )
+/// to SQLite's thread while the one write connection is held (issue 7). With how many
+/// appends used the guess and how many guesses were wrong.
+#[derive(Default)]
+pub(crate) struct HeadGuess {
+    head: std::sync::Mutex<Option<(i64, String)>>,
+    guessed: AtomicU64,
+    missed: AtomicU64,
 }
 
-fn guess() -> Option<(i64, String)> {
-    HEAD_GUESS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
-}
+impl HeadGuess {
+    fn get(&self) -> Option<(i64, String)> {
+        self.head
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 
-fn remember(seq: i64, hash: &str) {
-    *HEAD_GUESS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((seq, hash.to_string()));
+    fn remember(&self, seq: i64, hash: &str) {
+        *self
+            .head
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((seq, hash.to_string()));
+    }
+
+    /// (appends that inserted on the guessed head, guesses that were wrong).
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        (
+            self.guessed.load(Ordering::Relaxed),
+            self.missed.load(Ordering::Relaxed),
+        )
+    }
 }
 
 const INSERT_COLUMNS: &str = "audit_record_id, at, actor, action, object_type, object_id, \
@@ -101,7 +105,7 @@ pub async fn append(conn: &mut Conn, actor: &Actor, event: Event<'_>) -> Result<
         after: event.after.as_ref().map(|v| v.to_string()),
     };
     if !conn.is_postgres()
-        && let Some((head_seq, head_hash)) = guess()
+        && let Some((head_seq, head_hash)) = conn.shared().head.get()
     {
         let guessed = content(head_seq + 1);
         let hash = chain::record_hash(&head_hash, &guessed);
@@ -115,20 +119,21 @@ pub async fn append(conn: &mut Conn, actor: &Actor, event: Event<'_>) -> Result<
             .execute(&mut *conn)
             .await?
             .rows_affected();
+        let guesses = &conn.shared().head;
         if inserted == 1 {
-            GUESSED.fetch_add(1, Ordering::Relaxed);
-            remember(head_seq + 1, &hash);
+            guesses.guessed.fetch_add(1, Ordering::Relaxed);
+            guesses.remember(head_seq + 1, &hash);
             return Ok(head_seq + 1);
         }
-        MISSED.fetch_add(1, Ordering::Relaxed);
+        guesses.missed.fetch_add(1, Ordering::Relaxed);
     }
     let head = sql::query(
         "update audit_head set seq = seq + 1 where audit_head_id = 1 returning seq, hash",
     )
     .fetch_one(&mut *conn)
     .await?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
+    let seq: i64 = head.get("seq")?;
+    let prev_hash: String = head.get("hash")?;
     let content = content(seq);
     let hash = chain::record_hash(&prev_hash, &content);
     let sql = format!(
@@ -137,7 +142,7 @@ pub async fn append(conn: &mut Conn, actor: &Actor, event: Event<'_>) -> Result<
     bind_record(sql::query(&sql), content, &prev_hash, &hash)
         .execute(&mut *conn)
         .await?;
-    remember(seq, &hash);
+    conn.shared().head.remember(seq, &hash);
     Ok(seq)
 }
 
@@ -182,18 +187,18 @@ const COLUMNS: &str = "audit_record_id, at, actor, action, object_type, object_i
 fn stored(r: &sql::Row) -> Result<StoredRecord> {
     Ok(StoredRecord {
         content: AuditContent {
-            seq: r.try_get(0)?,
-            at: r.try_get(1)?,
-            actor: r.try_get(2)?,
-            action: r.try_get(3)?,
-            object_type: r.try_get(4)?,
-            object_id: r.try_get(5)?,
-            contest_id: r.try_get(6)?,
-            before: r.try_get(7)?,
-            after: r.try_get(8)?,
+            seq: r.get("audit_record_id")?,
+            at: r.get("at")?,
+            actor: r.get("actor")?,
+            action: r.get("action")?,
+            object_type: r.get("object_type")?,
+            object_id: r.get("object_id")?,
+            contest_id: r.get("contest_id")?,
+            before: r.get("before")?,
+            after: r.get("after")?,
         },
-        prev_hash: r.try_get(9)?,
-        hash: r.try_get(10)?,
+        prev_hash: r.get("prev_hash")?,
+        hash: r.get("hash")?,
     })
 }
 
@@ -206,9 +211,8 @@ pub async fn list_for_contest(
 ) -> Result<(Vec<AuditView>, i64)> {
     let total: i64 = sql::query("select count(*) from audit_record where contest_id = $1")
         .bind(contest_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .fetch_scalar(&mut *conn)
+        .await?;
     let sql = format!(
         "select {COLUMNS} from audit_record where contest_id = $1 order by audit_record_id limit $2 offset $3"
     );
@@ -246,8 +250,8 @@ pub async fn verify(conn: &mut Conn) -> Result<Result<i64, ChainError>> {
     let head = sql::query("select seq, hash from audit_head where audit_head_id = 1")
         .fetch_one(&mut *conn)
         .await?;
-    let head_seq: i64 = head.try_get(0)?;
-    let head_hash: String = head.try_get(1)?;
+    let head_seq: i64 = head.get("seq")?;
+    let head_hash: String = head.get("hash")?;
     let mut verifier = chain::ChainVerifier::new();
     let mut after = 0i64;
     let sql = format!(

@@ -64,7 +64,7 @@ pub async fn list(conn: &mut Conn, contest_id: i64) -> Result<Option<AwardList>>
     .await?
     .iter()
     .map(|r| {
-        let tier: Option<String> = r.try_get(1)?;
+        let tier: Option<String> = r.get("tier")?;
         let tier = match tier {
             None => None,
             Some(t) => Some(
@@ -73,16 +73,16 @@ pub async fn list(conn: &mut Conn, contest_id: i64) -> Result<Option<AwardList>>
             ),
         };
         Ok(Award {
-            entry_id: r.try_get(0)?,
+            entry_id: r.get("entry_id")?,
             tier,
-            reason: r.try_get(2)?,
+            reason: r.get("reason")?,
         })
     })
     .collect::<Result<Vec<_>>>()?;
     Ok(Some(AwardList {
-        basis: head.try_get(0)?,
-        updated_by: head.try_get(1)?,
-        updated_at: head.try_get(2)?,
+        basis: head.get("basis")?,
+        updated_by: head.get("updated_by")?,
+        updated_at: head.get("updated_at")?,
         awards,
     }))
 }
@@ -192,11 +192,11 @@ pub async fn decision(conn: &mut Conn, contest_id: i64) -> Result<Option<Decisio
     .await?;
     row.map(|r| {
         Ok(Decision {
-            number: r.try_get(0)?,
-            date: r.try_get(1)?,
-            signer: r.try_get(2)?,
-            approved_by: r.try_get(3)?,
-            approved_at: r.try_get(4)?,
+            number: r.get("number")?,
+            date: r.get("decision_date")?,
+            signer: r.get("signer")?,
+            approved_by: r.get("approved_by")?,
+            approved_at: r.get("approved_at")?,
         })
     })
     .transpose()
@@ -237,13 +237,13 @@ pub async fn publish(
 }
 
 fn publication_of(r: &sql::Row) -> Result<Publication> {
-    let text: String = r.try_get(2)?;
+    let text: String = r.get("results")?;
     Ok(Publication {
-        contest_id: r.try_get(0)?,
-        published_at: r.try_get(1)?,
+        contest_id: r.get("contest_id")?,
+        published_at: r.get("published_at")?,
         results: serde_json::from_str(&text)
             .map_err(|e| StorageError::Corrupt(format!("publication: {e}")))?,
-        fingerprint: r.try_get(3)?,
+        fingerprint: r.get("fingerprint")?,
     })
 }
 

@@ -45,9 +45,8 @@ impl Store {
             .execute(&mut conn)
             .await?;
         let id: String = sql::query("select pg_export_snapshot()")
-            .fetch_one(&mut conn)
-            .await?
-            .try_get(0)?;
+            .fetch_scalar(&mut conn)
+            .await?;
         Ok(HeldSnapshot { id, conn })
     }
 
@@ -64,28 +63,23 @@ impl Store {
             }
         };
         sql::query(sql)
-            .fetch_all(&mut *self.reader().await?)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect()
+            .fetch_column(&mut *self.reader().await?)
+            .await
     }
 
     /// The newest migration applied (0 when none): recorded in a backup's manifest so a
     /// restore can tell an older server from a newer backup.
     pub async fn schema_version(&self) -> Result<i64> {
         sql::query("select coalesce(max(version), 0) from _sqlx_migrations")
-            .fetch_one(&mut *self.reader().await?)
-            .await?
-            .try_get::<i64, _>(0)
+            .fetch_scalar(&mut *self.reader().await?)
+            .await
     }
 
     /// SQLite only: `PRAGMA integrity_check` says "ok".
     pub async fn integrity_ok(&self) -> Result<bool> {
         let r: String = sql::query("pragma integrity_check")
-            .fetch_one(&mut *self.reader().await?)
-            .await?
-            .try_get(0)?;
+            .fetch_scalar(&mut *self.reader().await?)
+            .await?;
         Ok(r == "ok")
     }
 }

@@ -11,7 +11,10 @@ use std::time::Duration;
 use sqlx::{AnyConnection, AnyPool, Connection, any::AnyPoolOptions};
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
-use crate::{Result, StorageError, sql::Conn};
+use crate::{
+    Result, Shared, StorageError,
+    sql::{Conn, Link},
+};
 
 /// How long a request waits for a read connection before it is told the database is
 /// unavailable.
@@ -23,22 +26,43 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Prepared statements SQLite's write connection keeps (every storage function's few).
 const STATEMENT_CACHE: usize = 256;
 
-/// How to open a SQLite connection.
-#[derive(Debug, Clone)]
+/// How to open a SQLite connection, and what the store's connections share.
+#[derive(Clone)]
 pub(crate) struct SqliteTarget {
     url: String,
     synchronous: &'static str,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SqliteTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteTarget")
+            .field("url", &self.url)
+            .finish()
+    }
 }
 
 impl SqliteTarget {
     /// `url` as given to `Store::connect`; a missing file is created.
-    pub(crate) fn new(url: &str, synchronous: &'static str) -> SqliteTarget {
+    pub(crate) fn new(url: &str, synchronous: &'static str, shared: Arc<Shared>) -> SqliteTarget {
         let url = if url.contains('?') {
             url.to_string()
         } else {
             format!("{url}?mode=rwc")
         };
-        SqliteTarget { url, synchronous }
+        SqliteTarget {
+            url,
+            synchronous,
+            shared,
+        }
+    }
+
+    /// A new connection run in place, with the store's shared state.
+    fn open_conn(&self) -> Result<Conn> {
+        Ok(Conn::new(
+            Link::Lite(self.open_lite()?),
+            self.shared.clone(),
+        ))
     }
 
     /// The pragmas every connection of ours runs with: the write-ahead log, foreign keys,
@@ -94,7 +118,7 @@ impl SqliteTarget {
 #[derive(Clone)]
 pub(crate) enum Writer {
     /// PostgreSQL: the shared pool.
-    Pooled(AnyPool),
+    Pooled(AnyPool, Arc<Shared>),
     /// SQLite: the one write connection; `None` once the store is closed.
     Sole(Arc<Mutex<Option<SoleWriter>>>),
 }
@@ -102,7 +126,7 @@ pub(crate) enum Writer {
 impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Writer::Pooled(_) => "Writer::Pooled",
+            Writer::Pooled(..) => "Writer::Pooled",
             Writer::Sole(_) => "Writer::Sole",
         })
     }
@@ -110,7 +134,7 @@ impl std::fmt::Debug for Writer {
 
 /// The connection a write transaction runs on.
 pub(crate) enum TxConn {
-    /// PostgreSQL: a transaction on a connection of the shared pool ([`Conn::PgTx`]).
+    /// PostgreSQL: a transaction on a connection of the shared pool (`Link::PgTx`).
     Pooled(Conn),
     /// SQLite: the one write connection, held until the commit.
     Sole(SoleTx),
@@ -119,7 +143,7 @@ pub(crate) enum TxConn {
 impl Writer {
     pub(crate) fn open_sqlite(target: SqliteTarget) -> Result<Writer> {
         Ok(Writer::Sole(Arc::new(Mutex::new(Some(SoleWriter {
-            conn: Conn::Lite(target.open_lite()?),
+            conn: target.open_conn()?,
             open: false,
             target,
         })))))
@@ -128,7 +152,9 @@ impl Writer {
     /// Waits for the write connection and begins a transaction on it.
     pub(crate) async fn begin(&self) -> Result<TxConn> {
         Ok(match self {
-            Writer::Pooled(pool) => TxConn::Pooled(Conn::PgTx(pool.begin().await?)),
+            Writer::Pooled(pool, shared) => {
+                TxConn::Pooled(Conn::new(Link::PgTx(pool.begin().await?), shared.clone()))
+            }
             Writer::Sole(writer) => {
                 let held =
                     OwnedMutexGuard::try_map(writer.clone().lock_owned().await, Option::as_mut)
@@ -151,7 +177,13 @@ impl Writer {
     /// run in one, raw SQL in tests).
     pub(crate) async fn with<T>(&self, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         match self {
-            Writer::Pooled(pool) => f(&mut Conn::Pooled(pool.acquire().await?)).await,
+            Writer::Pooled(pool, shared) => {
+                f(&mut Conn::new(
+                    Link::Pooled(pool.acquire().await?),
+                    shared.clone(),
+                ))
+                .await
+            }
             Writer::Sole(w) => {
                 let mut w = w.lock().await;
                 let w = w.as_mut().ok_or(sqlx::Error::PoolClosed)?;
@@ -168,7 +200,7 @@ impl Writer {
         f: impl AsyncFnOnce(&mut AnyConnection) -> Result<T>,
     ) -> Result<T> {
         match self {
-            Writer::Pooled(pool) => f(&mut *pool.acquire().await?).await,
+            Writer::Pooled(pool, _) => f(&mut *pool.acquire().await?).await,
             Writer::Sole(w) => {
                 let mut w = w.lock().await;
                 let w = w.as_mut().ok_or(sqlx::Error::PoolClosed)?;
@@ -189,14 +221,14 @@ impl Writer {
     /// 1 when no transaction holds the write connection.
     pub(crate) fn idle(&self) -> usize {
         match self {
-            Writer::Pooled(pool) => pool.num_idle(),
+            Writer::Pooled(pool, _) => pool.num_idle(),
             Writer::Sole(w) => usize::from(w.try_lock().is_ok()),
         }
     }
 
     pub(crate) async fn close(&self) {
         match self {
-            Writer::Pooled(pool) => pool.close().await,
+            Writer::Pooled(pool, _) => pool.close().await,
             Writer::Sole(w) => {
                 // Dropped: rusqlite closes the connection.
                 w.lock().await.take();
@@ -223,8 +255,10 @@ impl TxConn {
     /// Commits; on SQLite the next writer may begin as soon as this returns.
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
-            TxConn::Pooled(Conn::PgTx(t)) => t.commit().await?,
-            TxConn::Pooled(_) => return Err(StorageError::Corrupt("not a transaction".into())),
+            TxConn::Pooled(c) => match c.into_link() {
+                Link::PgTx(t) => t.commit().await?,
+                _ => return Err(StorageError::Corrupt("not a transaction".into())),
+            },
             TxConn::Sole(mut t) => {
                 t.held.lite()?.execute_batch("commit")?;
                 t.held.open = false;
@@ -236,7 +270,7 @@ impl TxConn {
 
 /// SQLite's one write connection.
 pub(crate) struct SoleWriter {
-    /// Always [`Conn::Lite`].
+    /// Always `Link::Lite`.
     conn: Conn,
     /// A transaction was begun and neither committed nor rolled back.
     open: bool,
@@ -245,8 +279,8 @@ pub(crate) struct SoleWriter {
 
 impl SoleWriter {
     fn lite(&mut self) -> Result<&mut rusqlite::Connection> {
-        match &mut self.conn {
-            Conn::Lite(c) => Ok(c),
+        match self.conn.link() {
+            Link::Lite(c) => Ok(c),
             _ => Err(StorageError::Corrupt(
                 "the write connection is not SQLite's".into(),
             )),
@@ -259,7 +293,7 @@ impl SoleWriter {
         if self.open {
             if let Err(e) = self.lite()?.execute_batch("rollback") {
                 tracing::warn!(error = %e, "rolling back on the write connection failed; reopening it");
-                self.conn = Conn::Lite(self.target.open_lite()?);
+                self.conn = self.target.open_conn()?;
             }
             self.open = false;
         }
@@ -292,7 +326,7 @@ impl Drop for SoleTx {
 #[derive(Clone)]
 pub(crate) enum Readers {
     /// PostgreSQL: the shared pool.
-    Pooled(AnyPool),
+    Pooled(AnyPool, Arc<Shared>),
     /// SQLite: a few connections, opened when first needed.
     Slots(Arc<ReadSlots>),
 }
@@ -300,7 +334,7 @@ pub(crate) enum Readers {
 impl std::fmt::Debug for Readers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Readers::Pooled(_) => "Readers::Pooled",
+            Readers::Pooled(..) => "Readers::Pooled",
             Readers::Slots(_) => "Readers::Slots",
         })
     }
@@ -317,7 +351,7 @@ pub(crate) struct ReadSlots {
 
 /// A read connection, given back when dropped.
 pub enum ReadConn {
-    /// PostgreSQL: [`Conn::Pooled`].
+    /// PostgreSQL: a pooled connection (`Link::Pooled`).
     Pooled(Conn),
     Slot {
         conn: OwnedMappedMutexGuard<Option<Conn>, Conn>,
@@ -356,7 +390,10 @@ impl Readers {
 
     pub(crate) async fn acquire(&self) -> Result<ReadConn> {
         match self {
-            Readers::Pooled(pool) => Ok(ReadConn::Pooled(Conn::Pooled(pool.acquire().await?))),
+            Readers::Pooled(pool, shared) => Ok(ReadConn::Pooled(Conn::new(
+                Link::Pooled(pool.acquire().await?),
+                shared.clone(),
+            ))),
             Readers::Slots(r) => {
                 let permit = tokio::time::timeout(READ_TIMEOUT, r.permits.clone().acquire_owned())
                     .await
@@ -368,7 +405,7 @@ impl Readers {
                     .find_map(|s| s.clone().try_lock_owned().ok())
                     .ok_or(sqlx::Error::PoolTimedOut)?;
                 if slot.is_none() {
-                    *slot = Some(Conn::Lite(r.target.open_lite()?));
+                    *slot = Some(r.target.open_conn()?);
                 }
                 let conn = OwnedMutexGuard::try_map(slot, Option::as_mut)
                     .map_err(|_| sqlx::Error::PoolClosed)?;
@@ -383,7 +420,7 @@ impl Readers {
     /// (connections open, of which idle).
     pub(crate) fn stats(&self) -> (u32, usize) {
         match self {
-            Readers::Pooled(pool) => (pool.size(), pool.num_idle()),
+            Readers::Pooled(pool, _) => (pool.size(), pool.num_idle()),
             Readers::Slots(r) => {
                 r.slots
                     .iter()
@@ -399,7 +436,7 @@ impl Readers {
     /// Closes every connection; later requests are refused.
     pub(crate) async fn close(&self) {
         match self {
-            Readers::Pooled(pool) => pool.close().await,
+            Readers::Pooled(pool, _) => pool.close().await,
             Readers::Slots(r) => {
                 r.permits.close();
                 for slot in &r.slots {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::{
-    Result, StorageError,
+    Result, Shared, StorageError,
     audit::{self, Actor, Event},
     unit,
 };
@@ -40,17 +40,18 @@ fn state_of(s: &str) -> Result<ContestState> {
 
 fn summary(r: &sql::Row) -> Result<ContestSummary> {
     Ok(ContestSummary {
-        id: r.try_get(0)?,
-        title: r.try_get(1)?,
-        year: r.try_get(2)?,
-        state: state_of(&r.try_get::<String, _>(3)?)?,
-        organizer_unit_code: r.try_get(4)?,
-        opens_at: r.try_get(5)?,
-        submission_deadline: r.try_get(6)?,
+        id: r.get("contest_id")?,
+        title: r.get("title")?,
+        year: r.get("year")?,
+        state: state_of(&r.get::<String>("state")?)?,
+        organizer_unit_code: r.get("organizer_unit_code")?,
+        opens_at: r.get("opens_at")?,
+        submission_deadline: r.get("submission_deadline")?,
     })
 }
 
-const SUMMARY: &str = "select c.contest_id, c.title, c.year, c.state, u.code, c.opens_at, c.submission_deadline \
+const SUMMARY: &str = "select c.contest_id, c.title, c.year, c.state, u.code as organizer_unit_code, \
+                       c.opens_at, c.submission_deadline \
                        from contest c join unit u on u.unit_id = c.organizer_unit_id";
 
 /// All contests, newest first.
@@ -87,39 +88,44 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<ContestRecord>> {
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    row.as_ref().map(|r| record_from_row(r, 0)).transpose()
+    row.as_ref()
+        .map(|r| record_from_row(conn.shared(), r))
+        .transpose()
 }
 
-/// The columns of a [`ContestRecord`], of a contest aliased `c`, for [`record_from_row`].
-pub(crate) const RECORD: &str = "c.contest_id, c.state, c.settings, c.created_at, c.updated_at";
+/// The columns of a [`ContestRecord`], of a contest aliased `c`, for [`record_from_row`]
+/// (named apart from the other table's columns of a join).
+pub(crate) const RECORD: &str = "c.contest_id as c_contest_id, c.state as c_state, \
+     c.settings as c_settings, c.created_at as c_created_at, c.updated_at as c_updated_at";
 
-/// A [`ContestRecord`] from a row with the [`RECORD`] columns from column `at`.
-pub(crate) fn record_from_row(r: &sql::Row, at: usize) -> Result<ContestRecord> {
-    let id: i64 = r.try_get(at)?;
-    let json: String = r.try_get(at + 2)?;
+/// A [`ContestRecord`] from a row with the [`RECORD`] columns.
+pub(crate) fn record_from_row(shared: &Shared, r: &sql::Row) -> Result<ContestRecord> {
+    let id: i64 = r.get("c_contest_id")?;
+    let json: String = r.get("c_settings")?;
     Ok(ContestRecord {
         id,
-        state: state_of(&r.try_get::<String, _>(at + 1)?)?,
-        settings: settings_of(id, json)?,
-        created_at: r.try_get(at + 3)?,
-        updated_at: r.try_get(at + 4)?,
+        state: state_of(&r.get::<String>("c_state")?)?,
+        settings: settings_of(&shared.parsed, id, json)?,
+        created_at: r.get("c_created_at")?,
+        updated_at: r.get("c_updated_at")?,
     })
 }
 
-/// The settings last read of each contest, with the stored text they came from. Parsing
-/// and validating that text was about a tenth of a score save's CPU, and every request about
-/// an entry or a sheet reads its contest. A kept value is used only while the stored text is
-/// byte for byte the same, so a change made by any process (PostgreSQL serves several) is
-/// seen at the next read.
-static PARSED: Mutex<BTreeMap<i64, (String, ContestSettings)>> = Mutex::new(BTreeMap::new());
+/// The settings last read of each contest, with the stored text they came from (one per
+/// store). Parsing and validating that text was about a tenth of a score save's CPU, and
+/// every request about an entry or a sheet reads its contest. A kept value is used only
+/// while the stored text is byte for byte the same, so a change made by any process
+/// (PostgreSQL serves several) is seen at the next read.
+#[derive(Default)]
+pub(crate) struct Parsed(Mutex<BTreeMap<i64, (String, ContestSettings)>>);
 
-/// Contests kept in [`PARSED`]: a province runs a few a year; past this, it starts again.
+/// Contests kept in [`Parsed`]: a province runs a few a year; past this, it starts again.
 const PARSED_MAX: usize = 64;
 
 /// Contest `id`'s settings from their stored JSON text.
-fn settings_of(id: i64, json: String) -> Result<ContestSettings> {
+fn settings_of(kept: &Parsed, id: i64, json: String) -> Result<ContestSettings> {
     let parsed = || {
-        PARSED
+        kept.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     };
@@ -195,9 +201,8 @@ pub async fn create(conn: &mut Conn, actor: &Actor, s: &ContestSettings) -> Resu
     .bind(s.submission_deadline)
     .bind(json.to_string())
     .bind(actor.at)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .fetch_scalar(&mut *conn)
+    .await?;
     write_participants(conn, id, s).await?;
     audit::append(
         conn,

@@ -22,9 +22,9 @@ pub async fn find(conn: &mut Conn, account_id: i64, key: &str) -> Result<Option<
         .await?
         .map(|r| {
             Ok(Stored {
-                request: r.try_get(0)?,
-                status: r.try_get(1)?,
-                body: r.try_get(2)?,
+                request: r.get("request")?,
+                status: r.get("status")?,
+                body: r.get("body")?,
             })
         })
         .transpose()

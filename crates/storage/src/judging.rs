@@ -43,8 +43,8 @@ pub async fn council(conn: &mut Conn, contest_id: i64) -> Result<Option<Council>
         return Ok(None);
     };
     Ok(Some(Council {
-        decision_number: row.try_get(0)?,
-        decision_date: row.try_get(1)?,
+        decision_number: row.get("decision_number")?,
+        decision_date: row.get("decision_date")?,
         members: members(conn, contest_id).await?,
     }))
 }
@@ -95,7 +95,7 @@ pub async fn assigned_context(
     account_id: i64,
 ) -> Result<Option<SheetContext>> {
     let sql = format!(
-        "select {}, a.account_id, a.username, a.full_name, u.code, m.role, {SHEET_COLUMNS} \
+        "select {}, {MEMBER_COLUMNS}, {SHEET_COLUMNS} \
          from assignment s \
          join entry e on e.entry_id = s.entry_id join contest c on c.contest_id = e.contest_id \
          join council_member m on m.account_id = s.account_id and m.contest_id = s.contest_id \
@@ -112,32 +112,39 @@ pub async fn assigned_context(
     else {
         return Ok(None);
     };
-    let sheet = match r.try_get::<Option<i64>, _>(10)? {
-        Some(_) => Some(sheet_at(&r, 10)?),
+    let sheet = match r.get::<Option<i64>>("sheet_entry_id")? {
+        Some(_) => Some(sheet_row(&r)?),
         None => None,
     };
     Ok(Some(SheetContext {
-        contest: crate::contest::record_from_row(&r, 0)?,
-        member: member_at(&r, 5)?,
+        contest: crate::contest::record_from_row(conn.shared(), &r)?,
+        member: member_from_row(&r)?,
         sheet,
     }))
 }
 
-const MEMBER: &str = "select a.account_id, a.username, a.full_name, u.code, m.role from council_member m \
-     join account a on a.account_id = m.account_id join unit u on u.unit_id = a.unit_id";
-
-fn member_from_row(r: &sql::Row) -> Result<Member> {
-    member_at(r, 0)
+/// A member's columns (`a` the account, `u` its unit, `m` the council place).
+macro_rules! member_columns {
+    () => {
+        "a.account_id, a.username, a.full_name, u.code as unit_code, m.role"
+    };
 }
+const MEMBER_COLUMNS: &str = member_columns!();
+const MEMBER: &str = concat!(
+    "select ",
+    member_columns!(),
+    " from council_member m join account a on a.account_id = m.account_id \
+     join unit u on u.unit_id = a.unit_id"
+);
 
-/// A [`Member`] from the five columns of [`MEMBER`], from column `at`.
-fn member_at(r: &sql::Row, at: usize) -> Result<Member> {
+/// A [`Member`] from a row with the [`MEMBER_COLUMNS`].
+fn member_from_row(r: &sql::Row) -> Result<Member> {
     Ok(Member {
-        account_id: r.try_get(at)?,
-        username: r.try_get(at + 1)?,
-        full_name: r.try_get(at + 2)?,
-        unit_code: r.try_get(at + 3)?,
-        role: r.try_get(at + 4)?,
+        account_id: r.get("account_id")?,
+        username: r.get("username")?,
+        full_name: r.get("full_name")?,
+        unit_code: r.get("unit_code")?,
+        role: r.get("role")?,
     })
 }
 
@@ -221,11 +228,11 @@ pub async fn declared_conflicts(conn: &mut Conn, contest_id: i64) -> Result<Vec<
     .iter()
     .map(|r| {
         Ok(Declared {
-            entry_id: r.try_get(0)?,
-            username: r.try_get(1)?,
-            reason: r.try_get(2)?,
-            declared_by: r.try_get(3)?,
-            declared_at: r.try_get(4)?,
+            entry_id: r.get("entry_id")?,
+            username: r.get("username")?,
+            reason: r.get("reason")?,
+            declared_by: r.get("declared_by")?,
+            declared_at: r.get("declared_at")?,
         })
     })
     .collect()
@@ -331,7 +338,7 @@ pub async fn assignments(conn: &mut Conn, contest_id: i64) -> Result<Vec<(i64, S
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .map(|r| Ok((r.get("entry_id")?, r.get("username")?)))
     .collect()
 }
 
@@ -367,10 +374,13 @@ impl SheetRecord {
     }
 }
 
-/// A sheet's columns, as [`sheet_at`] reads them (`sh` the sheet, `a` its judge).
+/// A sheet's columns, as [`sheet_row`] reads them (`sh` the sheet, `a` its judge), named
+/// apart from the other tables' columns of a join.
 macro_rules! sheet_columns {
     () => {
-        "sh.entry_id, a.username, sh.points, sh.comments, sh.comment, sh.state, sh.submitted_at, sh.updated_at"
+        "sh.entry_id as sheet_entry_id, a.username as sheet_username, sh.points as sheet_points, \
+         sh.comments as sheet_comments, sh.comment as sheet_comment, sh.state as sheet_state, \
+         sh.submitted_at as sheet_submitted_at, sh.updated_at as sheet_updated_at"
     };
 }
 const SHEET_COLUMNS: &str = sheet_columns!();
@@ -380,27 +390,23 @@ const SHEET: &str = concat!(
     " from score_sheet sh join account a on a.account_id = sh.account_id"
 );
 
+/// A [`SheetRecord`] from a row with the [`SHEET_COLUMNS`].
 fn sheet_row(r: &sql::Row) -> Result<SheetRecord> {
-    sheet_at(r, 0)
-}
-
-/// A [`SheetRecord`] from the eight columns of [`SHEET_COLUMNS`], from column `at`.
-fn sheet_at(r: &sql::Row, at: usize) -> Result<SheetRecord> {
-    let entry_id: i64 = r.try_get(at)?;
-    let points: String = r.try_get(at + 2)?;
-    let comments: String = r.try_get(at + 3)?;
+    let entry_id: i64 = r.get("sheet_entry_id")?;
+    let points: String = r.get("sheet_points")?;
+    let comments: String = r.get("sheet_comments")?;
     let points: BTreeMap<String, i64> = serde_json::from_str(&points)
         .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?;
     Ok(SheetRecord {
         entry_id,
-        username: r.try_get(at + 1)?,
+        username: r.get("sheet_username")?,
         points: points.into_iter().map(|(k, v)| (k, Points(v))).collect(),
         comments: serde_json::from_str(&comments)
             .map_err(|e| corrupt(format!("sheet of entry {entry_id}: {e}")))?,
-        comment: r.try_get(at + 4)?,
-        state: r.try_get(at + 5)?,
-        submitted_at: r.try_get(at + 6)?,
-        updated_at: r.try_get(at + 7)?,
+        comment: r.get("sheet_comment")?,
+        state: r.get("sheet_state")?,
+        submitted_at: r.get("sheet_submitted_at")?,
+        updated_at: r.get("sheet_updated_at")?,
     })
 }
 
@@ -608,10 +614,8 @@ pub async fn version(conn: &mut Conn, contest_id: i64) -> Result<i64> {
     Ok(
         sql::query("select version from judging_version where contest_id = $1")
             .bind(contest_id)
-            .fetch_optional(conn)
+            .fetch_optional_scalar(conn)
             .await?
-            .map(|r| r.try_get(0))
-            .transpose()?
             .unwrap_or(0),
     )
 }

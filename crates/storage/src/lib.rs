@@ -31,6 +31,16 @@ use conns::{Readers, SqliteTarget, TxConn, Writer};
 pub use durable::FlushStats;
 pub use sql::Conn;
 
+/// What a store keeps between statements, for all its connections: the contests'
+/// settings as last parsed, the audit chain's head as this store last appended to it,
+/// and how many write transactions it committed.
+#[derive(Default)]
+pub(crate) struct Shared {
+    pub(crate) parsed: contest::Parsed,
+    pub(crate) head: audit::HeadGuess,
+    commits: std::sync::atomic::AtomicU64,
+}
+
 /// A write transaction. Everything a request changes, and its audit records, is
 /// written in one of these; [`Store::commit`] returns once it is on disk. Dropped without
 /// a commit, it is rolled back.
@@ -176,6 +186,13 @@ pub struct Store {
     /// SQLite: the flusher every commit waits for (see the `durable` module).
     group: Option<Arc<durable::GroupCommit>>,
     observers: Observers,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
 }
 
 impl Store {
@@ -187,7 +204,8 @@ impl Store {
             // nothing to flush.
             let file = sqlite_file(url);
             let synchronous = if file.is_some() { "normal" } else { "full" };
-            let target = SqliteTarget::new(url, synchronous);
+            let shared = Arc::<Shared>::default();
+            let target = SqliteTarget::new(url, synchronous, shared.clone());
             let read = Readers::sqlite(target.clone(), 4);
             let write = Writer::open_sqlite(target)?;
             let group = match file {
@@ -203,15 +221,18 @@ impl Store {
                 backend: Backend::Sqlite,
                 group,
                 observers: Observers::default(),
+                shared,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = conns::postgres_pool(url).await?;
+            let shared = Arc::<Shared>::default();
             Ok(Store {
-                read: Readers::Pooled(pool.clone()),
-                write: Writer::Pooled(pool),
+                read: Readers::Pooled(pool.clone(), shared.clone()),
+                write: Writer::Pooled(pool, shared.clone()),
                 backend: Backend::Postgres,
                 group: None,
                 observers: Observers::default(),
+                shared,
             })
         } else {
             Err(StorageError::UnsupportedUrl)
@@ -251,8 +272,8 @@ impl Store {
         })
     }
 
-    /// Commits a write transaction, counts it in [`local_commits`] and returns once it is
-    /// on disk.
+    /// Commits a write transaction, counts it in [`Store::local_commits`] and returns
+    /// once it is on disk.
     pub async fn commit(tx: Tx) -> Result<()> {
         let Tx {
             conn,
@@ -260,9 +281,12 @@ impl Store {
             begun,
             observer,
         } = tx;
+        let shared = conn.conn_ref().shared_arc();
         // On SQLite the next writer may begin from here.
         conn.commit().await?;
-        COMMITS.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        shared
+            .commits
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let committed = Instant::now();
         if let Some(o) = &observer {
             o(WritePhase::Hold, committed - begun);
@@ -319,11 +343,19 @@ impl Store {
         }
     }
 
-    /// How many write transactions this process has committed through this store. A value
-    /// read from the database stays true until this number changes, as far as this
-    /// process's own writes go; read it before the value it guards.
+    /// How many write transactions this process has committed through this store (and
+    /// its clones). A value read from the database stays true until this number changes,
+    /// as far as this process's own writes go; read it before the value it guards.
     pub fn local_commits(&self) -> u64 {
-        local_commits()
+        self.shared
+            .commits
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// How many audit appends of this store inserted on the head it guessed, and how many
+    /// guesses were wrong and went the long way (see `audit::append`).
+    pub fn head_guesses(&self) -> (u64, u64) {
+        self.shared.head.counts()
     }
 
     pub async fn close(&self) {
@@ -339,16 +371,6 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
-}
-
-/// Write transactions this process has committed through [`Store::commit`].
-static COMMITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// How many write transactions this process has committed (any store). A value read from
-/// the database stays true until this number changes, as far as this process's own writes
-/// go; read it before the value it guards.
-pub fn local_commits() -> u64 {
-    COMMITS.load(std::sync::atomic::Ordering::Acquire)
 }
 
 /// The file of a `sqlite://path?…` (or `sqlite:path`) URL; `None` for a database in memory.

@@ -64,9 +64,8 @@ const TSV: &str = "l.search_vector";
 /// The library's change counter (see migration 0010).
 pub async fn version(conn: &mut Conn) -> Result<i64> {
     sql::query("select version from library_version where library_version_id = 1")
-        .fetch_one(conn)
-        .await?
-        .try_get(0)
+        .fetch_scalar(conn)
+        .await
 }
 
 async fn bump(conn: &mut Conn) -> Result<()> {
@@ -167,32 +166,36 @@ pub async fn remove(
 
 /// One library entry with its public document.
 pub async fn get(conn: &mut Conn, entry_id: i64) -> Result<Option<(LibraryLine, Value)>> {
-    let row = sql::query(
-        "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
-         l.topic_code, l.year, l.tier, l.document from library_entry l \
-         left join unit u on u.code = l.unit_code where l.entry_id = $1",
-    )
+    let row = sql::query(&format!(
+        "select {LINE}, l.document from library_entry l \
+             left join unit u on u.code = l.unit_code where l.entry_id = $1"
+    ))
     .bind(entry_id)
     .fetch_optional(conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let doc: String = r.try_get(8)?;
+    let doc: String = r.get("document")?;
     Ok(Some((
         line(&r)?,
         serde_json::from_str(&doc).map_err(|e| StorageError::Corrupt(format!("library: {e}")))?,
     )))
 }
 
+/// A line's columns (`l` the library entry, `u` its unit), for [`line`].
+const LINE: &str = "l.entry_id, l.contest_id, l.title, l.unit_code, \
+                    coalesce(u.name, l.unit_code) as unit_name, l.topic_code, l.year, l.tier";
+
+/// A [`LibraryLine`] from a row with the [`LINE`] columns.
 fn line(r: &sql::Row) -> Result<LibraryLine> {
     Ok(LibraryLine {
-        entry_id: r.try_get(0)?,
-        contest_id: r.try_get(1)?,
-        title: r.try_get(2)?,
-        unit_code: r.try_get(3)?,
-        unit_name: r.try_get(4)?,
-        topic_code: r.try_get(5)?,
-        year: r.try_get(6)?,
-        tier: r.try_get(7)?,
+        entry_id: r.get("entry_id")?,
+        contest_id: r.get("contest_id")?,
+        title: r.get("title")?,
+        unit_code: r.get("unit_code")?,
+        unit_name: r.get("unit_name")?,
+        topic_code: r.get("topic_code")?,
+        year: r.get("year")?,
+        tier: r.get("tier")?,
     })
 }
 
@@ -299,8 +302,7 @@ pub async fn search_within(
         q
     }
     let n = params.len();
-    let columns = "l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
-                   l.topic_code, l.year, l.tier";
+    let columns = LINE;
     // A query without filters ranks only the newest RANK_WINDOW matches: on SQLite inside
     // the full-text table alone (which yields them newest first without sorting), joining
     // only the page it keeps.
@@ -349,9 +351,8 @@ pub async fn search_within(
         )
     };
     let counted: i64 = bind(&count_sql, &params, &[COUNT_CAP + 1])
-        .fetch_one(conn)
-        .await?
-        .try_get(0)?;
+        .fetch_scalar(conn)
+        .await?;
     Ok(Found {
         lines,
         total: counted.min(COUNT_CAP),
@@ -410,9 +411,8 @@ pub async fn add_adoption(
     .bind(result)
     .bind(actor.name())
     .bind(actor.at)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .fetch_scalar(&mut *conn)
+    .await?;
     audit::append(
         conn,
         actor,
@@ -432,27 +432,32 @@ pub async fn add_adoption(
     Ok(id)
 }
 
-const ADOPTION: &str = "select d.adoption_id, d.entry_id, u.code, u.name, d.adopted_on, d.scope, d.result, \
+const ADOPTION: &str = "select d.adoption_id, d.entry_id, u.code as unit_code, u.name as unit_name, \
+                        d.adopted_on, d.scope, d.result, \
                         d.created_by, d.created_at, d.evidence_sha256, d.evidence_filename, d.evidence_size, \
                         d.evidence_type from adoption d join unit u on u.unit_id = d.unit_id";
 
 fn adoption(r: &sql::Row) -> Result<Adoption> {
     Ok(Adoption {
-        id: r.try_get(0)?,
-        entry_id: r.try_get(1)?,
-        unit_code: r.try_get(2)?,
-        unit_name: r.try_get(3)?,
-        adopted_on: r.try_get(4)?,
-        scope: r.try_get(5)?,
-        result: r.try_get(6)?,
-        created_by: r.try_get(7)?,
-        created_at: r.try_get(8)?,
-        evidence: match r.try_get::<Option<String>, _>(9)? {
+        id: r.get("adoption_id")?,
+        entry_id: r.get("entry_id")?,
+        unit_code: r.get("unit_code")?,
+        unit_name: r.get("unit_name")?,
+        adopted_on: r.get("adopted_on")?,
+        scope: r.get("scope")?,
+        result: r.get("result")?,
+        created_by: r.get("created_by")?,
+        created_at: r.get("created_at")?,
+        evidence: match r.get::<Option<String>>("evidence_sha256")? {
             Some(sha256) => Some(Evidence {
                 sha256,
-                filename: r.try_get::<Option<String>, _>(10)?.unwrap_or_default(),
-                size: r.try_get::<Option<i64>, _>(11)?.unwrap_or_default(),
-                content_type: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
+                filename: r
+                    .get::<Option<String>>("evidence_filename")?
+                    .unwrap_or_default(),
+                size: r.get::<Option<i64>>("evidence_size")?.unwrap_or_default(),
+                content_type: r
+                    .get::<Option<String>>("evidence_type")?
+                    .unwrap_or_default(),
             }),
             None => None,
         },
@@ -524,11 +529,10 @@ pub async fn all_adoptions(conn: &mut Conn) -> Result<Vec<Adoption>> {
 
 /// Every library entry as a line (for reports), in Vietnamese order of title.
 pub async fn all_lines(conn: &mut Conn) -> Result<Vec<LibraryLine>> {
-    sql::query(
-        "select l.entry_id, l.contest_id, l.title, l.unit_code, coalesce(u.name, l.unit_code), \
-         l.topic_code, l.year, l.tier from library_entry l left join unit u on u.code = l.unit_code \
-         order by l.title_key, l.entry_id",
-    )
+    sql::query(&format!(
+        "select {LINE} from library_entry l left join unit u on u.code = l.unit_code \
+         order by l.title_key, l.entry_id"
+    ))
     .fetch_all(conn)
     .await?
     .iter()

@@ -39,26 +39,26 @@ pub struct MessageRecord {
     pub sent_at: Option<i64>,
 }
 
-const SELECT: &str = "select m.message_id, m.contest_id, u.code, a.username, a.full_name, m.kind, m.subject, m.body, \
+const SELECT: &str = "select m.message_id, m.contest_id, u.code as unit_code, a.username, a.full_name, m.kind, m.subject, m.body, \
      m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at \
      from message m join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
 
 fn from_row(r: &sql::Row) -> Result<MessageRecord> {
     Ok(MessageRecord {
-        id: r.try_get(0)?,
-        contest_id: r.try_get(1)?,
-        unit_code: r.try_get(2)?,
-        username: r.try_get(3)?,
-        full_name: r.try_get(4)?,
-        kind: r.try_get(5)?,
-        subject: r.try_get(6)?,
-        body: r.try_get(7)?,
-        email: r.try_get(8)?,
-        state: r.try_get(9)?,
-        attempts: r.try_get(10)?,
-        last_error: r.try_get(11)?,
-        created_at: r.try_get(12)?,
-        sent_at: r.try_get(13)?,
+        id: r.get("message_id")?,
+        contest_id: r.get("contest_id")?,
+        unit_code: r.get("unit_code")?,
+        username: r.get("username")?,
+        full_name: r.get("full_name")?,
+        kind: r.get("kind")?,
+        subject: r.get("subject")?,
+        body: r.get("body")?,
+        email: r.get("email")?,
+        state: r.get("state")?,
+        attempts: r.get("attempts")?,
+        last_error: r.get("last_error")?,
+        created_at: r.get("created_at")?,
+        sent_at: r.get("sent_at")?,
     })
 }
 
@@ -79,9 +79,8 @@ pub async fn queue(conn: &mut Conn, at: i64, m: &NewMessage) -> Result<i64> {
     .bind(&m.body)
     .bind(&m.email)
     .bind(at)
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    .fetch_scalar(conn)
+    .await
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<MessageRecord>> {
@@ -130,9 +129,8 @@ pub async fn list(
         "select cast(count(*) as bigint) from message where {column} = $1"
     ))
     .bind(id)
-    .fetch_one(conn)
-    .await?
-    .try_get(0)?;
+    .fetch_scalar(conn)
+    .await?;
     Ok((items, total))
 }
 
@@ -163,10 +161,10 @@ pub async fn claim(
     .bind(now)
     .bind(max_attempts)
     .bind(retry_before)
-    .fetch_optional(&mut *conn)
+    .fetch_optional_scalar(&mut *conn)
     .await?;
     match claimed {
-        Some(r) => get(conn, r.try_get(0)?).await,
+        Some(id) => get(conn, id).await,
         None => Ok(None),
     }
 }
@@ -271,11 +269,8 @@ pub async fn reminder_runs(conn: &mut Conn, run: Run, contest_id: i64) -> Result
         run.table()
     ))
     .bind(contest_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect()
+    .fetch_column(conn)
+    .await
 }
 
 /// Active focal users of a unit: account id, full name, e-mail.
@@ -291,16 +286,16 @@ pub async fn focal_users(
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .map(|r| Ok((r.get("account_id")?, r.get("full_name")?, r.get("email")?)))
     .collect()
 }
 
 /// How many messages are in each state (queued, sending, sent, failed…).
 pub async fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
-    sql::query("select state, count(*) from message group by state order by state")
+    sql::query("select state, count(*) as messages from message group by state order by state")
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.get("state")?, r.get("messages")?)))
         .collect()
 }

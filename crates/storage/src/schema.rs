@@ -36,15 +36,17 @@ pub async fn describe(store: &Store) -> Result<Schema> {
     let mut conn = store.reader().await?;
     let (col_sql, idx_sql) = match store.backend() {
         Backend::Sqlite => (
-            "select m.name, p.name, p.type, p.\"notnull\" + p.pk from sqlite_master m \
+            "select m.name as table_name, p.name as column_name, p.type as data_type, \
+             p.\"notnull\" + p.pk as not_null from sqlite_master m \
              join pragma_table_info(m.name) p \
              where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '_sqlx%' \
              and m.name not like 'library_fts%'",
             "select name from sqlite_master where type = 'index' and sql is not null",
         ),
         Backend::Postgres => (
-            "select table_name::text, column_name::text, data_type::text, \
-             case when is_nullable::text = 'NO' then 1 else 0 end \
+            "select table_name::text as table_name, column_name::text as column_name, \
+             data_type::text as data_type, \
+             case when is_nullable::text = 'NO' then 1 else 0 end as not_null \
              from information_schema.columns \
              where table_schema = current_schema() and table_name::text not like '_sqlx%' \
              and not (table_name::text = 'library_entry' and column_name::text = 'search_vector')",
@@ -60,20 +62,15 @@ pub async fn describe(store: &Store) -> Result<Schema> {
         .iter()
         .map(|r| -> Result<Column> {
             Ok(Column {
-                table: r.try_get(0)?,
-                column: r.try_get(1)?,
-                kind: portable(&r.try_get::<String, _>(2)?),
-                not_null: r.try_get::<i64, _>(3)? != 0,
+                table: r.get("table_name")?,
+                column: r.get("column_name")?,
+                kind: portable(&r.get::<String>("data_type")?),
+                not_null: r.get::<i64>("not_null")? != 0,
             })
         })
         .collect::<Result<_>>()?;
     columns.sort();
-    let mut indexes: Vec<String> = sql::query(idx_sql)
-        .fetch_all(&mut conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
+    let mut indexes: Vec<String> = sql::query(idx_sql).fetch_column(&mut conn).await?;
     indexes.sort();
     Ok(Schema { columns, indexes })
 }

@@ -11,14 +11,11 @@ const KEY: &str = "agency";
 
 /// The stored settings document, if any.
 pub async fn get(conn: &mut Conn) -> Result<Option<serde_json::Value>> {
-    let row = sql::query("select value from setting where key = $1")
+    let text: Option<String> = sql::query("select value from setting where key = $1")
         .bind(KEY)
-        .fetch_optional(conn)
+        .fetch_optional_scalar(conn)
         .await?;
-    Ok(row
-        .map(|r| r.try_get::<String, _>(0))
-        .transpose()?
-        .and_then(|s| serde_json::from_str(&s).ok()))
+    Ok(text.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
 pub async fn put(conn: &mut Conn, actor: &Actor, value: &serde_json::Value) -> Result<()> {

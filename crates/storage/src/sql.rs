@@ -22,10 +22,19 @@ use rusqlite::types::{ToSqlOutput, Value as LiteValue, ValueRef};
 // the compiler cannot prove `Send` for every lifetime once they sit inside ours.
 use sqlx::{Any, AnyConnection, Executor, Row as _, pool::PoolConnection};
 
-use crate::{Result, StorageError};
+use std::sync::Arc;
 
-/// A connection to either database, as every storage function takes it.
-pub enum Conn {
+use crate::{Result, Shared, StorageError};
+
+/// A connection to either database, as every storage function takes it, with what its
+/// store keeps between statements.
+pub struct Conn {
+    link: Link,
+    shared: Arc<Shared>,
+}
+
+/// The connection itself.
+pub(crate) enum Link {
     /// A connection of PostgreSQL's pool.
     Pooled(PoolConnection<Any>),
     /// A transaction on a connection of PostgreSQL's pool.
@@ -36,10 +45,10 @@ pub enum Conn {
 
 impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Conn::Pooled(_) => "Conn::Pooled",
-            Conn::PgTx(_) => "Conn::PgTx",
-            Conn::Lite(_) => "Conn::Lite",
+        f.write_str(match self.link {
+            Link::Pooled(_) => "Conn::Pooled",
+            Link::PgTx(_) => "Conn::PgTx",
+            Link::Lite(_) => "Conn::Lite",
         })
     }
 }
@@ -51,20 +60,41 @@ enum Driver<'c> {
 }
 
 impl Conn {
+    pub(crate) fn new(link: Link, shared: Arc<Shared>) -> Conn {
+        Conn { link, shared }
+    }
+
+    /// What the store keeps between statements.
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    pub(crate) fn shared_arc(&self) -> Arc<Shared> {
+        Arc::clone(&self.shared)
+    }
+
+    pub(crate) fn link(&mut self) -> &mut Link {
+        &mut self.link
+    }
+
+    pub(crate) fn into_link(self) -> Link {
+        self.link
+    }
+
     fn driver(&mut self) -> Driver<'_> {
-        match self {
-            Conn::Pooled(c) => Driver::Sqlx(c),
-            Conn::PgTx(t) => Driver::Sqlx(t),
-            Conn::Lite(c) => Driver::Lite(c),
+        match &mut self.link {
+            Link::Pooled(c) => Driver::Sqlx(c),
+            Link::PgTx(t) => Driver::Sqlx(t),
+            Link::Lite(c) => Driver::Lite(c),
         }
     }
 
     /// True on PostgreSQL, for the few statements whose SQL differs between the databases.
     pub fn is_postgres(&self) -> bool {
-        let c: &AnyConnection = match self {
-            Conn::Pooled(c) => c,
-            Conn::PgTx(t) => t,
-            Conn::Lite(_) => return false,
+        let c: &AnyConnection = match &self.link {
+            Link::Pooled(c) => c,
+            Link::PgTx(t) => t,
+            Link::Lite(_) => return false,
         };
         c.backend_name().eq_ignore_ascii_case("postgresql")
     }
@@ -224,9 +254,26 @@ impl<'q> Query<'q> {
             .ok_or(StorageError::Database(sqlx::Error::RowNotFound))
     }
 
-    /// The first column of the first row.
+    /// The only column of the first row.
     pub async fn fetch_scalar<T: Get>(self, conn: &mut Conn) -> Result<T> {
         self.fetch_one(conn).await?.try_get(0)
+    }
+
+    /// The only column of the first row, if there is a row.
+    pub async fn fetch_optional_scalar<T: Get>(self, conn: &mut Conn) -> Result<Option<T>> {
+        self.fetch_optional(conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()
+    }
+
+    /// The only column of every row.
+    pub async fn fetch_column<T: Get>(self, conn: &mut Conn) -> Result<Vec<T>> {
+        self.fetch_all(conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect()
     }
 
     /// The statement for sqlx, its arguments bound with their types.
@@ -375,7 +422,12 @@ impl Index for &str {
 }
 
 impl Row {
-    /// The value of a column, as `T`.
+    /// The value of the column named `name`, as `T`: how storage reads its rows.
+    pub fn get<T: Get>(&self, name: &str) -> Result<T> {
+        self.try_get(name)
+    }
+
+    /// The value of a column by its position or its name, as `T`.
     pub fn try_get<T: Get, I: Index>(&self, index: I) -> Result<T> {
         let at = index.position(self)?;
         match self {
@@ -451,7 +503,7 @@ mod tests {
 
     fn lite() -> Conn {
         match rusqlite::Connection::open_in_memory() {
-            Ok(c) => Conn::Lite(c),
+            Ok(c) => Conn::new(Link::Lite(c), Arc::default()),
             Err(e) => panic!("{e}"),
         }
     }

@@ -21,18 +21,18 @@ pub struct Unit {
     pub active: bool,
 }
 
-const SELECT: &str = "select u.code, u.name, u.kind, p.code, u.active from unit u \
+const SELECT: &str = "select u.code, u.name, u.kind, p.code as parent_code, u.active from unit u \
                       left join unit p on p.unit_id = u.parent_id";
 
 fn from_row(r: &sql::Row) -> Result<Unit> {
-    let kind: String = r.try_get(2)?;
+    let kind: String = r.get("kind")?;
     Ok(Unit {
-        code: r.try_get(0)?,
-        name: r.try_get(1)?,
+        code: r.get("code")?,
+        name: r.get("name")?,
         kind: UnitKind::parse(&kind)
             .ok_or_else(|| StorageError::Corrupt(format!("unit kind {kind}")))?,
-        parent_code: r.try_get(3)?,
-        active: flag(r.try_get(4)?),
+        parent_code: r.get("parent_code")?,
+        active: flag(r.get("active")?),
     })
 }
 
@@ -62,12 +62,11 @@ pub async fn get(conn: &mut Conn, code: &str) -> Result<Option<Unit>> {
 
 /// Codes of active units (for validating references).
 pub async fn active_codes(conn: &mut Conn) -> Result<HashSet<String>> {
-    sql::query("select code from unit where active = 1")
-        .fetch_all(conn)
+    Ok(sql::query("select code from unit where active = 1")
+        .fetch_column::<String>(conn)
         .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect()
+        .into_iter()
+        .collect())
 }
 
 /// Every unit's parent, by code (for cycle checks).
@@ -82,10 +81,8 @@ pub async fn parent_map(conn: &mut Conn) -> Result<HashMap<String, Option<String
 pub(crate) async fn id_of(conn: &mut Conn, code: &str) -> Result<Option<i64>> {
     sql::query("select unit_id from unit where code = $1")
         .bind(code)
-        .fetch_optional(conn)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()
+        .fetch_optional_scalar(conn)
+        .await
 }
 
 async fn parent_id(conn: &mut Conn, parent_code: Option<&str>) -> Result<Option<i64>> {
@@ -166,7 +163,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, before: &Unit, after: &Unit)
 /// How many rows point at the unit: child units, accounts, contests (as organizer or
 /// participant). A referenced unit is deactivated, never deleted.
 pub async fn reference_count(conn: &mut Conn, code: &str) -> Result<i64> {
-    let row = sql::query(
+    let count = sql::query(
         "select \
            (select count(*) from unit c where c.parent_id = u.unit_id) \
          + (select count(*) from account a where a.unit_id = u.unit_id) \
@@ -175,12 +172,9 @@ pub async fn reference_count(conn: &mut Conn, code: &str) -> Result<i64> {
          from unit u where u.code = $1",
     )
     .bind(code)
-    .fetch_optional(conn)
+    .fetch_optional_scalar::<i64>(conn)
     .await?;
-    Ok(row
-        .map(|r| r.try_get::<i64, _>(0))
-        .transpose()?
-        .unwrap_or(0))
+    Ok(count.unwrap_or(0))
 }
 
 pub async fn delete(conn: &mut Conn, actor: &Actor, unit: &Unit) -> Result<()> {

@@ -1,7 +1,6 @@
 //! The audit chain stays one chain whoever appended last: on SQLite an append inserts on
-//! the head this process last appended to, checked against the database's head in the
-//! same statement, and a wrong guess goes the long way. One test in its own binary: the
-//! guess belongs to the process, and other tests running beside it would change it.
+//! the head this store last appended to, checked against the database's head in the
+//! same statement, and a wrong guess goes the long way.
 #![allow(clippy::expect_used)]
 
 use sangkien_domain::audit::{AuditContent, record_hash};
@@ -87,7 +86,7 @@ async fn appends_make_one_chain_whatever_the_guess() {
     let backend = testing::backend_from_env();
     let (_db, store) = testing::migrated_store().await.expect("migrated store");
     let start = chain_length(&store).await;
-    let (guessed0, missed0) = audit::head_guesses();
+    let (guessed0, missed0) = store.head_guesses();
     let since = |(guessed, missed): (u64, u64)| (guessed - guessed0, missed - missed0);
 
     // Appends one after another: after the first, each is one checked insert.
@@ -95,7 +94,7 @@ async fn appends_make_one_chain_whatever_the_guess() {
         put(&store, "gk.00", 1_000 + at, true).await;
     }
     assert_eq!(chain_length(&store).await, start + 4);
-    let after_plain = since(audit::head_guesses());
+    let after_plain = since(store.head_guesses());
     match backend {
         Backend::Sqlite => {
             assert!(after_plain.0 >= 3, "{after_plain:?}");
@@ -120,7 +119,7 @@ async fn appends_make_one_chain_whatever_the_guess() {
     put(&store, "gk.02", 3_005, true).await;
     assert_eq!(chain_length(&store).await, start + 10);
 
-    let (guessed, missed) = since(audit::head_guesses());
+    let (guessed, missed) = since(store.head_guesses());
     match backend {
         Backend::Sqlite => {
             // Wrong three times (after the two rollbacks and the other process's append),
