@@ -1,0 +1,159 @@
+//! The demo walked through its whole lifecycle.
+
+use sangkien_files::FileStore;
+use sangkien_storage::{Store, account as accounts, contest as contests};
+
+use super::{DemoError, load};
+
+/// Why the full demo could not be walked through (a rule refused a step).
+fn step_error(step: &str, e: crate::Error) -> DemoError {
+    DemoError::Invalid(format!("{step}: {}", e.message))
+}
+
+/// The demo walked through its whole lifecycle with the same operations as the API:
+/// closed after the deadline, the council formed, every member assigned every entry,
+/// sheets submitted, awards proposed (ties decided with a recorded reason), approved with
+/// a decision and published. A newcomer sees results, documents and the feed at once.
+pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
+    use crate::{award, contest, judging};
+    load(store, files, now).await?;
+    // 26/11/2021 10:00 Vietnam time, after the deadline of 31/10/2021.
+    let at = 1_637_895_600;
+    let app = crate::App::new(
+        store.clone(),
+        files.clone(),
+        std::sync::Arc::new(crate::FixedClock(at)),
+    );
+    let user = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            let mut conn = store.reader().await?;
+            accounts::get(&mut conn, name)
+                .await?
+                .ok_or_else(|| DemoError::Invalid(format!("tài khoản {name}")))
+        }
+    };
+    let org = user("snv.tochuc").await?;
+    let approver = user("ubnd.pheduyet").await?;
+    let id = {
+        let mut conn = store.reader().await?;
+        contests::list(&mut conn)
+            .await?
+            .first()
+            .map(|c| c.id)
+            .ok_or_else(|| DemoError::Invalid("cuộc thi".into()))?
+    };
+    contest::transition(&app, &org, id, "closed", None)
+        .await
+        .map_err(|e| step_error("đóng nhận bài", e))?;
+    let members: Vec<judging::council::MemberInput> = [
+        ("hd.vpubnd", "chair"),
+        ("hd.snv", "vice_chair"),
+        ("hd.skhcn", "member"),
+        ("hd.stc", "member"),
+        ("hd.stp", "secretary"),
+    ]
+    .iter()
+    .map(|(u, r)| judging::council::MemberInput {
+        username: u.to_string(),
+        role: r.to_string(),
+    })
+    .collect();
+    let council = judging::council::CouncilInput {
+        decision: judging::council::DecisionInput {
+            number: "2950/QĐ-UBND".into(),
+            date: "2021-11-01".into(),
+        },
+        members: members.clone(),
+    };
+    judging::council::set(&app, &org, id, &council)
+        .await
+        .map_err(|e| step_error("thành lập Hội đồng", e))?;
+    judging::assignment::assign(
+        &app,
+        &org,
+        id,
+        &judging::assignment::AssignInput {
+            mode: "all".into(),
+            per_entry: None,
+        },
+    )
+    .await
+    .map_err(|e| step_error("phân công chấm", e))?;
+    contest::transition(&app, &org, id, "judging", None)
+        .await
+        .map_err(|e| step_error("bắt đầu chấm", e))?;
+    let entry_ids: Vec<i64> = {
+        let mut conn = store.reader().await?;
+        judging::eligible_entries(&mut conn, id)
+            .await
+            .map_err(|e| step_error("bài dự thi", e))?
+            .iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    let assigned: Vec<(i64, String)> = {
+        let mut conn = store.reader().await?;
+        sangkien_storage::judging::assignments(&mut conn, id).await?
+    };
+    for (j, member) in members.iter().enumerate() {
+        let username = &member.username;
+        let judge = {
+            let mut conn = store.reader().await?;
+            accounts::get(&mut conn, username)
+                .await?
+                .ok_or_else(|| DemoError::Invalid(username.clone()))?
+        };
+        for (k, entry_id) in entry_ids.iter().enumerate() {
+            if !assigned.contains(&(*entry_id, username.clone())) {
+                continue;
+            }
+            // Varied but fixed points: entries apart, judges a little apart.
+            let base = 27.0 - 3.0 * k as f64 + (j % 3) as f64 * 0.5;
+            let points = [
+                ("novelty", base.clamp(5.0, 30.0)),
+                ("effectiveness", (base - 1.0).clamp(5.0, 30.0)),
+                ("applicability", (base - 0.5).clamp(5.0, 30.0)),
+                ("presentation", (8.0 - k as f64 * 0.5).clamp(3.0, 10.0)),
+            ];
+            let sheet = judging::sheet::SheetInput {
+                points: points.iter().map(|(c, p)| (c.to_string(), *p)).collect(),
+                comments: Default::default(),
+                comment: "Sáng kiến có tính thực tiễn; hồ sơ trình bày rõ ràng.".into(),
+            };
+            judging::sheet::save(&app, &judge, *entry_id, sheet)
+                .await
+                .map_err(|e| step_error("lưu phiếu chấm", e))?;
+            judging::sheet::submit(&app, &judge, *entry_id)
+                .await
+                .map_err(|e| step_error("nộp phiếu chấm", e))?;
+        }
+    }
+    contest::transition(&app, &org, id, "deliberation", None)
+        .await
+        .map_err(|e| step_error("xét chọn", e))?;
+    let proposed = award::propose(&app, &org, id)
+        .await
+        .map_err(|e| step_error("đề xuất giải", e))?;
+    if proposed.flags().iter().any(|f| !f.resolved) {
+        return Err(DemoError::Invalid(
+            "đề xuất giải của dữ liệu minh họa có trường hợp bằng điểm".into(),
+        ));
+    }
+    award::approve(
+        &app,
+        &approver,
+        id,
+        &award::DecisionInput {
+            number: "2468".into(),
+            date: "2021-11-26".into(),
+            signer: "Lê Hải Hòa".into(),
+        },
+    )
+    .await
+    .map_err(|e| step_error("phê duyệt", e))?;
+    contest::transition(&app, &org, id, "published", None)
+        .await
+        .map_err(|e| step_error("công bố", e))?;
+    Ok(())
+}

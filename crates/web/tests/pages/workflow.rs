@@ -1,0 +1,185 @@
+use super::*;
+
+#[tokio::test]
+async fn a_bad_page_number_on_the_entry_list_gets_an_error_page() {
+    let app = TestApp::new().await;
+    let s = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, "/contests/1/entries?page=abc", Some(&s)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("<html"), "{}", res.text);
+    assert!(res.text.contains("page"));
+    let ok = page(&app, "/contests/1/entries?page=1", Some(&s)).await;
+    assert_eq!(ok.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_the_choices() {
+    let app = TestApp::new().await;
+    app.set_now(1_635_699_599 + 3600);
+    let org = app.organizer().await;
+    assert_eq!(
+        app.transition(&org, 1, "closed").await.status,
+        StatusCode::OK
+    );
+    app.prepare_judging(&org, 1).await;
+    assert_eq!(
+        app.transition(&org, 1, "judging").await.status,
+        StatusCode::OK
+    );
+    let list = app.get("/api/v1/contests/1/entries", &org).await;
+    let ids: Vec<i64> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "submitted")
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    // The first two tie on everything, across the first/second boundary.
+    for judge in ["hd.vpubnd", "hd.snv", "hd.stc"] {
+        let t = app.login(judge).await;
+        for (k, id) in ids.iter().enumerate() {
+            let p = if k < 2 { 25.0 } else { 20.0 - k as f64 };
+            let body = serde_json::json!({"points": {"novelty": p, "effectiveness": p, "applicability": p, "presentation": 8}});
+            let r = app
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/entries/{id}/scores/mine"),
+                    Some(&t),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            app.post(
+                &format!("/api/v1/entries/{id}/scores/mine/submit"),
+                &t,
+                serde_json::json!({}),
+            )
+            .await;
+        }
+    }
+    assert_eq!(
+        app.transition(&org, 1, "deliberation").await.status,
+        StatusCode::OK
+    );
+    let session = web_login(&app, "snv.tochuc").await;
+    let cookie = format!("sk_session={session}");
+    let res = page(&app, "/contests/1/awards", Some(&session)).await;
+    let csrf = hidden(&res.text, "csrf");
+    let res = form(
+        &app,
+        "/contests/1/awards/propose",
+        &cookie,
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = page(&app, "/contests/1/awards", Some(&session)).await;
+    assert!(res.text.contains("Hội đồng quyết định"), "{}", res.text);
+    // Rows are in ranking order; the tied pair is rows 0 and 1.
+    let row_id = |i: usize| hidden(&res.text, &format!("e{i}_id"));
+    let mut pairs = vec![("csrf".to_string(), csrf.clone())];
+    for i in 0..ids.len() {
+        pairs.push((format!("e{i}_id"), row_id(i)));
+    }
+    pairs.push(("e0_tier".into(), "first".into()));
+    pairs.push(("e1_tier".into(), "second".into()));
+    pairs.push(("e2_tier".into(), "second".into()));
+    pairs.push(("e3_tier".into(), "third".into()));
+    let body = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let res = form(&app, "/contests/1/awards", &cookie, &body(&pairs)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("cần ghi rõ lý do"), "{}", res.text);
+    assert!(
+        res.text.contains(r#"<option value="first" selected>"#),
+        "the choice is kept"
+    );
+    pairs.push(("e0_reason".into(), "Hội đồng biểu quyết 3/3".into()));
+    pairs.push(("e1_reason".into(), "Hội đồng biểu quyết 3/3".into()));
+    let res = form(&app, "/contests/1/awards", &cookie, &body(&pairs)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = page(&app, "/contests/1/awards", Some(&session)).await;
+    assert!(res.text.contains("✓ Đã quyết định"), "{}", res.text);
+    assert!(res.text.contains("/contests/1/exports/memo.docx"));
+    let memo = page(&app, "/contests/1/exports/memo.docx", Some(&session)).await;
+    assert_eq!(memo.status, StatusCode::OK);
+    assert!(memo.bytes.starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn login_gives_a_new_session_id_and_logout_ends_it_on_the_server() {
+    let app = TestApp::new().await;
+    let first = web_login(&app, "snv.tochuc").await;
+    assert_eq!(page(&app, "/", Some(&first)).await.status, StatusCode::OK);
+
+    // Logging in again (or over a session planted in the browser) rotates the id: the
+    // old one is dead on the server, not just replaced in the browser.
+    let second = login_with(&app, "snv.tochuc", Some(&first)).await;
+    assert_ne!(first, second);
+    let old = page(&app, "/", Some(&first)).await;
+    assert_eq!(old.status, StatusCode::SEE_OTHER);
+    assert!(
+        old.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    assert_eq!(page(&app, "/", Some(&second)).await.status, StatusCode::OK);
+
+    // Logging out deletes the session: replaying the cookie afterwards gets nothing.
+    let home = page(&app, "/", Some(&second)).await;
+    let csrf = hidden(&home.text, "csrf");
+    let out = form(
+        &app,
+        "/logout",
+        &format!("sk_session={second}"),
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(cookie_value(&out, "sk_session").unwrap().is_empty());
+    assert_eq!(
+        page(&app, "/", Some(&second)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let mut app = TestApp::new().await;
+    let mut state = app.state.clone();
+    state.config = std::sync::Arc::new(sangkien_web::WebConfig {
+        secure_cookies: true,
+        ..sangkien_web::WebConfig::default()
+    });
+    app.router = sangkien_web::app(state);
+    let login = page(&app, "/login", None).await;
+    let csrf = hidden(&login.text, "csrf");
+    let cookie = format!(
+        "sk_login_csrf={}",
+        cookie_value(&login, "sk_login_csrf").unwrap()
+    );
+    let res = form(
+        &app,
+        "/login",
+        &cookie,
+        &format!("username=snv.tochuc&password=CaoBang%402021&csrf={csrf}&next=%2F"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let session = res
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("sk_session="))
+        .unwrap();
+    for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(session.contains(part), "{session}");
+    }
+}
