@@ -221,6 +221,8 @@ pub struct AwardsForm {
     lines: Vec<(i64, String, String)>,
 }
 
+super::form::csrf_field!(AwardsForm);
+
 impl FromPairs for AwardsForm {
     fn from_pairs(p: &Pairs) -> Self {
         AwardsForm {
@@ -282,9 +284,6 @@ async fn save(
     Id(id): Id,
     Rows(f): Rows<AwardsForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let list: Vec<AwardInput> = f
         .lines
         .iter()
@@ -305,11 +304,8 @@ async fn propose(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = award::propose(&state, user.account(), id)
         .await
         .map(|_| "proposed");
@@ -325,15 +321,14 @@ struct ApproveForm {
     signer: String,
 }
 
+super::form::csrf_field!(ApproveForm);
+
 async fn approve(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<ApproveForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let decision = DecisionInput {
         number: f.number,
         date: f.date,
@@ -349,11 +344,8 @@ async fn publish(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = contest::transition(&state, user.account(), id, "published", None)
         .await
         .map(|_| "published");
@@ -366,6 +358,8 @@ pub struct ForwardForm {
     csrf: String,
     entry_ids: Vec<i64>,
 }
+
+super::form::csrf_field!(ForwardForm);
 
 impl FromPairs for ForwardForm {
     fn from_pairs(p: &Pairs) -> Self {
@@ -386,9 +380,6 @@ async fn forward(
     Id(id): Id,
     Rows(f): Rows<ForwardForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = internal::forward(&state, user.account(), id, &f.entry_ids)
         .await
         .map(|_| "forwarded");

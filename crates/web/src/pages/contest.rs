@@ -268,15 +268,14 @@ struct TransitionForm {
     reason: String,
 }
 
+super::form::csrf_field!(TransitionForm);
+
 async fn transition(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<TransitionForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
     match app_contest::transition(&state, user.account(), id, &f.to, reason).await {
         Ok(r) => Redirect::to(&format!("/contests/{id}?done={}", r.state.as_str())).into_response(),

@@ -223,6 +223,8 @@ pub struct CouncilForm {
     rows: Vec<MemberRow>,
 }
 
+super::form::csrf_field!(CouncilForm);
+
 impl FromPairs for CouncilForm {
     fn from_pairs(p: &Pairs) -> Self {
         CouncilForm {
@@ -246,9 +248,6 @@ async fn save_council(
     Id(id): Id,
     Rows(f): Rows<CouncilForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let input = CouncilInput {
         decision: council::DecisionInput {
             number: f.number.clone(),
@@ -278,15 +277,14 @@ struct ConflictForm {
     reason: String,
 }
 
+super::form::csrf_field!(ConflictForm);
+
 async fn declare_conflict(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<ConflictForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let body = NewConflict {
         username: f.username,
         entry_id: f.entry_id.parse().unwrap_or_default(),
@@ -306,15 +304,14 @@ struct AssignForm {
     per_entry: String,
 }
 
+super::form::csrf_field!(AssignForm);
+
 async fn assign(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<AssignForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let input = AssignInput {
         mode: f.mode,
         per_entry: f.per_entry.parse().ok(),

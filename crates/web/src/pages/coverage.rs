@@ -250,11 +250,8 @@ async fn remind(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = coverage::remind(&state, user.account(), id, None)
         .await
         .map(|_| "reminded");
@@ -270,15 +267,14 @@ struct ExtensionForm {
     reason: String,
 }
 
+super::form::csrf_field!(ExtensionForm);
+
 async fn extend(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<ExtensionForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let body = NewExtension {
         unit_code: f.unit_code,
         until: f.until,

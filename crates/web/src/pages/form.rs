@@ -1,29 +1,68 @@
 //! Posted forms, parsed once into typed structs: plain forms through serde, and forms
 //! with numbered rows (`a0_full_name`, `m3_role`, `points.novelty`) through [`FromPairs`].
-//! A body that cannot be read becomes the empty form, whose missing CSRF token then
-//! gets the "form expired" page.
+//! Every form carries the session's CSRF token, checked here against the session the
+//! handler's `PageUser` found: a form whose token does not match (or a body that cannot
+//! be read, which becomes the empty form) gets the "form expired" page.
 
 use axum::{
     Form,
     extract::{FromRequest, Request},
+    http::StatusCode,
+    response::Response,
 };
+use sangkien_app::session::same_secret;
 use serde::de::DeserializeOwned;
 
+use super::error_page;
 use crate::AppState;
 
-/// A form with named fields, parsed by serde.
+/// The session's CSRF token, left in the request by `PageUser` for the form to check.
+#[derive(Clone)]
+pub(super) struct SessionCsrf(pub String);
+
+/// A form's CSRF field.
+pub trait Csrf {
+    fn csrf(&self) -> &str;
+}
+
+/// `Csrf` for forms with a `csrf` field.
+macro_rules! csrf_field {
+    ($($t:ty),+ $(,)?) => {$(
+        impl $crate::pages::form::Csrf for $t {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    )+};
+}
+pub(super) use csrf_field;
+
+/// Refuses a form whose token is not the session's (no session: refused too).
+#[allow(clippy::result_large_err)]
+fn check(expected: Option<SessionCsrf>, form: &impl Csrf) -> Result<(), Response> {
+    match expected {
+        Some(SessionCsrf(token)) if same_secret(form.csrf(), &token) => Ok(()),
+        _ => Err(error_page(
+            StatusCode::FORBIDDEN,
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
+        )),
+    }
+}
+
+/// A form with named fields, parsed by serde, its CSRF token checked.
 pub struct Posted<T>(pub T);
 
-impl<T: DeserializeOwned + Default> FromRequest<AppState> for Posted<T> {
-    type Rejection = std::convert::Infallible;
+impl<T: DeserializeOwned + Default + Csrf> FromRequest<AppState> for Posted<T> {
+    type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Posted(
-            Form::<T>::from_request(req, state)
-                .await
-                .map(|Form(f)| f)
-                .unwrap_or_default(),
-        ))
+        let expected = req.extensions().get::<SessionCsrf>().cloned();
+        let form = Form::<T>::from_request(req, state)
+            .await
+            .map(|Form(f)| f)
+            .unwrap_or_default();
+        check(expected, &form)?;
+        Ok(Posted(form))
     }
 }
 
@@ -56,18 +95,21 @@ pub trait FromPairs {
     fn from_pairs(p: &Pairs) -> Self;
 }
 
-/// A form with numbered rows, parsed by its [`FromPairs`].
+/// A form with numbered rows, parsed by its [`FromPairs`], its CSRF token checked.
 pub struct Rows<T>(pub T);
 
-impl<T: FromPairs> FromRequest<AppState> for Rows<T> {
-    type Rejection = std::convert::Infallible;
+impl<T: FromPairs + Csrf> FromRequest<AppState> for Rows<T> {
+    type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let expected = req.extensions().get::<SessionCsrf>().cloned();
         let pairs = Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map(|Form(p)| p)
             .unwrap_or_default();
-        Ok(Rows(T::from_pairs(&Pairs(pairs))))
+        let form = T::from_pairs(&Pairs(pairs));
+        check(expected, &form)?;
+        Ok(Rows(form))
     }
 }
 
@@ -77,3 +119,5 @@ impl<T: FromPairs> FromRequest<AppState> for Rows<T> {
 pub struct CsrfOnly {
     pub csrf: String,
 }
+
+csrf_field!(CsrfOnly);

@@ -271,6 +271,8 @@ pub struct SheetForm {
     comment: String,
 }
 
+super::form::csrf_field!(SheetForm);
+
 impl FromPairs for SheetForm {
     fn from_pairs(p: &Pairs) -> Self {
         let mut typed: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -316,9 +318,6 @@ async fn store_sheet(
     f: SheetForm,
     submit: bool,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let SheetForm { typed, comment, .. } = f;
     let mut unreadable = Vec::new();
     let mut input = SheetInput {

@@ -34,15 +34,14 @@ struct MarkForm {
     public: String,
 }
 
+super::form::csrf_field!(MarkForm);
+
 async fn mark(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<MarkForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let public = f.public == "true";
     match library::set_public(&state, user.account(), id, public).await {
         Ok(_) => Redirect::to(&format!("/entries/{id}")).into_response(),

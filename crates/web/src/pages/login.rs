@@ -12,7 +12,7 @@ use sangkien_app::session::{self, WEB_SESSION_SECONDS};
 use sangkien_storage::account::SessionKind;
 use serde::Deserialize;
 
-use super::{Nav, form::Posted, render_status};
+use super::{Nav, render_status};
 use crate::{
     AppState,
     auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE},
@@ -160,13 +160,16 @@ async fn submit(
     }
 }
 
+/// Logging out needs no signed-in user (an expired session just goes to the login page),
+/// so its form is checked here rather than by `form::Posted`.
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Posted(f): Posted<super::form::CsrfOnly>,
+    form: Result<Form<super::form::CsrfOnly>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let sent = form.map(|Form(f)| f.csrf).unwrap_or_default();
     if let Ok(Some((token, current))) = auth::web_session(&headers, &state).await
-        && session::same_secret(&f.csrf, &current.csrf_token)
+        && session::same_secret(&sent, &current.csrf_token)
     {
         let _ = session::end(&state, &token).await;
     }

@@ -24,7 +24,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
 };
-use sangkien_app::{Error, session};
+use sangkien_app::Error;
 use sangkien_domain::{account::Role, labels::Label};
 use sangkien_storage::account::{Account, Session};
 
@@ -88,19 +88,6 @@ impl PageUser {
             csrf: self.session.csrf_token.clone(),
         })
     }
-
-    /// Checks the CSRF token a form sent; the error is the page to answer with.
-    #[allow(clippy::result_large_err)]
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
-        if session::same_secret(sent, &self.session.csrf_token) {
-            Ok(())
-        } else {
-            Err(error_page(
-                StatusCode::FORBIDDEN,
-                "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi thử lại.",
-            ))
-        }
-    }
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -108,7 +95,13 @@ impl FromRequestParts<AppState> for PageUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match auth::web_session(&parts.headers, state).await {
-            Ok(Some((_, session))) => Ok(PageUser { session }),
+            Ok(Some((_, session))) => {
+                // For the form the handler reads next (`form::Posted`, `form::Rows`).
+                parts
+                    .extensions
+                    .insert(form::SessionCsrf(session.csrf_token.clone()));
+                Ok(PageUser { session })
+            }
             Ok(None) => {
                 let next = parts
                     .uri

@@ -394,6 +394,8 @@ pub struct EntryFormInput {
     values: FormValues,
 }
 
+crate::pages::form::csrf_field!(EntryFormInput);
+
 impl FromPairs for EntryFormInput {
     fn from_pairs(p: &Pairs) -> Self {
         EntryFormInput {
@@ -411,9 +413,6 @@ async fn save_form(
     target: FormFor,
     input: EntryFormInput,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&input.csrf) {
-        return res;
-    }
     let values = input.values;
     let (content, bad_numbers) = values.content();
     let account = user.account();

@@ -395,11 +395,8 @@ async fn submit(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = change::submit(&state, user.account(), id, None)
         .await
         .map(|_| "submitted");
@@ -410,11 +407,8 @@ async fn withdraw(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = change::withdraw(&state, user.account(), id, None)
         .await
         .map(|_| "withdrawn");
@@ -452,11 +446,8 @@ async fn delete(
     State(state): State<AppState>,
     user: PageUser,
     Ids(id, aid): Ids,
-    Posted(f): Posted<CsrfOnly>,
+    Posted(_): Posted<CsrfOnly>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let result = attachment::remove(&state, user.account(), id, aid)
         .await
         .map(|()| "deleted");
@@ -471,15 +462,14 @@ struct ScreeningForm {
     reason: String,
 }
 
+crate::pages::form::csrf_field!(ScreeningForm);
+
 async fn screening(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
     Posted(f): Posted<ScreeningForm>,
 ) -> Response {
-    if let Err(res) = user.check_csrf(&f.csrf) {
-        return res;
-    }
     let body = Screening {
         eligible: f.eligible == "true",
         reason: f.reason,
