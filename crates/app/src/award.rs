@@ -19,9 +19,10 @@ use sangkien_storage::{
     contest::{self as contests, ContestRecord},
     entry as entries, judging as judging_store,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::json::{ToJson, json_serialize};
 use crate::{
     App, Error, ErrorKind, Result,
     judging::{Scores, ranking::rank_rows, scores_for},
@@ -174,11 +175,13 @@ fn awards_json(a: &Awards) -> Value {
     })
 }
 
-impl Serialize for Awards {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        awards_json(self).serialize(s)
+impl ToJson for Awards {
+    fn to_json(&self) -> Value {
+        awards_json(self)
     }
 }
+
+json_serialize!(Awards);
 
 fn not_in_deliberation(state: ContestState) -> Error {
     let message = if state >= ContestState::Approved {

@@ -14,6 +14,7 @@ use sangkien_storage::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::json::{ToJson, json_serialize};
 use crate::{
     App, Error, Listed, Paging, Result, contest,
     idem::{self, Outcome},
@@ -50,8 +51,8 @@ impl Coverage {
     }
 }
 
-impl Serialize for Coverage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Coverage {
+    fn to_json(&self) -> Value {
         let units: Vec<Value> = self
             .lines
             .iter()
@@ -78,9 +79,10 @@ impl Serialize for Coverage {
             },
             "below_minimum": below,
         })
-        .serialize(s)
     }
 }
+
+json_serialize!(Coverage);
 
 /// The coverage lines of a contest.
 pub async fn lines(conn: &mut Conn, contest: &ContestRecord) -> Result<Vec<CoverageLine>> {
@@ -113,16 +115,17 @@ pub async fn get(app: &App, user: &Account, id: i64) -> Result<Coverage> {
 #[derive(Debug, Clone)]
 pub struct Message(pub MessageRecord);
 
-impl Serialize for Message {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Message {
+    fn to_json(&self) -> Value {
         let m = &self.0;
         json!({"id": m.id, "contest_id": m.contest_id, "unit_code": m.unit_code, "username": m.username,
                "full_name": m.full_name, "kind": m.kind, "subject": m.subject, "body": m.body,
                "email": m.email, "state": m.state, "attempts": m.attempts, "last_error": m.last_error,
                "created_at": time::rfc3339_vn(m.created_at), "sent_at": m.sent_at.map(time::rfc3339_vn)})
-        .serialize(s)
     }
 }
+
+json_serialize!(Message);
 
 /// What a reminder did: the messages queued, the units (or judges) reminded, and the
 /// units below the minimum no one could be reminded at.
@@ -131,6 +134,12 @@ pub struct Reminded {
     pub messages: Vec<Message>,
     pub units: Vec<String>,
     pub unreachable_units: Vec<String>,
+}
+
+impl ToJson for Reminded {
+    fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
 }
 
 /// Queues reminders now: while the contest is open, to the focal users of every unit

@@ -18,6 +18,7 @@ pub mod heavy;
 pub mod idem;
 pub mod internal;
 pub mod jobs;
+pub mod json;
 pub mod judging;
 pub mod library;
 pub mod mail;

@@ -15,7 +15,12 @@ use sangkien_storage::{
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 
-use crate::{App, Error, Result, award::Awards, library, setting};
+use crate::{
+    App, Error, Result,
+    award::Awards,
+    json::{ToJson, json_serialize},
+    library, setting,
+};
 
 /// A score as a JSON number written the one way every JSON library writes it: whole
 /// points as integers (`83`), others with their decimals (`87.25`).
@@ -117,8 +122,8 @@ pub struct Published {
 
 impl From<Publication> for Published {
     fn from(p: Publication) -> Self {
-        let mut results: PublicResults =
-            serde_json::from_value(p.results.clone()).unwrap_or_default();
+        // Read from the stored document in place (no copy of it).
+        let mut results = PublicResults::deserialize(&p.results).unwrap_or_default();
         results.fingerprint = p.fingerprint;
         Published {
             contest_id: p.contest_id,
@@ -132,8 +137,8 @@ impl From<Publication> for Published {
 #[derive(Debug, Clone)]
 pub struct Summary(pub Published);
 
-impl Serialize for Summary {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Summary {
+    fn to_json(&self) -> Value {
         let p = &self.0;
         let c = &p.document["contest"];
         json!({
@@ -142,9 +147,10 @@ impl Serialize for Summary {
             "published_at": c["published_at"], "awards": p.document["awards"].as_array().map_or(0, Vec::len),
             "fingerprint": p.results.fingerprint,
         })
-        .serialize(s)
     }
 }
+
+json_serialize!(Summary);
 
 /// Every published contest, newest first.
 pub async fn list(app: &App) -> Result<Vec<Published>> {

@@ -12,9 +12,10 @@ use sangkien_storage::{
     audit::Actor,
     entry::{self as store, AttachmentRecord, NewAttachment},
 };
-use serde::Serialize;
+use serde_json::Value;
 
 use super::{EntryDetail, change::require_complete, changeable, check_changeable, visible};
+use crate::json::{ToJson, json_serialize};
 use crate::{
     App, Error, ErrorKind, Result, UploadPhase,
     idem::{self, Outcome},
@@ -24,11 +25,13 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct Attachment(pub AttachmentRecord);
 
-impl Serialize for Attachment {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        EntryDetail::attachment_json(&self.0).serialize(s)
+impl ToJson for Attachment {
+    fn to_json(&self) -> Value {
+        EntryDetail::attachment_json(&self.0)
     }
 }
+
+json_serialize!(Attachment);
 
 /// How much an upload to an entry may hold: per file, and what the entry has left.
 #[derive(Debug, Clone, Copy)]

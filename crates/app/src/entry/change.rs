@@ -8,7 +8,7 @@ use sangkien_domain::{
     entry::{self, EntryContent, EntryStatus},
 };
 use sangkien_storage::{
-    Conn, Store,
+    Conn, Store, Tx,
     account::Account,
     audit::Actor,
     contest::ContestRecord,
@@ -180,6 +180,28 @@ pub(crate) async fn require_complete(
     }
 }
 
+/// An entry opened for a change of its status, in a transaction: the caller may change it
+/// now, unless the same request (same key) was answered before.
+enum Opened {
+    Replayed(idem::Stored),
+    Ready(Tx, Box<Changed>, i64),
+}
+
+async fn open(app: &App, user: &Account, id: i64, key: Option<&idem::Key>) -> Result<Opened> {
+    let mut tx = app.store.begin().await?;
+    if let Some(r) = idem::replay(&mut tx, user, key).await? {
+        return Ok(Opened::Replayed(r));
+    }
+    let (e, contest) = changeable(&mut tx, user, id).await?;
+    let now = app.now();
+    check_changeable(&contest, &e, now)?;
+    Ok(Opened::Ready(
+        tx,
+        Box::new(Changed::existing(e, contest)),
+        now,
+    ))
+}
+
 /// Submits: every required part present, in time. Submitting an entry that is already
 /// submitted and unchanged does nothing (a double click makes no second version).
 pub async fn submit(
@@ -188,14 +210,10 @@ pub async fn submit(
     id: i64,
     key: Option<&idem::Key>,
 ) -> Result<Outcome<EntryDetail>> {
-    let mut tx = app.store.begin().await?;
-    if let Some(r) = idem::replay(&mut tx, user, key).await? {
-        return Ok(Outcome::Replayed(r));
-    }
-    let (e, contest) = changeable(&mut tx, user, id).await?;
-    let now = app.now();
-    check_changeable(&contest, &e, now)?;
-    let mut changed = Changed::existing(e, contest);
+    let (mut tx, mut changed, now) = match open(app, user, id, key).await? {
+        Opened::Replayed(r) => return Ok(Outcome::Replayed(r)),
+        Opened::Ready(tx, changed, now) => (tx, *changed, now),
+    };
     if changed.entry.status != EntryStatus::Submitted {
         let attachments = require_complete(&mut tx, &changed.entry.content, id).await?;
         changed.entry = store::write_version_of(
@@ -218,14 +236,10 @@ pub async fn withdraw(
     id: i64,
     key: Option<&idem::Key>,
 ) -> Result<Outcome<EntryDetail>> {
-    let mut tx = app.store.begin().await?;
-    if let Some(r) = idem::replay(&mut tx, user, key).await? {
-        return Ok(Outcome::Replayed(r));
-    }
-    let (e, contest) = changeable(&mut tx, user, id).await?;
-    let now = app.now();
-    check_changeable(&contest, &e, now)?;
-    let mut changed = Changed::existing(e, contest);
+    let (mut tx, mut changed, now) = match open(app, user, id, key).await? {
+        Opened::Replayed(r) => return Ok(Outcome::Replayed(r)),
+        Opened::Ready(tx, changed, now) => (tx, *changed, now),
+    };
     match changed.entry.status {
         EntryStatus::Withdrawn => {}
         EntryStatus::Draft => {

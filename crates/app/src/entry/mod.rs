@@ -19,9 +19,9 @@ use sangkien_storage::{
     contest::ContestRecord,
     entry::{self as store, AttachmentRecord, EntryLine, EntryRecord, Origin, VersionRecord},
 };
-use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Listed, Paging, Result, contest, require};
 
 pub use similar::{Similar, similar_entries};
@@ -223,11 +223,13 @@ impl EntryDetail {
     }
 }
 
-impl Serialize for EntryDetail {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.json().serialize(s)
+impl ToJson for EntryDetail {
+    fn to_json(&self) -> Value {
+        self.json()
     }
 }
+
+json_serialize!(EntryDetail);
 
 /// An entry the caller may see, as shown to them.
 pub async fn get(app: &App, user: &Account, id: i64) -> Result<EntryDetail> {

@@ -200,8 +200,8 @@ fn fonts() -> Result<&'static pdf::Fonts> {
 }
 
 /// A PDF takes tens of ms of CPU (the decision about 40): heavy work (the `heavy` module),
-/// so downloads do not stall the other requests (docs/PERFORMANCE.md, "PDFs off the
-/// runtime"). The spreadsheets and DOCX files take a few ms and are written in place.
+/// so downloads do not stall the other requests (docs/DECISIONS.md, "Heavy work on the
+/// blocking pool"). The spreadsheets and DOCX files take a few ms and are written in place.
 static RENDERING: Heavy = Heavy::per_core();
 
 async fn pdf_bytes(doc: Doc) -> Result<Vec<u8>> {

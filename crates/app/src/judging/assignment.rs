@@ -20,10 +20,11 @@ use sangkien_storage::{
     entry as entries,
     judging::{self as store, Member, SheetRecord},
 };
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::{conflicts, eligible_entries, membership, wrong_state};
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Result, contest, require};
 
 /// How to assign: `all`, or `balanced` with a number of judges per entry.
@@ -50,13 +51,14 @@ impl Assignments {
     }
 }
 
-impl Serialize for Assignments {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Assignments {
+    fn to_json(&self) -> Value {
         json!({"assignments": self.0.iter().map(|(e, j)| json!({"entry_id": e, "username": j})).collect::<Vec<_>>(),
                "loads": self.loads()})
-        .serialize(s)
     }
 }
+
+json_serialize!(Assignments);
 
 /// Assigns the council's scoring members to the eligible entries, replacing any earlier
 /// assignment, once submissions are closed.
@@ -212,8 +214,8 @@ pub struct MyAssignments {
     pub items: Vec<Assigned>,
 }
 
-impl Serialize for MyAssignments {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for MyAssignments {
+    fn to_json(&self) -> Value {
         let items: Vec<serde_json::Value> = self
             .items
             .iter()
@@ -228,9 +230,11 @@ impl Serialize for MyAssignments {
                 v
             })
             .collect();
-        json!({"items": items}).serialize(s)
+        json!({"items": items})
     }
 }
+
+json_serialize!(MyAssignments);
 
 /// The entries assigned to the caller, with their sheets (council members).
 pub async fn mine(app: &App, user: &Account, id: i64) -> Result<MyAssignments> {

@@ -8,10 +8,11 @@ use sangkien_storage::{
     audit::Actor,
     judging::{self as store, Council},
 };
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::wrong_state;
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Result, contest};
 
 /// The decision that sets up the council.
@@ -42,8 +43,8 @@ pub struct CouncilInput {
 #[derive(Debug, Clone)]
 pub struct CouncilView(pub Option<Council>);
 
-impl Serialize for CouncilView {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for CouncilView {
+    fn to_json(&self) -> Value {
         match &self.0 {
             None => json!({"decision": null, "members": []}),
             Some(c) => json!({
@@ -53,9 +54,10 @@ impl Serialize for CouncilView {
                     "role": m.role, "role_label": rules::role_label(&m.role)})).collect::<Vec<_>>(),
             }),
         }
-        .serialize(s)
     }
 }
+
+json_serialize!(CouncilView);
 
 /// Sets up (or replaces) a contest's council before judging.
 pub async fn set(

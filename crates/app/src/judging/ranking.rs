@@ -4,8 +4,10 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
+    sync::{Arc, OnceLock},
 };
+
+use bytes::Bytes;
 
 use sangkien_domain::{
     account::Role,
@@ -21,6 +23,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Scores, scores_for};
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Result, contest};
 
 /// contest id → (judging version, contest `updated_at`, ranking).
@@ -53,6 +56,8 @@ pub struct Ranked {
 pub struct Ranking {
     pub aggregation: Aggregation,
     pub rows: Vec<Ranked>,
+    /// Its JSON, written once: a kept ranking is read far more often than it changes.
+    text: OnceLock<Bytes>,
 }
 
 impl Ranking {
@@ -75,12 +80,20 @@ impl Ranking {
         Ranking {
             aggregation: s.aggregation,
             rows,
+            text: OnceLock::new(),
         }
+    }
+
+    /// The ranking as the API's JSON text, written the first time it is asked for.
+    pub fn json_text(&self) -> Bytes {
+        self.text
+            .get_or_init(|| Bytes::from(serde_json::to_vec(&self.to_json()).unwrap_or_default()))
+            .clone()
     }
 }
 
-impl Serialize for Ranking {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Ranking {
+    fn to_json(&self) -> Value {
         let items: Vec<Value> = self
             .rows
             .iter()
@@ -99,9 +112,11 @@ impl Serialize for Ranking {
                 })
             })
             .collect();
-        json!({"aggregation": self.aggregation.as_str(), "ranking": items}).serialize(s)
+        json!({"aggregation": self.aggregation.as_str(), "ranking": items})
     }
 }
+
+json_serialize!(Ranking);
 
 /// The ranking for a caller. Organizers' and approvers' is kept per contest, keyed by
 /// the contest's judging version (bumped by every council, conflict, assignment and
@@ -197,8 +212,8 @@ pub struct Progress {
     pub entries_used: usize,
 }
 
-impl Serialize for Progress {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Progress {
+    fn to_json(&self) -> Value {
         let outliers: Vec<Value> = self
             .outliers
             .iter()
@@ -210,9 +225,10 @@ impl Serialize for Progress {
             "agreement": {"icc1": self.icc1, "entries_used": self.entries_used,
                           "method": ICC_METHOD},
         })
-        .serialize(s)
     }
 }
+
+json_serialize!(Progress);
 
 impl Progress {
     fn of(sc: Scores, assigned: &[(i64, String)]) -> Progress {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{conflicts, membership, wrong_state};
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Result, contest};
 
 pub(crate) fn sheet_json(s: Option<&SheetRecord>) -> Value {
@@ -32,11 +33,13 @@ pub(crate) fn sheet_json(s: Option<&SheetRecord>) -> Value {
 #[derive(Debug, Clone)]
 pub struct SheetView(pub Option<SheetRecord>);
 
-impl Serialize for SheetView {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        sheet_json(self.0.as_ref()).serialize(s)
+impl ToJson for SheetView {
+    fn to_json(&self) -> Value {
+        sheet_json(self.0.as_ref())
     }
 }
+
+json_serialize!(SheetView);
 
 /// A judge and their assignment to an entry, while the contest is being judged: one
 /// query (and one more for a focal user, whose unit must take part).
@@ -281,16 +284,17 @@ pub struct EntrySheets {
     pub sheets: Vec<SheetRecord>,
 }
 
-impl Serialize for EntrySheets {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for EntrySheets {
+    fn to_json(&self) -> Value {
         json!({"entry_id": self.entry_id, "sheets": self.sheets.iter().map(|sh| {
             let mut v = sheet_json(Some(sh));
             v["username"] = json!(sh.username);
             v
         }).collect::<Vec<_>>()})
-        .serialize(s)
     }
 }
+
+json_serialize!(EntrySheets);
 
 /// [`others`] for the caller.
 pub async fn of_entry(app: &App, caller: &Account, entry_id: i64) -> Result<EntrySheets> {

@@ -11,9 +11,10 @@ use sangkien_storage::{
     library::{self as store, Adoption, Evidence},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::not_in_library;
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, ErrorKind, Result, require};
 
 /// The largest evidence file, in bytes.
@@ -61,16 +62,17 @@ pub async fn commit_evidence(app: &App, filename: &str, staged: Staged) -> Resul
 #[derive(Debug, Clone)]
 pub struct AdoptionView(pub Adoption);
 
-impl Serialize for AdoptionView {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for AdoptionView {
+    fn to_json(&self) -> Value {
         let a = &self.0;
         json!({"id": a.id, "entry_id": a.entry_id, "unit_code": a.unit_code, "unit_name": a.unit_name,
                "adopted_on": a.adopted_on, "scope": a.scope, "result": a.result,
                "evidence": a.evidence.as_ref().map(|e| json!({"filename": e.filename, "size": e.size,
                                                              "content_type": e.content_type}))})
-        .serialize(s)
     }
 }
+
+json_serialize!(AdoptionView);
 
 /// What a unit records when it adopts an initiative.
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -23,6 +23,7 @@ use sangkien_storage::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::json::{ToJson, json_serialize};
 use crate::{App, Error, Result, contest};
 
 pub use adoption::{AdoptionView, NewAdoption};
@@ -243,15 +244,16 @@ impl Hit {
     }
 }
 
-impl Serialize for Hit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Hit {
+    fn to_json(&self) -> Value {
         let l = &self.0;
         json!({"entry_id": l.entry_id, "contest_id": l.contest_id, "title": l.title,
                "unit_code": l.unit_code, "unit_name": l.unit_name, "topic_code": l.topic_code,
                "year": l.year, "tier": l.tier, "tier_name": self.tier().map(|t| t.vi())})
-        .serialize(s)
     }
 }
+
+json_serialize!(Hit);
 
 /// One page of search results with the total.
 #[derive(Debug, Clone)]
@@ -264,13 +266,14 @@ pub struct Page {
     pub per_page: i64,
 }
 
-impl Serialize for Page {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for Page {
+    fn to_json(&self) -> Value {
         json!({"items": self.items, "total": self.total, "total_capped": self.capped,
                "page": self.page, "per_page": self.per_page})
-        .serialize(s)
     }
 }
+
+json_serialize!(Page);
 
 /// Searches the library (anyone).
 pub async fn search(app: &App, q: &SearchQuery) -> Result<Page> {
@@ -295,8 +298,8 @@ pub struct LibraryEntry {
     pub adoptions: Vec<store::Adoption>,
 }
 
-impl Serialize for LibraryEntry {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+impl ToJson for LibraryEntry {
+    fn to_json(&self) -> Value {
         let mut doc = self.stored.clone();
         doc["adoptions"] = json!(
             self.adoptions
@@ -306,9 +309,11 @@ impl Serialize for LibraryEntry {
                                 "evidence": a.evidence.as_ref().map(|e| json!({"filename": e.filename, "size": e.size}))}))
                 .collect::<Vec<_>>()
         );
-        doc.serialize(s)
+        doc
     }
 }
+
+json_serialize!(LibraryEntry);
 
 pub(crate) fn not_in_library() -> Error {
     Error::not_found("sáng kiến trong thư viện")
@@ -322,7 +327,7 @@ pub async fn entry(app: &App, id: i64) -> Result<LibraryEntry> {
         .map(|(_, doc)| doc)
         .ok_or_else(not_in_library)?;
     Ok(LibraryEntry {
-        document: serde_json::from_value(stored.clone()).unwrap_or_default(),
+        document: LibraryDocument::deserialize(&stored).unwrap_or_default(),
         stored,
         adoptions: store::adoptions(&mut conn, id).await?,
     })

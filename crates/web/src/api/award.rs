@@ -10,7 +10,7 @@ use sangkien_app::award::{self, AwardInput, DecisionInput};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{contest::contest_json, json};
+use super::{contest::contest_json, reply};
 use crate::{
     AppState,
     auth::ApiUser,
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn show(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> ApiResult<Json<Value>> {
-    Ok(json(&award::get(&state, &user.0, id).await?))
+    Ok(reply(&award::get(&state, &user.0, id).await?))
 }
 
 async fn propose(
@@ -34,7 +34,7 @@ async fn propose(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&award::propose(&state, &user.0, id).await?))
+    Ok(reply(&award::propose(&state, &user.0, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -49,7 +49,7 @@ async fn replace(
     Id(id): Id,
     ApiJson(body): ApiJson<AwardsBody>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(
+    Ok(reply(
         &award::replace(&state, &user.0, id, &body.awards).await?,
     ))
 }

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::{
     idem::{IdemKey, answer},
-    json,
+    reply,
 };
 use crate::{
     AppState,
@@ -44,7 +44,7 @@ async fn get_coverage(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&coverage::get(&state, &user.0, id).await?))
+    Ok(reply(&coverage::get(&state, &user.0, id).await?))
 }
 
 async fn remind(

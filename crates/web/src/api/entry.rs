@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{
     idem::{IdemKey, answer},
-    json,
+    json, reply,
 };
 use crate::{
     AppState,
@@ -81,7 +81,7 @@ async fn list(
 }
 
 async fn show(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> ApiResult<Json<Value>> {
-    Ok(json(&entry::get(&state, &user.0, id).await?))
+    Ok(reply(&entry::get(&state, &user.0, id).await?))
 }
 
 /// Splits the organizer's `unit_code` off an entry body.
@@ -146,7 +146,7 @@ async fn update(
         parse_json::<EntryContent>(merged.to_string().as_bytes())
     })
     .await?;
-    Ok(json(&detail))
+    Ok(reply(&detail))
 }
 
 async fn submit(
@@ -203,7 +203,7 @@ async fn upload(
         StatusCode::CREATED,
     );
     if let Some(stored) = attachment::replayed(&state, &user.0, key.as_ref()).await? {
-        return answer::<()>(
+        return answer::<sangkien_app::entry::attachment::Attachment>(
             sangkien_app::idem::Outcome::Replayed(stored),
             StatusCode::CREATED,
         );
@@ -264,5 +264,5 @@ async fn screening(
     Id(id): Id,
     ApiJson(body): ApiJson<Screening>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&change::screen(&state, &user.0, id, &body).await?))
+    Ok(reply(&change::screen(&state, &user.0, id, &body).await?))
 }

@@ -9,8 +9,8 @@ use axum::{
 use sangkien_app::{
     Error,
     idem::{self, Key, Outcome},
+    json::ToJson,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
@@ -49,12 +49,12 @@ impl IdemKey {
 }
 
 /// The answer to an idempotent operation.
-pub fn answer<T: Serialize>(
+pub fn answer<T: ToJson>(
     outcome: Outcome<T>,
     status: StatusCode,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     Ok(match outcome {
-        Outcome::Done(done) => (status, super::json(&done)),
+        Outcome::Done(done) => (status, Json(done.to_json())),
         Outcome::Replayed(stored) => (
             StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK),
             Json(serde_json::from_str(&stored.body).unwrap_or(Value::Null)),

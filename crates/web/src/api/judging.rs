@@ -20,7 +20,7 @@ use sangkien_app::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::json;
+use super::{json, reply};
 use crate::{
     AppState,
     auth::ApiUser,
@@ -54,7 +54,7 @@ async fn put_council(
     Id(id): Id,
     ApiJson(body): ApiJson<CouncilInput>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&council::set(&state, &user.0, id, &body).await?))
+    Ok(reply(&council::set(&state, &user.0, id, &body).await?))
 }
 
 async fn get_council(
@@ -62,7 +62,7 @@ async fn get_council(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&council::get(&state, &user.0, id).await?))
+    Ok(reply(&council::get(&state, &user.0, id).await?))
 }
 
 async fn declare(
@@ -90,7 +90,9 @@ async fn make_assignments(
     Id(id): Id,
     ApiJson(body): ApiJson<AssignInput>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&assignment::assign(&state, &user.0, id, &body).await?))
+    Ok(reply(
+        &assignment::assign(&state, &user.0, id, &body).await?,
+    ))
 }
 
 async fn list_assignments(
@@ -98,7 +100,7 @@ async fn list_assignments(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&assignment::list(&state, &user.0, id).await?))
+    Ok(reply(&assignment::list(&state, &user.0, id).await?))
 }
 
 async fn my_assignments(
@@ -106,7 +108,7 @@ async fn my_assignments(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&assignment::mine(&state, &user.0, id).await?))
+    Ok(reply(&assignment::mine(&state, &user.0, id).await?))
 }
 
 async fn save_mine(
@@ -115,7 +117,7 @@ async fn save_mine(
     Id(id): Id,
     ApiJson(body): ApiJson<SheetInput>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&sheet::save(&state, &user.0, id, body).await?))
+    Ok(reply(&sheet::save(&state, &user.0, id, body).await?))
 }
 
 async fn submit_mine(
@@ -123,7 +125,7 @@ async fn submit_mine(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&sheet::submit(&state, &user.0, id).await?))
+    Ok(reply(&sheet::submit(&state, &user.0, id).await?))
 }
 
 async fn get_mine(
@@ -131,7 +133,7 @@ async fn get_mine(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&sheet::mine(&state, &user.0, id).await?))
+    Ok(reply(&sheet::mine(&state, &user.0, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -152,12 +154,20 @@ async fn unlock(
     ))
 }
 
+/// The ranking's JSON is written once per change of the contest's judging (see
+/// `app::judging::ranking::ranking_for`) and sent as it is.
 async fn get_ranking(
     State(state): State<AppState>,
     user: ApiUser,
     Id(id): Id,
-) -> ApiResult<Json<Value>> {
-    Ok(json(&*ranking::ranking(&state, &user.0, id).await?))
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let ranking = ranking::ranking(&state, &user.0, id).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        ranking.json_text(),
+    )
+        .into_response())
 }
 
 async fn progress(
@@ -165,7 +175,7 @@ async fn progress(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&ranking::progress(&state, &user.0, id).await?))
+    Ok(reply(&ranking::progress(&state, &user.0, id).await?))
 }
 
 async fn entry_scores(
@@ -173,5 +183,5 @@ async fn entry_scores(
     user: ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&sheet::of_entry(&state, &user.0, id).await?))
+    Ok(reply(&sheet::of_entry(&state, &user.0, id).await?))
 }

@@ -15,7 +15,7 @@ use sangkien_app::library::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::json;
+use super::{json, reply};
 use crate::{
     AppState,
     auth::ApiUser,
@@ -47,11 +47,11 @@ async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<Json<Value>> {
-    Ok(json(&library::search(&state, &q).await?))
+    Ok(reply(&library::search(&state, &q).await?))
 }
 
 async fn show(State(state): State<AppState>, Id(id): Id) -> ApiResult<Json<Value>> {
-    Ok(json(&library::entry(&state, id).await?))
+    Ok(reply(&library::entry(&state, id).await?))
 }
 
 async fn attachment(State(state): State<AppState>, Ids(id, aid): Ids) -> ApiResult<Response> {

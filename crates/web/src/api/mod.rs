@@ -19,6 +19,7 @@ mod unit;
 mod user;
 
 use axum::{Json, Router};
+use sangkien_app::json::ToJson;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -45,9 +46,14 @@ pub fn router() -> Router<AppState> {
         .route("/health", axum::routing::get(health::health))
 }
 
-/// A result as the API's JSON.
+/// A result as the API's JSON, through a value (so its keys are in order).
 pub(crate) fn json<T: Serialize + ?Sized>(x: &T) -> Json<Value> {
     Json(serde_json::to_value(x).unwrap_or_default())
+}
+
+/// A result that writes its own JSON value.
+pub(crate) fn reply(x: &impl ToJson) -> Json<Value> {
+    Json(x.to_json())
 }
 
 /// JSON of an account for the API.
