@@ -1,6 +1,7 @@
 //! `sangkien`: the one binary. Subcommands share the data directory and database flags.
 
 mod backup;
+mod export;
 mod memory;
 mod server;
 
@@ -104,6 +105,23 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// A contest's documents and tables (the list the pages and the API offer).
+    Export {
+        /// The export's name (see --list), e.g. decision.pdf.
+        name: Option<String>,
+        /// The contest.
+        #[arg(long)]
+        contest: Option<i64>,
+        /// The account whose rights apply: an organizer (or approver) of the contest.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// Where to write the file (default: its own name in the current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// List the exports instead.
+        #[arg(long)]
+        list: bool,
     },
 }
 
@@ -226,6 +244,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Migrate => {
             cli.db.store().await?;
             println!("Đã cập nhật cấu trúc cơ sở dữ liệu.");
+        }
+        Command::Export {
+            name,
+            contest,
+            as_user,
+            out,
+            list,
+        } => {
+            if list {
+                export::list();
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (Some(name), Some(contest), Some(user)) = (name, contest, as_user) else {
+                bail!(
+                    "cần tên tệp xuất, --contest và --as (xem danh sách: sangkien export --list)"
+                );
+            };
+            let store = cli.db.store().await?;
+            let path = export::write(store, cli.db.files()?, contest, &name, &user, out).await?;
+            println!("Đã ghi {}.", path.display());
         }
         Command::Demo { full } => {
             let store = cli.db.store().await?;

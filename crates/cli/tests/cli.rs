@@ -85,3 +85,49 @@ async fn admin_create_takes_the_password_from_the_environment_and_checks_it() {
     assert!(!out.status.success());
     assert!(text(&out).contains("đã có dữ liệu"), "{}", text(&out));
 }
+
+#[tokio::test]
+async fn export_writes_a_registry_document_with_the_rights_of_the_account_named() {
+    let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+    let out = sangkien(&db.url, &["demo", "--full"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = sangkien(&db.url, &["export", "--list"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    for name in ["decision.pdf", "memo.docx", "results.xlsx", "audit.csv"] {
+        assert!(text(&out).contains(name), "{}", text(&out));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qd.docx");
+    let args = |user: &'static str| {
+        [
+            "export",
+            "decision.docx",
+            "--contest",
+            "1",
+            "--as",
+            user,
+            "--out",
+        ]
+    };
+    let mut with_out: Vec<&str> = args("snv.tochuc").to_vec();
+    with_out.push(file.to_str().unwrap());
+    let out = sangkien(&db.url, &with_out, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let bytes = std::fs::read(&file).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("QUYẾT ĐỊNH"), "the decision's title");
+    assert!(xml.contains("2468/QĐ-UBND"), "the decision's number");
+
+    // A council member may not have it: the same refusal as the pages and the API.
+    let refused_file = dir.path().join("no.docx");
+    let mut refused: Vec<&str> = args("hd.snv").to_vec();
+    refused.push(refused_file.to_str().unwrap());
+    let out = sangkien(&db.url, &refused, &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("không có quyền"), "{}", text(&out));
+}
