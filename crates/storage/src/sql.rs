@@ -7,12 +7,10 @@
 //! Why: a write transaction holds SQLite's only write connection from its `begin` to its
 //! commit. Through sqlx every statement in it is a round trip to the connection's thread,
 //! and between the statements the request's task waits for a runtime thread while the
-//! next writer waits for it (docs/PERFORMANCE.md, "Where a write's time goes"). Run in
-//! place, a transaction holds the connection only for as long as SQLite works on it
-//! (docs/DECISIONS.md). A read in place skips the same round trip, and sqlx's turning
-//! every value into its own row type and back: the organizer's entry list of 50 rows
-//! came back in a median of 1.54 ms instead of 1.92 (docs/PERFORMANCE.md, "Reads in
-//! place").
+//! next writer waits for it. Run in place, a transaction holds the connection only for
+//! as long as SQLite works on it (docs/DECISIONS.md). A read in place skips the same
+//! round trip, and sqlx's turning every value into its own row type and back (the
+//! figures are in bench/results/runs.csv).
 
 use std::time::Instant;
 
