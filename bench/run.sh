@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark suite in one command (issue 7; figures go to docs/PERFORMANCE.md):
+# The benchmark suite in one command (issue 7; each run goes to bench/results/runs.csv, the
+# latest figure per target to docs/PERFORMANCE.md):
 #   bench/run.sh            release build, then the HTTP load table (bench/http.mjs)
 #   bench/run.sh --all      also the deadline rush, the logins and the criterion benches
 #   bench/run.sh --seconds 5   shorter wrk runs
+# The HTTP table is appended to bench/results/runs.csv (bench/record.mjs; the note says when
+# the tree was dirty); the rush, logins and criterion figures are appended by hand.
 # Needs wrk (Debian package) and Node.js; installs neither. Timing is never asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +27,15 @@ command -v node >/dev/null || { echo "node is missing: apt-get install nodejs" >
 echo "==> release build"
 cargo build --release -p sangkien
 echo "==> HTTP load (wrk, ${seconds} s per target)"
-node bench/http.mjs --seconds "$seconds"
+started=$(date -u +%Y-%m-%dT%H:%M)
+out=$(mktemp)
+node bench/http.mjs --seconds "$seconds" | tee "$out"
+dirty=
+git diff --quiet HEAD 2>/dev/null || dirty="tree not committed"
+node bench/record.mjs --date "${started%T*}" --time "${started#*T}" \
+  --command "bench/run.sh --seconds $seconds" --note "$dirty" < "$out" >> bench/results/runs.csv
+rm -f "$out"
+echo "==> appended to bench/results/runs.csv"
 if [ -n "$all" ]; then
   echo "==> deadline rush"
   node bench/rush.mjs
