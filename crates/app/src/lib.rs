@@ -89,6 +89,8 @@ pub struct App {
     /// when); see [`App::library_version`].
     library_seen: Arc<Mutex<Option<(i64, u64, Instant)>>>,
     uploads: Arc<OnceLock<UploadObserver>>,
+    /// The published contests, with the (count, latest publication) they were read at.
+    publications: Arc<Mutex<Option<publication::Kept>>>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             rankings: Arc::default(),
             library_seen: Arc::default(),
             uploads: Arc::default(),
+            publications: Arc::default(),
         }
     }
 

@@ -2,6 +2,8 @@
 //! publication, fingerprinted (docs/FINGERPRINT.md) and stored, so every reader, the
 //! pages, the JSON and the feed, sees the same document forever.
 
+use std::sync::Arc;
+
 use sangkien_domain::{
     award, contest::PrizeTier, fingerprint, labels::Label, points::Points, time,
 };
@@ -133,6 +135,10 @@ impl From<Publication> for Published {
     }
 }
 
+/// The published contests as last read, with the (count, latest publication) they were
+/// read at.
+pub type Kept = ((i64, i64), Arc<Vec<Published>>);
+
 /// The line of a published contest in the list and the feed.
 #[derive(Debug, Clone)]
 pub struct Summary(pub Published);
@@ -153,13 +159,29 @@ impl ToJson for Summary {
 json_serialize!(Summary);
 
 /// Every published contest, newest first.
-pub async fn list(app: &App) -> Result<Vec<Published>> {
+pub async fn list(app: &App) -> Result<Arc<Vec<Published>>> {
     let mut conn = app.store.reader().await?;
-    Ok(store::publications(&mut conn)
-        .await?
-        .into_iter()
-        .map(Published::from)
-        .collect())
+    // Kept between requests (the feed and the start page read it often, and it changes
+    // only when a contest is published), keyed by what a publication changes.
+    let version = store::publications_version(&mut conn).await?;
+    if let Some(kept) = app.publications.lock().ok().and_then(|k| {
+        k.as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, list)| list.clone())
+    }) {
+        return Ok(kept);
+    }
+    let list: Arc<Vec<Published>> = Arc::new(
+        store::publications(&mut conn)
+            .await?
+            .into_iter()
+            .map(Published::from)
+            .collect(),
+    );
+    if let Ok(mut kept) = app.publications.lock() {
+        *kept = Some((version, list.clone()));
+    }
+    Ok(list)
 }
 
 /// The published results of a contest: 404 for any contest not published.

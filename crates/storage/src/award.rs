@@ -260,6 +260,18 @@ pub async fn publication(conn: &mut Conn, contest_id: i64) -> Result<Option<Publ
 }
 
 /// Every publication, newest first.
+/// What changes when a contest is published (or published again): how many are
+/// published, and the latest publication time. Keys the kept list of publications.
+pub async fn publications_version(conn: &mut Conn) -> Result<(i64, i64)> {
+    let r = sql::query(
+        "select cast(count(*) as bigint) as published, \
+         cast(coalesce(max(published_at), 0) as bigint) as latest from publication",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((r.get("published")?, r.get("latest")?))
+}
+
 pub async fn publications(conn: &mut Conn) -> Result<Vec<Publication>> {
     sql::query(
         "select contest_id, published_at, results, fingerprint from publication \

@@ -20,7 +20,8 @@ pub fn router() -> Router<AppState> {
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let items: Vec<Summary> = publication::list(&state)
         .await?
-        .into_iter()
+        .iter()
+        .cloned()
         .map(Summary)
         .collect();
     Ok(Json(json!({"items": items})))

@@ -427,7 +427,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// The Atom feed: one entry per published contest, newest first, with the winners.
 async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let pubs: Vec<Published> = match publication::list(&state).await {
+    let pubs = match publication::list(&state).await {
         Ok(p) => p,
         Err(e) => return page_error(e),
     };
@@ -446,7 +446,7 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
     ));
     out.push_str(&format!("  <updated>{}</updated>\n", xml(&updated)));
     out.push_str("  <author><name>Ban Tổ chức cuộc thi</name></author>\n");
-    for p in &pubs {
+    for p in pubs.iter() {
         let c = &p.results.contest;
         let url = format!("{base}/public/contests/{}", p.contest_id);
         let mut summary = format!("Công bố kết quả {}.", c.title);
