@@ -151,7 +151,7 @@ const list = decided.map((r) => {
   return { entry_id: r.entry_id, tier, reason: r.proposed_tier ? '' : 'Hội đồng biểu quyết' };
 });
 await api('PUT', `/contests/${cid}/awards`, org, { awards: list });
-await api('POST', `/contests/${cid}/awards/approve`, await login('ubnd.pheduyet'), { decision: { number: '99', date: '2021-11-25', signer: 'Người ký' } });
+await api('POST', `/contests/${cid}/awards/approve`, await login('ubnd.pheduyet'), { decision: { number: '99', date: '2021-10-15', signer: 'Người ký' } });
 await api('POST', `/contests/${cid}/transition`, org, { to: 'published' });
 phase('awards and publication');
 const seeded = performance.now();

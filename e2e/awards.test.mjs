@@ -90,7 +90,7 @@ test('the approver approves, the organizer publishes, the public sees the winner
 
   await page.getByLabel('Số quyết định').fill('2345');
   await page.getByLabel('Người ký').fill('Lê Hải Hòa');
-  await page.getByLabel('Ngày quyết định').fill('2021-11-25');
+  await page.getByLabel('Ngày quyết định').fill('2021-11-20');
   await page.getByRole('button', { name: 'Phê duyệt' }).click();
   await page.waitForURL(/done=approved/);
   assert.match(await page.locator('#decision').innerText(), /2345/);

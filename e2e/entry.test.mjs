@@ -77,10 +77,15 @@ test('a focal user creates an entry, uploads the PDF, submits and sees it submit
   assert.ok(await page.getByRole('link', { name: 'sang-kien-zalo.pdf' }).isVisible());
   rmSync(dir, { recursive: true, force: true });
 
-  await page.getByRole('button', { name: 'Nộp sáng kiến' }).click();
+  // Submitting asks first, then leaves a receipt: the moment to the second, the version.
+  await page.getByRole('link', { name: 'Nộp sáng kiến' }).click();
+  await page.waitForURL(/confirm=submit/);
+  assert.match(await page.locator('#confirm').innerText(), /Nộp sáng kiến «/);
+  await page.getByRole('button', { name: 'Xác nhận nộp' }).click();
   await page.waitForURL(/done=submitted/);
   assert.equal(await page.locator('#entry-status').innerText(), 'Đã nộp');
   assert.ok(await page.getByRole('status').isVisible());
+  assert.match(await page.locator('#submitted-at').innerText(), /^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d$/);
 
   const shots = join(import.meta.dirname, 'test-results');
   mkdirSync(shots, { recursive: true });

@@ -236,7 +236,8 @@ pub struct AwardInput {
     pub reason: String,
 }
 
-/// Replaces the list with the organizer's, checked against the proposal.
+/// Replaces the list with the organizer's (or makes the first one), checked against the
+/// proposal of the current ranking.
 pub async fn replace(app: &App, user: &Account, id: i64, body: &[AwardInput]) -> Result<Awards> {
     user_is(user, Role::Organizer)?;
     let mut e = ValidationErrors::new();
@@ -270,7 +271,11 @@ pub async fn replace(app: &App, user: &Account, id: i64, body: &[AwardInput]) ->
     if a.contest().state != ContestState::Deliberation {
         return Err(not_in_deliberation(a.contest().state));
     }
-    check_current(&a)?;
+    // A first list needs no proposal saved before it: it is checked against the proposal
+    // of the current ranking all the same. A later one must not rest on an old ranking.
+    if a.list.is_some() {
+        check_current(&a)?;
+    }
     let s = &a.contest().settings;
     let checked = award::check_list(&list, &a.proposal, &a.rows, s.award_min_score)?;
     store::put(
@@ -365,12 +370,23 @@ pub async fn approve(
         1,
         200,
     );
-    let date = d.date.trim().parse::<jiff::civil::Date>().ok();
-    if date.is_none() {
-        e.add(
+    let date = sangkien_domain::time::parse_date(&d.date);
+    match date {
+        None => e.add(
             "decision.date",
             "Ngày quyết định phải có dạng YYYY-MM-DD, ví dụ 2021-11-25.",
-        );
+        ),
+        Some(date) => {
+            let final_at =
+                sangkien_storage::audit::last_transition_at(&mut tx, id, "deliberation").await?;
+            if let Some(problem) = award::decision_date_problem(
+                date,
+                sangkien_domain::time::date_vn(now),
+                final_at.map(sangkien_domain::time::date_vn),
+            ) {
+                e.add("decision.date", problem);
+            }
+        }
     }
     e.into_result(())?;
     let date = date.map(|d| d.to_string()).unwrap_or_default();

@@ -149,7 +149,7 @@ pub async fn update(
     let before = visible(&mut tx, organizer, id).await?;
     let input = edit(before.settings.to_input())?;
     let units = unit::active_codes(&mut tx).await?;
-    let after = contest::validate(&input, &|c| {
+    let mut after = contest::validate(&input, &|c| {
         units.contains(c)
             || before
                 .settings
@@ -157,6 +157,10 @@ pub async fn update(
                 .iter()
                 .any(|p| p == c)
     })?;
+    // Settings the organizer has edited are theirs, no longer the demo's example.
+    if after != before.settings {
+        after.example_settings = false;
+    }
     contest::change_allowed(before.state, &before.settings, &after)?;
     if after.organizer_unit_code != organizer.unit_code {
         return Err(Error::field(
@@ -210,6 +214,14 @@ pub async fn transition(
     let now = app.now();
     contest::check_transition(&record.settings, record.state, to, user.role, now, reason)?;
     if to == ContestState::Judging && record.state == ContestState::Closed {
+        let mut running = Vec::new();
+        for x in sangkien_storage::entry::extensions(&mut tx, id).await? {
+            let name = unit::get(&mut tx, &x.unit_code)
+                .await?
+                .map_or(x.unit_code, |u| u.name);
+            running.push((name, x.until));
+        }
+        sangkien_domain::entry::check_extensions_over(&running, now)?;
         crate::judging::assignment::check_ready_for_judging(&mut tx, &record).await?;
     }
     if to == ContestState::Approved {

@@ -22,6 +22,7 @@ pub mod json;
 pub mod judging;
 pub mod library;
 pub mod mail;
+pub mod notify;
 pub mod password;
 pub mod publication;
 pub mod session;

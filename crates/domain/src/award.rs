@@ -312,6 +312,29 @@ pub fn place_date_line(place: &str, date: Option<jiff::civil::Date>, year: i64) 
 }
 
 /// A unit's kind and parent code, looked up by code.
+/// The award decision's date: not after `today` (a decision is recorded once signed),
+/// and not before `scores_final_on`, the day judging ended (the decision rests on the
+/// final scores). Both in Vietnam's calendar. Returns what is wrong, in Vietnamese.
+pub fn decision_date_problem(
+    date: jiff::civil::Date,
+    today: jiff::civil::Date,
+    scores_final_on: Option<jiff::civil::Date>,
+) -> Option<String> {
+    if date > today {
+        return Some(format!(
+            "Ngày quyết định không được sau hôm nay ({}).",
+            crate::time::display_date(today)
+        ));
+    }
+    match scores_final_on {
+        Some(final_on) if date < final_on => Some(format!(
+            "Ngày quyết định không được trước ngày kết thúc chấm điểm ({}).",
+            crate::time::display_date(final_on)
+        )),
+        _ => None,
+    }
+}
+
 pub type UnitLookup<'a> = &'a dyn Fn(&str) -> Option<(crate::unit::UnitKind, Option<String>)>;
 
 /// Whether an approver of unit `approver` may approve the awards of a contest organized by
@@ -393,5 +416,34 @@ mod tests {
             place_date_line("Hà Nội", d(2019, 6, 29), 2019),
             "Hà Nội, ngày 29 tháng 6 năm 2019"
         );
+    }
+}
+
+#[cfg(test)]
+mod decision_date_tests {
+    use jiff::civil::date;
+
+    use super::decision_date_problem;
+
+    #[test]
+    fn a_decision_is_dated_between_the_end_of_judging_and_today() {
+        let (today, final_on) = (date(2021, 11, 25), Some(date(2021, 11, 20)));
+        assert_eq!(
+            decision_date_problem(date(2021, 11, 25), today, final_on),
+            None
+        );
+        assert_eq!(
+            decision_date_problem(date(2021, 11, 20), today, final_on),
+            None
+        );
+        assert_eq!(
+            decision_date_problem(date(2021, 11, 26), today, final_on).as_deref(),
+            Some("Ngày quyết định không được sau hôm nay (25/11/2021).")
+        );
+        assert_eq!(
+            decision_date_problem(date(2021, 11, 19), today, final_on).as_deref(),
+            Some("Ngày quyết định không được trước ngày kết thúc chấm điểm (20/11/2021).")
+        );
+        assert_eq!(decision_date_problem(date(2021, 1, 1), today, None), None);
     }
 }

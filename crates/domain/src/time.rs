@@ -41,6 +41,11 @@ pub fn parse_date(text: &str) -> Option<Date> {
     text.trim().parse().ok()
 }
 
+/// The date in Vietnam of an instant.
+pub fn date_vn(seconds: i64) -> Date {
+    zoned(seconds).date()
+}
+
 fn zoned(seconds: i64) -> Zoned {
     Timestamp::from_second(seconds)
         .unwrap_or(Timestamp::UNIX_EPOCH)
@@ -55,6 +60,11 @@ pub fn rfc3339_vn(seconds: i64) -> String {
 /// `dd/mm/yyyy HH:MM` in Vietnam time, as the UI shows instants.
 pub fn display_vn(seconds: i64) -> String {
     zoned(seconds).strftime("%d/%m/%Y %H:%M").to_string()
+}
+
+/// `dd/mm/yyyy HH:MM:SS`, for a receipt: the moment to the second.
+pub fn display_vn_seconds(seconds: i64) -> String {
+    zoned(seconds).strftime("%d/%m/%Y %H:%M:%S").to_string()
 }
 
 /// `dd/mm/yyyy`.

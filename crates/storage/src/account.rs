@@ -197,6 +197,9 @@ pub struct Session {
     pub account: Account,
     pub csrf_token: String,
     pub expires_at: i64,
+    /// Whether the account sits on a contest's council (pages then name the person by
+    /// that role).
+    pub on_council: bool,
 }
 
 /// 32 random bytes, hex.
@@ -244,7 +247,9 @@ pub async fn session(
     now: i64,
 ) -> Result<Option<Session>> {
     let sql = format!(
-        "select {COLUMNS}, s.csrf_token, s.expires_at from session s \
+        "select {COLUMNS}, s.csrf_token, s.expires_at, \
+         (select count(*) from council_member m where m.account_id = a.account_id) as council_seats \
+         from session s \
          join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
          where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1"
     );
@@ -260,6 +265,7 @@ pub async fn session(
             account,
             csrf_token: r.get("csrf_token")?,
             expires_at: r.get("expires_at")?,
+            on_council: r.get::<i64>("council_seats")? > 0,
         })
     })
     .transpose()

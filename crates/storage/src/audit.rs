@@ -202,6 +202,22 @@ fn stored(r: &sql::Row) -> Result<StoredRecord> {
     })
 }
 
+/// When a contest last moved to `state`, from its audit records; `None` if it never did.
+pub async fn last_transition_at(
+    conn: &mut Conn,
+    contest_id: i64,
+    state: &str,
+) -> Result<Option<i64>> {
+    sql::query(
+        "select at from audit_record where contest_id = $1 and action = 'contest.transition' \
+         and after like $2 order by audit_record_id desc limit 1",
+    )
+    .bind(contest_id)
+    .bind(format!("%\"state\":\"{state}\"%"))
+    .fetch_optional_scalar(conn)
+    .await
+}
+
 /// The records of one contest, oldest first, one page at a time; with the total count.
 pub async fn list_for_contest(
     conn: &mut Conn,

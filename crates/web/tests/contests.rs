@@ -243,7 +243,7 @@ async fn the_demo_contest_walks_its_lifecycle_with_the_right_roles() {
         .post(
             "/api/v1/contests/1/awards/approve",
             &approver,
-            json!({"decision": {"number": "12", "date": "2021-11-25", "signer": "Lê Hải Hòa"}}),
+            json!({"decision": {"number": "12", "date": "2021-11-01", "signer": "Lê Hải Hòa"}}),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
@@ -446,4 +446,32 @@ async fn patch_merges_fields_and_locks_the_rubric_once_judging_starts() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(TestApp::fields(&res), vec!["colour"]);
+}
+
+#[tokio::test]
+async fn the_example_flag_goes_once_the_organizer_edits_the_settings() {
+    let app = TestApp::new().await;
+    let org = app.organizer().await;
+    let res = app.get("/api/v1/contests/1", &org).await;
+    assert_eq!(res.body["example_settings"], true, "{}", res.text);
+    let min = res.body["min_entries_per_unit"].clone();
+    // Sending back what is there changes nothing, and keeps the flag.
+    let res = app
+        .patch(
+            "/api/v1/contests/1",
+            &org,
+            json!({"min_entries_per_unit": min}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["example_settings"], true);
+    let res = app
+        .patch(
+            "/api/v1/contests/1",
+            &org,
+            json!({"min_entries_per_unit": 2}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["example_settings"], false);
 }

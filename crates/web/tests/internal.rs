@@ -95,8 +95,8 @@ async fn a_district_contest_forwards_its_winner_to_the_provincial_contest() {
         .collect();
     assert_eq!(ids, vec![inner]);
 
-    // The district's own staff take part; the province's organizer withdraws the demo
-    // entry of Hòa An so the district is below the provincial minimum.
+    // The district's own staff take part; the district withdraws its demo entry from the
+    // provincial contest, so it is below the provincial minimum.
     let focal = app.login("hoaan.daumoi").await;
     let winner = entry(
         &app,
@@ -128,7 +128,7 @@ async fn a_district_contest_forwards_its_winner_to_the_provincial_contest() {
     let res = app
         .post(
             &format!("/api/v1/entries/{hha_entry}/withdraw"),
-            &org,
+            &focal,
             json!({}),
         )
         .await;

@@ -127,7 +127,7 @@ async fn published(app: &TestApp) -> (String, Vec<i64>) {
         .post(
             &format!("/api/v1/contests/{CONTEST}/awards/approve"),
             &approver,
-            json!({"decision": {"number": "2345", "date": "2021-11-25", "signer": "Lê Hải Hòa"}}),
+            json!({"decision": {"number": "2345", "date": "2021-11-01", "signer": "Lê Hải Hòa"}}),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);

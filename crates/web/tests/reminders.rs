@@ -187,7 +187,7 @@ async fn automatic_reminders_fire_once_per_offset_even_with_two_processes() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|m| m["username"] == u)
+            .filter(|m| m["username"] == u && m["kind"] == "reminder")
             .count()
     };
     assert_eq!(per_user("htk.daumoi"), 3);

@@ -1,11 +1,12 @@
-//! Changing entries: create, edit, submit, withdraw (the unit or the organizer, while
-//! the contest and the unit's deadline allow), and screening (the organizer, once
+//! Changing entries: create, edit, submit (the unit or the organizer), withdraw (the
+//! unit), while the contest and the unit's deadline allow; and screening (the organizer, once
 //! submissions are closed).
 
 use sangkien_domain::{
     account::Role,
     contest::ContestState,
     entry::{self, EntryContent, EntryStatus},
+    time,
 };
 use sangkien_storage::{
     Conn, Store, Tx,
@@ -20,6 +21,7 @@ use super::{EntryDetail, changeable, check_changeable, has_main, not_found, open
 use crate::{
     App, Error, ErrorKind, Result, contest,
     idem::{self, Outcome},
+    notify,
 };
 
 /// A new entry: the content, and the unit when an organizer creates it for a unit.
@@ -180,6 +182,19 @@ pub(crate) async fn require_complete(
     }
 }
 
+/// Who may make a change of status: the entry's unit or the organizer (submit), or the
+/// entry's unit alone (withdraw: the organizer refuses an entry by screening it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    UnitOrOrganizer,
+    OwnUnit,
+}
+
+/// The entry's own unit: its focal user.
+pub fn is_own_unit(user: &Account, e: &EntryRecord) -> bool {
+    user.role == Role::Focal && user.unit_code == e.unit_code
+}
+
 /// An entry opened for a change of its status, in a transaction: the caller may change it
 /// now, unless the same request (same key) was answered before.
 enum Opened {
@@ -187,12 +202,26 @@ enum Opened {
     Ready(Tx, Box<Changed>, i64),
 }
 
-async fn open(app: &App, user: &Account, id: i64, key: Option<&idem::Key>) -> Result<Opened> {
+async fn open(
+    app: &App,
+    user: &Account,
+    id: i64,
+    key: Option<&idem::Key>,
+    who: Who,
+) -> Result<Opened> {
     let mut tx = app.store.begin().await?;
     if let Some(r) = idem::replay(&mut tx, user, key).await? {
         return Ok(Opened::Replayed(r));
     }
     let (e, contest) = changeable(&mut tx, user, id).await?;
+    if who == Who::OwnUnit && !is_own_unit(user, &e) {
+        return Err(Error::new(
+            ErrorKind::Forbidden,
+            "withdraw_by_own_unit",
+            "Chỉ đơn vị có sáng kiến mới rút được sáng kiến. Ban tổ chức loại một sáng kiến \
+             bằng việc xét điều kiện.",
+        ));
+    }
     let now = app.now();
     check_changeable(&contest, &e, now)?;
     Ok(Opened::Ready(
@@ -210,7 +239,7 @@ pub async fn submit(
     id: i64,
     key: Option<&idem::Key>,
 ) -> Result<Outcome<EntryDetail>> {
-    let (mut tx, mut changed, now) = match open(app, user, id, key).await? {
+    let (mut tx, mut changed, now) = match open(app, user, id, key, Who::UnitOrOrganizer).await? {
         Opened::Replayed(r) => return Ok(Outcome::Replayed(r)),
         Opened::Ready(tx, changed, now) => (tx, *changed, now),
     };
@@ -224,9 +253,32 @@ pub async fn submit(
         )
         .await?;
         changed.attachments = Some(attachments);
+        send_receipt(&mut tx, &changed, now).await?;
     }
     let detail = changed.detail(&mut tx).await?;
     idem::commit(app, tx, user, key, detail).await
+}
+
+/// The unit's receipt for a submission, to each of its focal users: the version and the
+/// moment, to the second.
+async fn send_receipt(tx: &mut Tx, changed: &Changed, now: i64) -> Result<()> {
+    let (e, contest) = (&changed.entry, &changed.contest);
+    let body = format!(
+        "Hệ thống đã nhận sáng kiến «{}» của {} dự cuộc thi «{}»: phiên bản {}, nộp lúc {}.",
+        e.content.title,
+        e.unit_name,
+        contest.settings.title,
+        e.version,
+        time::display_vn_seconds(now),
+    );
+    let note = notify::Note {
+        contest_id: Some(contest.id),
+        kind: "receipt",
+        subject: format!("Biên nhận: đã nộp sáng kiến «{}»", e.content.title),
+        body: &body,
+    };
+    notify::unit(tx, now, &e.unit_code, &note).await?;
+    Ok(())
 }
 
 /// Withdraws a submitted entry (a withdrawn one stays withdrawn; a draft needs none).
@@ -236,7 +288,7 @@ pub async fn withdraw(
     id: i64,
     key: Option<&idem::Key>,
 ) -> Result<Outcome<EntryDetail>> {
-    let (mut tx, mut changed, now) = match open(app, user, id, key).await? {
+    let (mut tx, mut changed, now) = match open(app, user, id, key, Who::OwnUnit).await? {
         Opened::Replayed(r) => return Ok(Outcome::Replayed(r)),
         Opened::Ready(tx, changed, now) => (tx, *changed, now),
     };

@@ -14,6 +14,7 @@ use sangkien_domain::{
     account::Role,
     contest::ContestState,
     judging::{EntrySheets, Sheet, council as rules},
+    labels::Label,
 };
 use sangkien_storage::{
     Conn, Store,
@@ -99,9 +100,6 @@ pub async fn declare_conflict(
     id: i64,
     body: &NewConflict,
 ) -> Result<Conflict> {
-    let mut e = sangkien_domain::ValidationErrors::new();
-    let reason = sangkien_domain::text::check(&mut e, "reason", "Lý do", &body.reason, 1, 1000);
-    e.into_result(())?;
     let mut tx = app.store.begin().await?;
     let contest = contest::visible(&mut tx, caller, id).await?;
     let me = membership(&mut tx, id, caller).await?;
@@ -109,6 +107,9 @@ pub async fn declare_conflict(
     if caller.role != Role::Organizer && !declaring_for_self {
         return Err(Error::forbidden());
     }
+    let mut e = sangkien_domain::ValidationErrors::new();
+    let reason = sangkien_domain::text::check(&mut e, "reason", "Lý do", &body.reason, 1, 1000);
+    e.into_result(())?;
     let judge = store::members(&mut tx, id)
         .await?
         .into_iter()
@@ -139,6 +140,30 @@ pub async fn declare_conflict(
         reason,
         kind: None,
     })
+}
+
+/// A member declares their own conflict on an entry (from its score sheet). Returns the
+/// entry's contest with the conflict.
+pub async fn declare_own_conflict(
+    app: &App,
+    caller: &Account,
+    entry_id: i64,
+    reason: &str,
+) -> Result<(i64, Conflict)> {
+    let contest_id = {
+        let mut conn = app.store.reader().await?;
+        entries::get(&mut conn, entry_id)
+            .await?
+            .map(|e| e.contest_id)
+            .ok_or_else(|| Error::not_found("sáng kiến"))?
+    };
+    let body = NewConflict {
+        username: caller.username.clone(),
+        entry_id,
+        reason: reason.to_string(),
+    };
+    let conflict = declare_conflict(app, caller, contest_id, &body).await?;
+    Ok((contest_id, conflict))
 }
 
 /// The conflicts of a contest: all of them for organizers, a member's own for a member.
@@ -188,6 +213,37 @@ pub struct Scores {
     pub sheets: Vec<SheetRecord>,
     pub submitted: Vec<EntrySheets>,
     pub members: Vec<Member>,
+    /// (entry, judge) of every assignment: the sheets each entry should get.
+    pub assigned: Vec<(i64, String)>,
+}
+
+/// Who may see a contest's scores, and from which stage on: organizers and the chair
+/// from judging, approvers (when `approver_too`) from deliberation. A refusal because of
+/// the stage says so.
+pub(crate) fn may_see_scores(
+    caller: &Account,
+    is_chair: bool,
+    approver_too: bool,
+    contest: &ContestRecord,
+) -> Result<()> {
+    let from = match caller.role {
+        Role::Organizer => ContestState::Judging,
+        Role::Approver if approver_too => ContestState::Deliberation,
+        _ if is_chair => ContestState::Judging,
+        _ => return Err(Error::forbidden()),
+    };
+    if contest.state < from {
+        return Err(Error::wrong_state(
+            contest.state.as_str(),
+            from.as_str(),
+            format!(
+                "Cuộc thi đang ở giai đoạn «{}»: điểm chấm và xếp hạng chỉ xem được từ giai đoạn «{}».",
+                contest.state.vi(),
+                from.vi()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Loads [`Scores`] for organizers (from judging), the council chair (from judging) and,
@@ -201,14 +257,7 @@ pub async fn scores_for(
     let contest = contest::visible(conn, caller, id).await?;
     let me = membership(conn, id, caller).await?;
     let is_chair = me.as_ref().is_some_and(|m| m.role == "chair");
-    let allowed = match caller.role {
-        Role::Organizer => contest.state >= ContestState::Judging,
-        Role::Approver if approver_too => contest.state >= ContestState::Deliberation,
-        _ => is_chair && contest.state >= ContestState::Judging,
-    };
-    if !allowed {
-        return Err(Error::forbidden());
-    }
+    may_see_scores(caller, is_chair, approver_too, &contest)?;
     let list = entries::judged_summaries(conn, id).await?;
     let members = store::members(conn, id).await?;
     let hidden: HashSet<i64> = if is_chair && caller.role != Role::Organizer {
@@ -245,12 +294,14 @@ pub async fn scores_for(
             sheets: by_entry.remove(&e.id).unwrap_or_default(),
         })
         .collect();
+    let assigned = store::assignments(conn, id).await?;
     Ok(Scores {
         contest,
         entries,
         sheets,
         submitted,
         members,
+        assigned,
     })
 }
 

@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use sangkien_domain::{
     account::Role,
-    contest::{Aggregation, ContestState},
+    contest::Aggregation,
     judging::{
         self, RankRow,
         agreement::{self, Outlier},
@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::{Scores, scores_for};
 use crate::json::{ToJson, json_serialize};
-use crate::{App, Error, Result, contest};
+use crate::{App, Result, contest};
 
 /// contest id → (judging version, contest `updated_at`, ranking).
 pub type Cache = HashMap<i64, (i64, i64, Arc<Ranking>)>;
@@ -49,6 +49,16 @@ pub struct Ranked {
     pub entry: Option<EntrySummary>,
     /// The judges whose total is far from the entry's mean.
     pub outlier_judges: Vec<String>,
+    /// How many sheets the entry should get (its assigned judges).
+    pub expected_sheets: usize,
+}
+
+impl Ranked {
+    /// Whether every assigned judge's sheet is in: until then the entry's place is not
+    /// final, and an equal score is not yet a tie.
+    pub fn complete(&self) -> bool {
+        self.row.judge_totals.len() >= self.expected_sheets
+    }
 }
 
 /// The ranking: rank, entry, title, unit, score, judge totals, criterion means, tied.
@@ -69,6 +79,11 @@ impl Ranking {
             .into_iter()
             .map(|row| Ranked {
                 entry: sc.entries.iter().find(|e| e.id == row.entry_id).cloned(),
+                expected_sheets: sc
+                    .assigned
+                    .iter()
+                    .filter(|(e, _)| *e == row.entry_id)
+                    .count(),
                 outlier_judges: outliers
                     .iter()
                     .filter(|o| o.entry_id == row.entry_id)
@@ -107,7 +122,8 @@ impl ToJson for Ranking {
                     "mean": r.mean.as_points_f64(), "zscore": r.zscore,
                     "judge_totals": r.judge_totals.iter().map(|(j, t)| json!({"username": j, "total": t})).collect::<Vec<_>>(),
                     "criterion_means": r.criterion_means.iter().map(|(c, m)| (c.clone(), json!(m.as_points_f64()))).collect::<serde_json::Map<_, _>>(),
-                    "sheets": r.judge_totals.len(), "tied": r.tied,
+                    "sheets": r.judge_totals.len(), "sheets_expected": x.expected_sheets,
+                    "complete": x.complete(), "tied": r.tied,
                     "outlier_judges": x.outlier_judges,
                 })
             })
@@ -134,13 +150,7 @@ pub async fn ranking_for(
         )));
     }
     let contest = contest::visible(conn, caller, id).await?;
-    let allowed = match caller.role {
-        Role::Organizer => contest.state >= ContestState::Judging,
-        _ => contest.state >= ContestState::Deliberation,
-    };
-    if !allowed {
-        return Err(Error::forbidden());
-    }
+    super::may_see_scores(caller, false, true, &contest)?;
     let key = (store::version(conn, id).await?, contest.updated_at);
     let cached = app.rankings.lock().ok().and_then(|c| {
         c.get(&id)
@@ -312,6 +322,6 @@ impl Progress {
 pub async fn progress(app: &App, caller: &Account, id: i64) -> Result<Progress> {
     let mut conn = app.store.reader().await?;
     let sc = scores_for(&mut conn, caller, id, false).await?;
-    let assigned = store::assignments(&mut conn, id).await?;
+    let assigned = sc.assigned.clone();
     Ok(Progress::of(sc, &assigned))
 }

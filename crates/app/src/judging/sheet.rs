@@ -9,14 +9,14 @@ use sangkien_storage::{
     account::Account,
     audit::Actor,
     entry::{self as entries, EntryRecord},
-    judging::{self as store, SheetContext, SheetRecord},
+    judging::{self as store, Member, SheetContext, SheetRecord},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{conflicts, membership, wrong_state};
 use crate::json::{ToJson, json_serialize};
-use crate::{App, Error, Result, contest};
+use crate::{App, Error, Result, contest, notify};
 
 pub(crate) fn sheet_json(s: Option<&SheetRecord>) -> Value {
     match s {
@@ -192,9 +192,6 @@ pub async fn unlock(
     username: &str,
     reason: &str,
 ) -> Result<Unlocked> {
-    let mut e = sangkien_domain::ValidationErrors::new();
-    let reason = sangkien_domain::text::check(&mut e, "reason", "Lý do mở lại", reason, 1, 1000);
-    e.into_result(())?;
     let mut tx = app.store.begin().await?;
     let entry = entries::get(&mut tx, entry_id)
         .await?
@@ -204,6 +201,9 @@ pub async fn unlock(
     if me.as_ref().is_none_or(|m| m.role != "chair") {
         return Err(Error::forbidden());
     }
+    let mut e = sangkien_domain::ValidationErrors::new();
+    let reason = sangkien_domain::text::check(&mut e, "reason", "Lý do mở lại", reason, 1, 1000);
+    e.into_result(())?;
     if contest.state != ContestState::Judging {
         return Err(wrong_state(
             contest.state,
@@ -230,6 +230,20 @@ pub async fn unlock(
             "sheet_not_submitted",
             "Phiếu chấm chưa nộp nên không cần mở lại.",
         ));
+    }
+    if let Some(to) = sangkien_storage::account::get(&mut tx, &judge.username).await? {
+        let body = format!(
+            "Chủ tịch Hội đồng đã mở lại phiếu chấm của đồng chí cho sáng kiến «{}» (cuộc thi «{}»). \
+             Lý do: {reason}\n\nĐề nghị đồng chí xem lại, chấm và nộp lại phiếu.",
+            entry.content.title, contest.settings.title,
+        );
+        let note = notify::Note {
+            contest_id: Some(contest.id),
+            kind: "sheet_unlocked",
+            subject: format!("Phiếu chấm được mở lại: {}", entry.content.title),
+            body: &body,
+        };
+        notify::account(&mut tx, app.now(), &to, &note).await?;
     }
     Store::commit(tx).await?;
     Ok(Unlocked {
@@ -301,6 +315,36 @@ pub async fn of_entry(app: &App, caller: &Account, entry_id: i64) -> Result<Entr
     let mut conn = app.store.reader().await?;
     let sheets = others(&mut conn, caller, entry_id).await?;
     Ok(EntrySheets { entry_id, sheets })
+}
+
+/// The submitted sheets of an entry as the organizer or the chair reviews them: the
+/// entry, its contest, the council (for names and roles), the sheets, and whether the
+/// caller may reopen one now (the chair, during judging).
+pub struct Review {
+    pub entry: EntryRecord,
+    pub contest: sangkien_storage::contest::ContestRecord,
+    pub members: Vec<Member>,
+    pub sheets: Vec<SheetRecord>,
+    pub may_unlock: bool,
+}
+
+/// [`others`] with what a page needs around them.
+pub async fn review(app: &App, caller: &Account, entry_id: i64) -> Result<Review> {
+    let mut conn = app.store.reader().await?;
+    let sheets = others(&mut conn, caller, entry_id).await?;
+    let entry = entries::get(&mut conn, entry_id)
+        .await?
+        .ok_or_else(|| Error::not_found("sáng kiến"))?;
+    let contest = contest::visible(&mut conn, caller, entry.contest_id).await?;
+    let me = membership(&mut conn, contest.id, caller).await?;
+    let members = store::members(&mut conn, contest.id).await?;
+    Ok(Review {
+        may_unlock: contest.state == ContestState::Judging && me.is_some_and(|m| m.role == "chair"),
+        entry,
+        contest,
+        members,
+        sheets,
+    })
 }
 
 /// What a judge's score-sheet page shows: the entry, the contest, the judge's sheet, the

@@ -58,6 +58,27 @@ pub fn check_open_for_changes(
     Ok(())
 }
 
+/// Judging may start only when no unit's extension is still running at `now`: starting
+/// it would end them without a word. `running` are (unit name, extended until) of the
+/// contest's extensions.
+pub fn check_extensions_over(running: &[(String, i64)], now: i64) -> Result<(), RuleError> {
+    let open: Vec<String> = running
+        .iter()
+        .filter(|(_, until)| *until >= now)
+        .map(|(unit, until)| format!("{unit} (đến {})", time::display_vn(*until)))
+        .collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(RuleError::conflict(
+        "extension_running",
+        format!(
+            "Chưa thể bắt đầu chấm: {} còn trong thời gian được gia hạn nộp bài. Hãy chờ hết hạn gia hạn, hoặc sửa hạn gia hạn trên trang theo dõi nộp bài.",
+            open.join(", ")
+        ),
+    ))
+}
+
 /// Checks an extension: a later deadline than the contest's, and a reason.
 pub fn validate_extension(
     settings: &ContestSettings,

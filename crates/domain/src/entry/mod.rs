@@ -6,8 +6,8 @@ mod deadline;
 mod form;
 
 pub use deadline::{
-    check_open_for_changes, due_reminder_offsets, unit_deadline, validate_extension,
-    validate_screening,
+    check_extensions_over, check_open_for_changes, due_reminder_offsets, unit_deadline,
+    validate_extension, validate_screening,
 };
 pub use form::{missing_for_submit, validate};
 

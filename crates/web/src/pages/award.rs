@@ -20,6 +20,7 @@ use sangkien_domain::{
     contest::{ContestState, PrizeTier},
     labels::Label,
     points::format_vnd,
+    time,
 };
 
 use super::{
@@ -107,6 +108,8 @@ struct AwardsPage {
     error: Option<String>,
     field_errors: Vec<String>,
     typed_decision: (String, String, String),
+    /// Today in Vietnam, `YYYY-MM-DD`: a decision cannot be dated later.
+    today: String,
 }
 
 fn tier_str(t: Option<PrizeTier>) -> String {
@@ -139,7 +142,11 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
                     .tier_of(r.entry_id)
                     .map(|t| t.vi().to_string())
                     .unwrap_or_default(),
-                tier: tier_str(chosen.and_then(|x| x.tier)),
+                // Before any list is saved, the form starts from the proposal.
+                tier: tier_str(match &a.list {
+                    Some(_) => chosen.and_then(|x| x.tier),
+                    None => a.proposal.tier_of(r.entry_id),
+                }),
                 reason: chosen.map(|x| x.reason.clone()).unwrap_or_default(),
             }
         })
@@ -173,6 +180,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
     let total: i64 = won.iter().map(|(_, t)| a.amount(*t)).sum();
     let role = account.role;
     let published = publication::get(state, id).await.is_ok();
+    let today = time::date_vn(state.now());
     Ok(AwardsPage {
         nav: user.nav(),
         contest_id: id,
@@ -195,7 +203,7 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
         decision: a
             .decision
             .as_ref()
-            .map(|d| (d.number.clone(), d.date.clone(), d.signer.clone())),
+            .map(|d| (d.number.clone(), super::date_vi(&d.date), d.signer.clone())),
         tiers: PrizeTier::ALL
             .iter()
             .map(|t| (t.as_str(), t.vi()))
@@ -205,7 +213,9 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
             .collect(),
         error: None,
         field_errors: Vec::new(),
-        typed_decision: (String::new(), String::new(), String::new()),
+        // Today, and the approver, who signs: what the approver most often types.
+        typed_decision: (String::new(), today.to_string(), account.full_name.clone()),
+        today: today.to_string(),
     })
 }
 

@@ -50,7 +50,11 @@ struct Dashboard {
     contests: Vec<ContestRow>,
 }
 
-async fn dashboard(State(state): State<AppState>, user: PageUser) -> Response {
+/// `/`: the signed-in user's contests; the public start page for a visitor.
+async fn dashboard(State(state): State<AppState>, user: Option<PageUser>) -> Response {
+    let Some(user) = user else {
+        return super::public::start(&state).await;
+    };
     match app_contest::list(&state, user.account()).await {
         Ok(list) => render(&Dashboard {
             nav: user.nav(),

@@ -12,6 +12,7 @@ use axum::{
 use sangkien_app::{
     Error, ErrorKind,
     judging::{
+        self,
         assignment::{self, Assigned, MyAssignments},
         sheet::{self, SheetInput},
     },
@@ -20,7 +21,7 @@ use sangkien_domain::contest::ContestState;
 
 use super::{
     DoneQuery, Nav, PageUser, after,
-    form::{FromPairs, Pairs, Rows},
+    form::{FromPairs, Pairs, Posted, Rows},
     page,
 };
 use crate::{AppState, extract::Id};
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/judging", get(my_list))
         .route("/entries/{id}/score", get(sheet_page).post(save_sheet))
         .route("/entries/{id}/score/submit", post(submit_sheet))
+        .route("/entries/{id}/conflict", post(declare_own_conflict))
 }
 
 struct AssignedLine {
@@ -50,6 +52,7 @@ struct ListPage {
     role_label: &'static str,
     judging: bool,
     items: Vec<AssignedLine>,
+    done: Option<&'static str>,
 }
 
 fn sheet_state_label(state: &str) -> &'static str {
@@ -60,7 +63,12 @@ fn sheet_state_label(state: &str) -> &'static str {
     }
 }
 
-async fn my_list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+async fn my_list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let result = async {
         let MyAssignments {
             contest,
@@ -97,6 +105,9 @@ async fn my_list(State(state): State<AppState>, user: PageUser, Id(id): Id) -> R
             role_label: sangkien_domain::judging::council::role_label(&me.role),
             judging,
             items,
+            done: (q.done == "conflict").then_some(
+                "Đã khai báo xung đột lợi ích. Sáng kiến đó không còn trong danh sách chấm của đồng chí.",
+            ),
         })
     }
     .await;
@@ -135,6 +146,9 @@ struct SheetView {
     done: Option<String>,
     /// Other members' submitted totals, when the caller may see them.
     others: Vec<(String, String)>,
+    /// The member's own conflict form: what was typed, and why it was refused.
+    conflict_reason: String,
+    conflict_error: Option<String>,
 }
 
 /// The typed values of the sheet form: criterion → (points text, comment), comment.
@@ -245,6 +259,8 @@ async fn sheet_view(
         errors,
         done,
         others,
+        conflict_reason: String::new(),
+        conflict_error: None,
     })
 }
 
@@ -365,6 +381,37 @@ async fn store_sheet(
             e.field_messages(),
             None,
         )
+    })
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct OwnConflictForm {
+    csrf: String,
+    reason: String,
+}
+
+super::form::csrf_field!(OwnConflictForm);
+
+/// A member declares their own conflict from the entry's score sheet; back to their list,
+/// or the sheet again with the reason kept.
+async fn declare_own_conflict(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<OwnConflictForm>,
+) -> Response {
+    let result = judging::declare_own_conflict(&state, user.account(), id, &f.reason)
+        .await
+        .map(|(contest_id, _)| format!("/contests/{contest_id}/judging?done=conflict"));
+    after(result, |e| async move {
+        let view = sheet_view(&state, &user, id, None, Vec::new(), None).await?;
+        Ok(SheetView {
+            conflict_reason: f.reason,
+            conflict_error: Some(e.field_messages().join(" ")),
+            ..view
+        })
     })
     .await
 }

@@ -15,11 +15,12 @@ mod lists;
 mod login;
 mod public;
 mod ranking;
+mod review;
 
 use askama::Template;
 use axum::{
     Router,
-    extract::FromRequestParts,
+    extract::{FromRequestParts, OptionalFromRequestParts},
     http::{StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(judging::router())
         .merge(council::router())
         .merge(ranking::router())
+        .merge(review::router())
         .merge(lists::router())
         .merge(award::router())
         .merge(public::router())
@@ -83,10 +85,38 @@ impl PageUser {
         let a = &self.session.account;
         Some(Nav {
             full_name: a.full_name.clone(),
-            role_label: a.role.vi(),
+            // A council member's account has a plain role (often «Theo dõi»); the person
+            // is known by their place on the council.
+            role_label: if a.role == Role::Viewer && self.session.on_council {
+                "Thành viên Hội đồng"
+            } else {
+                a.role.vi()
+            },
             is_admin: a.role == Role::Admin,
             csrf: self.session.csrf_token.clone(),
         })
+    }
+}
+
+/// A page that anyone may see, and that shows more to a signed-in user (`/`).
+impl OptionalFromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        match auth::web_session(&parts.headers, state).await {
+            Ok(Some((_, session))) => {
+                // For the form the handler reads next (`form::Posted`, `form::Rows`).
+                parts
+                    .extensions
+                    .insert(form::SessionCsrf(session.csrf_token.clone()));
+                Ok(Some(PageUser { session }))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(page_error(e)),
+        }
     }
 }
 
@@ -94,15 +124,11 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match auth::web_session(&parts.headers, state).await {
-            Ok(Some((_, session))) => {
-                // For the form the handler reads next (`form::Posted`, `form::Rows`).
-                parts
-                    .extensions
-                    .insert(form::SessionCsrf(session.csrf_token.clone()));
-                Ok(PageUser { session })
-            }
-            Ok(None) => {
+        match <PageUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+        {
+            Some(user) => Ok(user),
+            None => {
                 let next = parts
                     .uri
                     .path_and_query()
@@ -125,7 +151,6 @@ impl FromRequestParts<AppState> for PageUser {
                     .collect();
                 Err(Redirect::to(&format!("/login?next={encoded}")).into_response())
             }
-            Err(e) => Err(page_error(e)),
         }
     }
 }
@@ -212,6 +237,17 @@ where
 /// A CSV download, or the error page.
 pub fn csv(name: &str, rows: Vec<Vec<String>>) -> Response {
     crate::download::csv(name, rows).unwrap_or_else(page_error)
+}
+
+/// A stored date (`YYYY-MM-DD`, or the date part of an RFC 3339 instant) as people read
+/// it, `dd/mm/yyyy`.
+pub fn date_vi(t: &str) -> String {
+    let d = t.get(..10).unwrap_or(t);
+    let parts: Vec<&str> = d.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => t.to_string(),
+    }
 }
 
 /// The `?done=` of a page after a form, for its message.

@@ -13,17 +13,18 @@ use axum::{
 use sangkien_app::{
     Error,
     library::{self, LibraryEntry, SearchQuery},
-    publication::{self, PublicResults, Published},
+    publication::{self, PublicResults},
 };
 use sangkien_domain::{contest::PrizeTier, labels::Label, points::format_vnd};
 
-use super::{Nav, error_page, page_error, render};
+use super::{Nav, date_vi, error_page, page_error, render};
 use crate::{AppState, error::status, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/public/contests", get(list))
         .route("/public/contests/{id}", get(results))
+        .route("/public/fingerprint", get(fingerprint))
         .route("/feed.atom", get(feed))
         .route("/public/library", get(library_page))
         .route("/public/library/{id}", get(library_entry))
@@ -258,15 +259,6 @@ fn entry_page(id: i64, l: &LibraryEntry) -> EntryPage {
 }
 
 /// "2021-11-25T10:00:00+07:00" → "25/11/2021".
-fn date_vi(t: &str) -> String {
-    let d = t.get(..10).unwrap_or(t);
-    let parts: Vec<&str> = d.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!("{d}/{m}/{y}"),
-        _ => t.to_string(),
-    }
-}
-
 pub struct ContestLine {
     pub id: i64,
     pub title: String,
@@ -282,29 +274,54 @@ struct ListPage {
     contests: Vec<ContestLine>,
 }
 
+/// The published contests, newest first.
+async fn published(state: &AppState) -> Result<Vec<ContestLine>, sangkien_app::Error> {
+    Ok(publication::list(state)
+        .await?
+        .iter()
+        .map(|p| {
+            let c = &p.results.contest;
+            ContestLine {
+                id: p.contest_id,
+                title: c.title.clone(),
+                year: c.year.to_string(),
+                published: date_vi(&c.published_at),
+                awards: p.results.awards.len(),
+            }
+        })
+        .collect())
+}
+
 async fn list(State(state): State<AppState>) -> Response {
-    match publication::list(&state).await {
-        Ok(pubs) => public(render(&ListPage {
+    match published(&state).await {
+        Ok(contests) => public(render(&ListPage {
             nav: None,
-            contests: pubs
-                .iter()
-                .map(|p| {
-                    let c = &p.results.contest;
-                    ContestLine {
-                        id: p.contest_id,
-                        title: c.title.clone(),
-                        year: c.year.to_string(),
-                        published: date_vi(&c.published_at),
-                        awards: p.results.awards.len(),
-                    }
-                })
-                .collect(),
+            contests,
         })),
         Err(e) => page_error(e),
     }
 }
 
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    nav: Option<Nav>,
+    contests: Vec<ContestLine>,
+}
+
+/// `/` for a visitor who is not signed in: the published results, the library, the feed.
+pub(super) async fn start(state: &AppState) -> Response {
+    match published(state).await {
+        Ok(contests) => render(&StartPage {
+            nav: None,
+            contests,
+        }),
+        Err(e) => page_error(e),
+    }
+}
+
 pub struct AwardLine {
+    pub entry_id: i64,
     pub tier: String,
     pub title: String,
     pub unit_name: String,
@@ -324,12 +341,6 @@ struct ResultsPage {
     published: String,
     awards: Vec<AwardLine>,
     fingerprint: String,
-}
-
-fn score_vi(f: f64) -> String {
-    let t = format!("{f:.2}");
-    let t = t.trim_end_matches('0').trim_end_matches('.');
-    t.replace('.', ",")
 }
 
 /// Public pages may be cached by proxies for a short while; they never change once
@@ -375,6 +386,7 @@ fn results_page(id: i64, r: &PublicResults) -> ResultsPage {
         .awards
         .iter()
         .map(|a| AwardLine {
+            entry_id: a.entry_id,
             tier: a.tier_name.clone(),
             title: a.title.clone(),
             unit_name: a.unit_name.clone(),
@@ -384,7 +396,7 @@ fn results_page(id: i64, r: &PublicResults) -> ResultsPage {
                 .map(|x| x.full_name.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
-            score: score_vi(a.score.0.as_f64()),
+            score: a.score.0.display_vi(),
             amount: format_vnd(a.amount_vnd),
         })
         .collect();
@@ -510,4 +522,15 @@ mod tests {
         assert!(!has_next(600, 20, 7, 1000, true));
         assert!(!has_next(700, 20, 0, 1000, true));
     }
+}
+
+#[derive(Template)]
+#[template(path = "fingerprint.html")]
+struct FingerprintPage {
+    nav: Option<Nav>,
+}
+
+/// What the results' fingerprint is, and how anyone recomputes it.
+async fn fingerprint() -> Response {
+    public(render(&FingerprintPage { nav: None }))
 }

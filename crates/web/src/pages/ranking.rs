@@ -1,16 +1,26 @@
 //! The organizer's (and the chair's) progress view and ranking, with CSV downloads.
 
 use askama::Template;
-use axum::{Router, extract::State, response::Response, routing::get};
-use sangkien_app::{Error, judging::ranking};
-use sangkien_domain::{labels::Label, points::Points};
+use axum::{
+    Router,
+    extract::{Query, State},
+    response::Response,
+    routing::{get, post},
+};
+use sangkien_app::{Error, coverage, judging::ranking};
+use sangkien_domain::{account::Role, contest::ContestState, labels::Label};
 
-use super::{Nav, PageUser, csv, page_error, render};
+use super::{
+    DoneQuery, Nav, PageUser, after, csv,
+    form::{CsrfOnly, Posted},
+    page_error, render,
+};
 use crate::{AppState, extract::Id};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contests/{id}/progress", get(progress_page))
+        .route("/contests/{id}/progress/remind", post(remind_judges))
         .route("/contests/{id}/progress.csv", get(progress_csv))
         .route("/contests/{id}/ranking", get(ranking_page))
         .route("/contests/{id}/ranking.csv", get(ranking_csv))
@@ -43,6 +53,11 @@ struct OutlierRow {
 #[template(path = "progress.html")]
 struct ProgressPage {
     nav: Option<Nav>,
+    csrf: String,
+    /// The organizer, during judging: a button reminds members with unfinished sheets.
+    can_remind: bool,
+    unfinished: u64,
+    done: Option<&'static str>,
     contest_id: i64,
     contest_title: String,
     judges: Vec<JudgeRow>,
@@ -53,21 +68,28 @@ struct ProgressPage {
     method: String,
 }
 
-/// Points as the pages write them: 27,25 (a mean that is not a multiple of 0,01 with
-/// two decimals).
-fn points_text(f: f64) -> String {
-    Points::from_f64(f)
-        .map(|p| p.display_vi())
-        .unwrap_or_else(|| format!("{f:.2}").replace('.', ","))
-}
-
-async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+async fn progress_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let p = match ranking::progress(&state, user.account(), id).await {
         Ok(x) => x,
         Err(e) => return page_error(e),
     };
     render(&ProgressPage {
         nav: user.nav(),
+        csrf: user.session.csrf_token.clone(),
+        can_remind: user.account().role == Role::Organizer
+            && p.contest.state == ContestState::Judging,
+        unfinished: p.judges.iter().filter(|j| j.unfinished > 0).count() as u64,
+        done: match q.done.as_str() {
+            "reminded" => {
+                Some("Đã gửi thư nhắc tới các thành viên Hội đồng còn phiếu chấm chưa nộp.")
+            }
+            _ => None,
+        },
         contest_id: id,
         contest_title: p.contest.settings.title.clone(),
         judges: p
@@ -98,8 +120,8 @@ async fn progress_page(State(state): State<AppState>, user: PageUser, Id(id): Id
             .map(|o| OutlierRow {
                 entry_id: o.entry_id,
                 username: o.judge.clone(),
-                total: points_text(o.total.as_f64()),
-                mean: points_text(o.mean.as_points_f64()),
+                total: o.total.display_vi(),
+                mean: o.mean.rounded().display_vi(),
             })
             .collect(),
         threshold: p.outlier_threshold_percent,
@@ -144,8 +166,12 @@ struct RankLine {
     unit_name: String,
     score: String,
     mean: String,
-    sheets: u64,
+    /// Sheets in, of those expected: «2/3».
+    sheets: String,
+    /// Every assigned judge's sheet is in.
+    complete: bool,
     totals: String,
+    /// Equal after every tie-break criterion, with every sheet in.
     tied: bool,
     outliers: String,
 }
@@ -159,6 +185,8 @@ struct RankingPage {
     aggregation: String,
     rows: Vec<RankLine>,
     ties: usize,
+    /// Entries still waiting for a sheet.
+    incomplete: usize,
 }
 
 async fn ranking_data(
@@ -179,15 +207,16 @@ async fn ranking_data(
                 title: e.map(|e| e.title.clone()).unwrap_or_default(),
                 unit_name: e.map(|e| e.unit_name.clone()).unwrap_or_default(),
                 score: row.score.rounded().display_vi(),
-                mean: points_text(row.mean.as_points_f64()),
-                sheets: row.judge_totals.len() as u64,
+                mean: row.mean.rounded().display_vi(),
+                sheets: format!("{}/{}", row.judge_totals.len(), x.expected_sheets),
+                complete: x.complete(),
                 totals: row
                     .judge_totals
                     .iter()
-                    .map(|(_, t)| points_text(t.as_f64()))
+                    .map(|(_, t)| t.display_vi())
                     .collect::<Vec<_>>()
                     .join("; "),
-                tied: row.tied,
+                tied: row.tied && x.complete(),
                 outliers: x.outlier_judges.join(", "),
             }
         })
@@ -207,6 +236,7 @@ async fn ranking_page(State(state): State<AppState>, user: PageUser, Id(id): Id)
             contest_title: title,
             aggregation,
             ties: rows.iter().filter(|r| r.tied).count(),
+            incomplete: rows.iter().filter(|r| !r.complete).count(),
             rows,
         }),
         Err(e) => page_error(e),
@@ -228,6 +258,7 @@ async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) 
         "Số phiếu".into(),
         "Điểm từng thành viên".into(),
         "Bằng điểm".into(),
+        "Đủ phiếu".into(),
         "Chênh lệch lớn".into(),
     ]];
     for r in rows {
@@ -238,11 +269,26 @@ async fn ranking_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) 
             r.unit_name,
             r.score,
             r.mean,
-            r.sheets.to_string(),
+            r.sheets,
             r.totals,
             if r.tied { "Có".into() } else { String::new() },
+            if r.complete { "Có" } else { "Chưa" }.into(),
             r.outliers,
         ]);
     }
     csv(&format!("ranking-{id}.csv"), out)
+}
+
+/// Reminds the members with unfinished sheets (the same operation as the coverage page's
+/// reminder, which reminds units while the contest is open).
+async fn remind_judges(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(_): Posted<CsrfOnly>,
+) -> Response {
+    let result = coverage::remind(&state, user.account(), id, None)
+        .await
+        .map(|_| format!("/contests/{id}/progress?done=reminded"));
+    after(result, |e| async move { Err::<ProgressPage, _>(e) }).await
 }

@@ -41,7 +41,7 @@ async fn proposal_flags_ties_skips_low_scores_and_approval_locks() {
     assert_eq!(low["proposed_tier"], Value::Null);
 
     let approver = app.login("ubnd.pheduyet").await;
-    let decision = json!({"number": "2345", "date": "2021-11-25", "signer": "Lê Hải Hòa"});
+    let decision = json!({"number": "2345", "date": "2021-11-01", "signer": "Lê Hải Hòa"});
     let res = approve(&app, &approver, decision.clone()).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
     assert_eq!(res.body["error"]["code"], "unresolved_ties");
@@ -119,6 +119,24 @@ async fn proposal_flags_ties_skips_low_scores_and_approval_locks() {
         f.contains(&"decision.number".to_string()) && f.contains(&"decision.date".to_string()),
         "{f:?}"
     );
+    // The decision is dated between the end of judging (01/11/2021) and today.
+    for (date, says) in [
+        ("2021-11-02", "không được sau hôm nay (01/11/2021)"),
+        (
+            "2021-10-31",
+            "không được trước ngày kết thúc chấm điểm (01/11/2021)",
+        ),
+    ] {
+        let res = approve(
+            &app,
+            &approver,
+            json!({"number": "2345", "date": date, "signer": "Lê Hải Hòa"}),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+        assert_eq!(TestApp::fields(&res), vec!["decision.date"], "{}", res.text);
+        assert!(res.text.contains(says), "{}", res.text);
+    }
     let res = approve(&app, &approver, decision).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.body["state"], "approved");
@@ -182,7 +200,7 @@ async fn exports_parse_back() {
     let xml = zip_text(&res.bytes, "word/document.xml");
     for s in [
         "Số: 2345/QĐ-UBND",
-        "Cao Bằng, ngày 25 tháng 11 năm 2021",
+        "Cao Bằng, ngày 01 tháng 11 năm 2021",
         "QUYẾT ĐỊNH",
         "KT. CHỦ TỊCH",
         "Lê Hải Hòa",
@@ -197,7 +215,7 @@ async fn exports_parse_back() {
     assert_eq!(res.headers["content-type"], "application/pdf");
     let text = pdftotext(&res.bytes);
     assert!(
-        text.contains("Cao Bằng, ngày 25 tháng 11 năm 2021"),
+        text.contains("Cao Bằng, ngày 01 tháng 11 năm 2021"),
         "{text}"
     );
     assert!(

@@ -144,7 +144,7 @@ async fn approved(app: &TestApp) -> (String, Vec<i64>) {
     let res = approve(
         app,
         &approver,
-        json!({"number": "2345", "date": "2021-11-25", "signer": "Lê Hải Hòa"}),
+        json!({"number": "2345", "date": "2021-11-01", "signer": "Lê Hải Hòa"}),
     )
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);

@@ -54,6 +54,41 @@ async fn publication_is_public_and_fingerprinted() {
 }
 
 #[tokio::test]
+async fn visitors_start_at_the_public_page_and_winners_link_to_the_library() {
+    let app = TestApp::new().await;
+    let (org, ids) = approved(&app).await;
+    let res = app.transition(&org, CONTEST, "published").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let anon = |path: String| {
+        let app = &app;
+        async move { app.call(Method::GET, &path, None, None).await }
+    };
+    let home = anon("/".into()).await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.text);
+    for link in [
+        "href=\"/public/contests/1\"",
+        "action=\"/public/library\"",
+        "href=\"/feed.atom\"",
+        "href=\"/login\"",
+    ] {
+        assert!(home.text.contains(link), "{link}: {}", home.text);
+    }
+    let results = anon(format!("/public/contests/{CONTEST}")).await;
+    assert_eq!(results.status, StatusCode::OK, "{}", results.text);
+    for id in &ids[..3] {
+        let link = format!("href=\"/public/library/{id}\"");
+        assert!(results.text.contains(&link), "{link}: {}", results.text);
+    }
+    assert!(results.text.contains("href=\"/public/fingerprint\""));
+    assert!(!results.text.contains("docs/FINGERPRINT.md"));
+    let explained = anon("/public/fingerprint".into()).await;
+    assert_eq!(explained.status, StatusCode::OK, "{}", explained.text);
+    assert!(explained.text.contains("SHA-256"), "{}", explained.text);
+    let winner = anon(format!("/public/library/{}", ids[0])).await;
+    assert_eq!(winner.status, StatusCode::OK, "{}", winner.text);
+}
+
+#[tokio::test]
 async fn the_full_demo_reaches_published_results() {
     use sangkien_storage::{Store, testing};
     let db = testing::fresh(testing::backend_from_env()).await.unwrap();
@@ -154,7 +189,7 @@ async fn a_list_made_before_judging_reopened_is_stale_and_cannot_be_approved() {
     let res = approve(
         &app,
         &approver,
-        json!({"number": "1", "date": "2021-11-25", "signer": "Lê Hải Hòa"}),
+        json!({"number": "1", "date": "2021-11-01", "signer": "Lê Hải Hòa"}),
     )
     .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
@@ -177,4 +212,20 @@ async fn a_list_made_before_judging_reopened_is_stale_and_cannot_be_approved() {
         )
         .await;
     assert_eq!(res.body["stale"], false);
+}
+
+#[tokio::test]
+async fn the_first_list_is_saved_without_pressing_propose_first() {
+    let app = TestApp::new().await;
+    let (org, ids) = deliberation(&app).await;
+    let res = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/contests/{CONTEST}/awards"),
+            Some(&org),
+            Some(resolved_list(&ids)),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(tiers(&res.body)[0], (ids[0], "first".to_string()));
 }

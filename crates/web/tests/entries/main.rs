@@ -5,8 +5,10 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod extension;
 mod review;
 mod submission;
+mod withdraw;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;

@@ -324,13 +324,14 @@ async fn score_sheets_are_checked_locked_unlocked_by_the_chair_and_ranked_exactl
             .status,
         StatusCode::FORBIDDEN
     );
+    // The approver's turn comes at deliberation, and the refusal says so.
     let approver = app.login("ubnd.pheduyet").await;
-    assert_eq!(
-        app.get(&format!("/api/v1/contests/{CONTEST}/ranking"), &approver)
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    let early = app
+        .get(&format!("/api/v1/contests/{CONTEST}/ranking"), &approver)
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    assert_eq!(early.body["error"]["code"], "invalid_state");
+    assert!(early.text.contains("Đang xét chọn"), "{}", early.text);
     let ranking = app
         .get(&format!("/api/v1/contests/{CONTEST}/ranking"), &org)
         .await;

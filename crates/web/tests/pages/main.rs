@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod council;
 mod forms;
 mod workflow;
 

@@ -64,6 +64,8 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     let session = web_login(&app, "snv.tochuc").await;
     let cookie = format!("sk_session={session}");
     let res = page(&app, "/contests/1/awards", Some(&session)).await;
+    // The list can be saved from the start, before any proposal is stored.
+    assert!(res.text.contains("id=\"save-awards\""), "{}", res.text);
     let csrf = hidden(&res.text, "csrf");
     let res = form(
         &app,
@@ -121,7 +123,7 @@ async fn login_gives_a_new_session_id_and_logout_ends_it_on_the_server() {
     // old one is dead on the server, not just replaced in the browser.
     let second = login_with(&app, "snv.tochuc", Some(&first)).await;
     assert_ne!(first, second);
-    let old = page(&app, "/", Some(&first)).await;
+    let old = page(&app, "/contests/1", Some(&first)).await;
     assert_eq!(old.status, StatusCode::SEE_OTHER);
     assert!(
         old.headers[header::LOCATION]
@@ -144,9 +146,13 @@ async fn login_gives_a_new_session_id_and_logout_ends_it_on_the_server() {
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(cookie_value(&out, "sk_session").unwrap().is_empty());
     assert_eq!(
-        page(&app, "/", Some(&second)).await.status,
+        page(&app, "/contests/1", Some(&second)).await.status,
         StatusCode::SEE_OTHER
     );
+    // `/` is then the public start page, not the signed-in one.
+    let after = page(&app, "/", Some(&second)).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.text.contains("href=\"/login\""), "{}", after.text);
 }
 
 #[tokio::test]
@@ -182,4 +188,85 @@ async fn behind_tls_the_session_cookie_is_secure() {
     for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(session.contains(part), "{session}");
     }
+}
+
+#[tokio::test]
+async fn the_ranking_page_rounds_every_score_half_up_as_the_documents_do() {
+    let app = TestApp::new().await;
+    app.set_now(1_635_699_599 + 3600);
+    let org = app.organizer().await;
+    assert_eq!(
+        app.transition(&org, 1, "closed").await.status,
+        StatusCode::OK
+    );
+    // Two judges, so the mean of their totals can end in a half hundredth.
+    let council = serde_json::json!({"decision": {"number": "2950/QĐ-UBND", "date": "2021-11-01"},
+        "members": [{"username": "hd.vpubnd", "role": "chair"}, {"username": "hd.snv", "role": "member"}]});
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/contests/1/council",
+            Some(&org),
+            Some(council),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = app
+        .post(
+            "/api/v1/contests/1/assignments",
+            &org,
+            serde_json::json!({"mode": "all"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(
+        app.transition(&org, 1, "judging").await.status,
+        StatusCode::OK
+    );
+    let list = app.get("/api/v1/contests/1/entries", &org).await;
+    let id = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "submitted")
+        .map(|e| e["id"].as_i64().unwrap())
+        .unwrap();
+    // 88,5 and 88,75: the mean is exactly 88,625, which rounds half up to 88,63.
+    for (judge, applicability) in [("hd.vpubnd", 28.5), ("hd.snv", 28.75)] {
+        let t = app.login(judge).await;
+        let body = serde_json::json!({"points": {"novelty": 25, "effectiveness": 25,
+            "applicability": applicability, "presentation": 10}});
+        let r = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/entries/{id}/scores/mine"),
+                Some(&t),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app
+            .post(
+                &format!("/api/v1/entries/{id}/scores/mine/submit"),
+                &t,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let session = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, "/contests/1/ranking", Some(&session)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.text.contains("88,63"), "{}", res.text);
+    assert!(
+        !res.text.contains("88,62"),
+        "one rounding rule: {}",
+        res.text
+    );
+    // The other entries have no sheet yet: not final, and not tied at zero.
+    assert!(res.text.contains("2/2"), "{}", res.text);
+    assert!(res.text.contains("0/2"), "{}", res.text);
+    assert!(res.text.contains("(chưa đủ phiếu)"), "{}", res.text);
+    assert!(!res.text.contains("(bằng điểm)"), "{}", res.text);
+    assert!(!res.text.contains("id=\"ties\""), "{}", res.text);
 }

@@ -29,7 +29,7 @@ use sangkien_domain::{
 use sangkien_storage::contest::ContestRecord;
 
 use super::{
-    DoneQuery, Nav, PageUser, after,
+    Nav, PageUser, after,
     form::{CsrfOnly, Posted},
     page, page_error,
 };
@@ -201,6 +201,10 @@ struct EntryPage {
     attachments: Vec<AttachmentRow>,
     missing: Vec<String>,
     changeable: bool,
+    /// Only the entry's own unit withdraws it.
+    can_withdraw: bool,
+    /// The action the page asks to confirm (`?confirm=submit` or `withdraw`).
+    confirm: &'static str,
     locked_reason: String,
     can_delete_files: bool,
     is_organizer: bool,
@@ -295,7 +299,10 @@ async fn entry_page(
         status: e.status.as_str(),
         status_label: e.status.vi(),
         version: e.version,
-        submitted_at: e.submitted_at.map(time::display_vn).unwrap_or_default(),
+        submitted_at: e
+            .submitted_at
+            .map(time::display_vn_seconds)
+            .unwrap_or_default(),
         deadline: time::display_vn(entry::unit_deadline(&contest.settings, e.extension)),
         eligible: eligible_label(e.eligible),
         screening_reason: e.screening_reason.clone().unwrap_or_default(),
@@ -339,7 +346,9 @@ async fn entry_page(
                 .map(|m| m.message)
                 .collect()
         },
-        changeable: lock.is_ok() && e.status != EntryStatus::Withdrawn,
+        changeable: lock.is_ok(),
+        can_withdraw: app_entry::change::is_own_unit(account, e),
+        confirm: "",
         locked_reason: lock
             .as_ref()
             .err()
@@ -364,7 +373,7 @@ fn done_message(code: &str) -> Option<String> {
             "saved" => "Đã lưu thay đổi.",
             "uploaded" => "Đã tải lên tệp đính kèm.",
             "deleted" => "Đã xóa tệp đính kèm.",
-            "submitted" => "Đã nộp sáng kiến.",
+            "submitted" => "Đã nộp sáng kiến. Biên nhận (thời điểm nộp và số phiên bản) đã được gửi vào hộp thư của đơn vị.",
             "withdrawn" => "Đã rút sáng kiến.",
             "screened" => "Đã ghi kết quả xét điều kiện.",
             _ => return None,
@@ -377,9 +386,26 @@ async fn show(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<EntryQuery>,
 ) -> Response {
-    page(entry_page(&state, &user, id, None, done_message(&q.done)).await)
+    let confirm = match q.confirm.as_str() {
+        "submit" => "submit",
+        "withdraw" => "withdraw",
+        _ => "",
+    };
+    page(
+        entry_page(&state, &user, id, None, done_message(&q.done))
+            .await
+            .map(|p| EntryPage { confirm, ..p }),
+    )
+}
+
+/// The entry page's query: the message after a form, or the action to confirm.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EntryQuery {
+    done: String,
+    confirm: String,
 }
 
 /// After an action: back to the entry page, or the page with the error.
