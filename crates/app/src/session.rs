@@ -120,3 +120,85 @@ pub async fn login(
         csrf,
     })
 }
+
+/// What a user types to change their own password.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+    pub new_password_again: String,
+}
+
+/// A signed-in user changes their own password: the current one is needed (wrong guesses
+/// count as failed logins, so they are limited the same way), and every other session of
+/// the account ends; the one in `keep` (the user's own) stays.
+pub async fn change_password(
+    app: &App,
+    user: &Account,
+    keep: &str,
+    address: &str,
+    change: &PasswordChange,
+) -> Result<()> {
+    let now = app.now();
+    let since = now - LOGIN_WINDOW_SECONDS;
+    let stored = {
+        let mut conn = app.store.reader().await?;
+        let (by_account, by_address) =
+            account::recent_failures(&mut conn, &user.username, address, since).await?;
+        if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+            return Err(Error::new(
+                ErrorKind::TooManyAttempts,
+                "too_many_attempts",
+                "Nhập sai mật khẩu quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.",
+            ));
+        }
+        account::get_with_hash(&mut conn, &user.username)
+            .await?
+            .map(|(_, hash)| hash)
+            .ok_or_else(|| Error::not_found("tài khoản"))?
+    };
+    let current_ok = password::verify_password(&change.current_password, stored.clone()).await?;
+    let mut e = sangkien_domain::ValidationErrors::new();
+    if !current_ok {
+        e.add("current_password", "Mật khẩu hiện tại không đúng.");
+    }
+    if let Err(m) = sangkien_domain::account::check_password(&user.username, &change.new_password) {
+        e.add("new_password", m);
+    } else if change.new_password != change.new_password_again {
+        e.add(
+            "new_password_again",
+            "Hai lần nhập mật khẩu mới không giống nhau.",
+        );
+    }
+    if !current_ok {
+        let mut tx = app.store.begin().await?;
+        account::record_attempt(&mut tx, &user.username, address, now, false).await?;
+        Store::commit(tx).await?;
+    }
+    e.into_result(())?;
+    // Hashed before the write transaction (see `login`).
+    let hash = password::hash_password(&change.new_password).await?;
+    let mut tx = app.store.begin().await?;
+    let before = account::get_with_hash(&mut tx, &user.username)
+        .await?
+        .filter(|(_, h)| *h == stored)
+        .map(|(a, _)| a)
+        .ok_or_else(|| {
+            Error::conflict(
+                "password_changed",
+                "Mật khẩu vừa được đổi ở nơi khác; hãy tải lại trang rồi thử lại.",
+            )
+        })?;
+    account::update(
+        &mut tx,
+        &sangkien_storage::audit::Actor::user(&user.username, now),
+        &before,
+        &before,
+        Some(&hash),
+    )
+    .await?;
+    account::delete_other_sessions(&mut tx, before.id, keep).await?;
+    Store::commit(tx).await?;
+    Ok(())
+}

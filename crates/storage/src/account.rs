@@ -288,6 +288,17 @@ pub async fn delete_sessions_of(conn: &mut Conn, account_id: i64) -> Result<()> 
     Ok(())
 }
 
+/// Ends every session of an account but the one `keep` names (a password changed by the
+/// account's own user, who stays signed in there).
+pub async fn delete_other_sessions(conn: &mut Conn, account_id: i64, keep: &str) -> Result<()> {
+    sql::query("delete from session where account_id = $1 and session_id <> $2")
+        .bind(account_id)
+        .bind(token_id(keep))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Removes expired sessions and login attempts older than `before`.
 pub async fn purge_expired(conn: &mut Conn, now: i64, attempts_before: i64) -> Result<()> {
     sql::query("delete from session where expires_at <= $1")

@@ -7,13 +7,15 @@ use axum::{Router, extract::State, http::StatusCode, response::Response, routing
 use sangkien_app::{unit, user};
 use sangkien_domain::{account::Role, labels::Label};
 
-use super::{Nav, PageUser, error_page, page_error, render};
+use super::{Nav, PageUser, csv, error_page, page_error, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/units", get(units))
+        .route("/units.csv", get(units_csv))
         .route("/users", get(users))
+        .route("/users.csv", get(users_csv))
 }
 
 struct UnitRow {
@@ -31,16 +33,13 @@ struct UnitsPage {
     units: Vec<UnitRow>,
 }
 
-async fn units(State(state): State<AppState>, user: PageUser) -> Response {
-    let list = match unit::list(&state).await {
-        Ok(l) => l,
-        Err(e) => return page_error(e),
-    };
+async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error> {
+    let list = unit::list(state).await?;
     let names: HashMap<String, String> = list
         .iter()
         .map(|u| (u.code.clone(), u.name.clone()))
         .collect();
-    let units = list
+    Ok(list
         .into_iter()
         .map(|u| UnitRow {
             parent: u
@@ -53,11 +52,43 @@ async fn units(State(state): State<AppState>, user: PageUser) -> Response {
             name: u.name,
             active: u.active,
         })
-        .collect();
-    render(&UnitsPage {
-        nav: user.nav(),
-        units,
-    })
+        .collect())
+}
+
+async fn units(State(state): State<AppState>, user: PageUser) -> Response {
+    match unit_rows(&state).await {
+        Ok(units) => render(&UnitsPage {
+            nav: user.nav(),
+            units,
+        }),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn units_csv(State(state): State<AppState>, _user: PageUser) -> Response {
+    let units = match unit_rows(&state).await {
+        Ok(u) => u,
+        Err(e) => return page_error(e),
+    };
+    let mut rows = vec![
+        ["Mã", "Tên đơn vị", "Loại", "Cấp trên", "Hoạt động"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(units.into_iter().map(|u| {
+        vec![
+            u.code,
+            u.name,
+            u.kind.to_string(),
+            u.parent,
+            yes_no(u.active).into(),
+        ]
+    }));
+    csv("don-vi.csv", rows)
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "Có" } else { "Không" }
 }
 
 struct UserRow {
@@ -76,37 +107,72 @@ struct UsersPage {
     users: Vec<UserRow>,
 }
 
-async fn users(State(state): State<AppState>, user: PageUser) -> Response {
+async fn user_rows(state: &AppState, user: &PageUser) -> Result<Vec<UserRow>, Response> {
     if user.session.account.role != Role::Admin {
-        return error_page(
+        return Err(error_page(
             StatusCode::FORBIDDEN,
             "Chỉ quản trị hệ thống được xem danh sách người dùng.",
-        );
+        ));
     }
     let result = async {
-        let names: HashMap<String, String> = unit::list(&state)
+        let names: HashMap<String, String> = unit::list(state)
             .await?
             .into_iter()
             .map(|u| (u.code, u.name))
             .collect();
-        Ok::<_, sangkien_app::Error>((user::list(&state, user.account()).await?, names))
+        Ok::<_, sangkien_app::Error>((user::list(state, user.account()).await?, names))
     }
     .await;
-    match result {
-        Ok((list, names)) => render(&UsersPage {
+    let (list, names) = result.map_err(page_error)?;
+    Ok(list
+        .into_iter()
+        .map(|a| UserRow {
+            role: a.role.vi(),
+            unit: names.get(&a.unit_code).cloned().unwrap_or(a.unit_code),
+            email: a.email.unwrap_or_default(),
+            username: a.username,
+            full_name: a.full_name,
+            active: a.active,
+        })
+        .collect())
+}
+
+async fn users(State(state): State<AppState>, user: PageUser) -> Response {
+    match user_rows(&state, &user).await {
+        Ok(users) => render(&UsersPage {
             nav: user.nav(),
-            users: list
-                .into_iter()
-                .map(|a| UserRow {
-                    role: a.role.vi(),
-                    unit: names.get(&a.unit_code).cloned().unwrap_or(a.unit_code),
-                    email: a.email.unwrap_or_default(),
-                    username: a.username,
-                    full_name: a.full_name,
-                    active: a.active,
-                })
-                .collect(),
+            users,
         }),
-        Err(e) => page_error(e),
+        Err(res) => res,
     }
+}
+
+async fn users_csv(State(state): State<AppState>, user: PageUser) -> Response {
+    let users = match user_rows(&state, &user).await {
+        Ok(u) => u,
+        Err(res) => return res,
+    };
+    let mut rows = vec![
+        [
+            "Tên đăng nhập",
+            "Họ và tên",
+            "Vai trò",
+            "Đơn vị",
+            "Thư điện tử",
+            "Hoạt động",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(users.into_iter().map(|u| {
+        vec![
+            u.username,
+            u.full_name,
+            u.role.to_string(),
+            u.unit,
+            u.email,
+            yes_no(u.active).into(),
+        ]
+    }));
+    csv("nguoi-dung.csv", rows)
 }

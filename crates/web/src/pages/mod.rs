@@ -3,6 +3,7 @@
 //! at compile time). Cookie sessions; every form carries the session's CSRF token;
 //! post/redirect/get.
 
+mod account;
 mod award;
 mod contest;
 mod council;
@@ -34,6 +35,7 @@ use crate::{AppState, auth, error::status};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
+        .merge(account::router())
         .merge(contest::router())
         .merge(entry::router())
         .merge(coverage::router())
@@ -70,6 +72,8 @@ pub struct Nav {
 /// A signed-in browser user; anonymous visitors are sent to the login page.
 pub struct PageUser {
     pub session: Session,
+    /// The session's token (its cookie), which a password change keeps alive.
+    token: String,
 }
 
 impl PageUser {
@@ -107,12 +111,12 @@ impl OptionalFromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Option<Self>, Response> {
         match auth::web_session(&parts.headers, state).await {
-            Ok(Some((_, session))) => {
+            Ok(Some((token, session))) => {
                 // For the form the handler reads next (`form::Posted`, `form::Rows`).
                 parts
                     .extensions
                     .insert(form::SessionCsrf(session.csrf_token.clone()));
-                Ok(Some(PageUser { session }))
+                Ok(Some(PageUser { session, token }))
             }
             Ok(None) => Ok(None),
             Err(e) => Err(page_error(e)),

@@ -213,6 +213,44 @@ impl TestApp {
         assert_eq!(res.status, StatusCode::OK, "assignments: {}", res.text);
     }
 
+    /// The demo contest in judging: closed an hour after its deadline, the council of
+    /// three, every member assigned every entry. Returns the organizer's token and the
+    /// submitted entries.
+    pub async fn start_judging(&self) -> (String, Vec<i64>) {
+        self.set_now(1_635_699_599 + 3600);
+        let org = self.organizer().await;
+        let res = self.transition(&org, 1, "closed").await;
+        assert_eq!(res.status, StatusCode::OK, "closing: {}", res.text);
+        self.prepare_judging(&org, 1).await;
+        let res = self.transition(&org, 1, "judging").await;
+        assert_eq!(res.status, StatusCode::OK, "judging: {}", res.text);
+        let list = self.get("/api/v1/contests/1/entries", &org).await;
+        let ids = list.body["items"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["status"] == "submitted")
+            .filter_map(|e| e["id"].as_i64())
+            .collect();
+        (org, ids)
+    }
+
+    /// A judge saves a sheet of `points` for an entry and submits it.
+    pub async fn score(&self, judge: &str, entry: i64, points: Value) {
+        let path = format!("/api/v1/entries/{entry}/scores/mine");
+        let res = self
+            .call(
+                Method::PUT,
+                &path,
+                Some(judge),
+                Some(json!({"points": points})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "sheet: {}", res.text);
+        let res = self.post(&format!("{path}/submit"), judge, json!({})).await;
+        assert_eq!(res.status, StatusCode::OK, "submit: {}", res.text);
+    }
+
     /// A multipart body with one file field named `file`.
     pub async fn upload(&self, path: &str, token: &str, filename: &str, bytes: &[u8]) -> Response {
         let boundary = "----sangkien-test-boundary";

@@ -3,30 +3,6 @@
 
 use super::*;
 
-/// Judging of the demo contest: closed, the council of three, everyone assigned.
-async fn judging(app: &TestApp) -> (String, Vec<i64>) {
-    app.set_now(1_635_699_599 + 3600);
-    let org = app.organizer().await;
-    assert_eq!(
-        app.transition(&org, 1, "closed").await.status,
-        StatusCode::OK
-    );
-    app.prepare_judging(&org, 1).await;
-    assert_eq!(
-        app.transition(&org, 1, "judging").await.status,
-        StatusCode::OK
-    );
-    let list = app.get("/api/v1/contests/1/entries", &org).await;
-    let ids = list.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["status"] == "submitted")
-        .map(|e| e["id"].as_i64().unwrap())
-        .collect();
-    (org, ids)
-}
-
 #[tokio::test]
 async fn submitting_and_withdrawing_ask_first_and_only_the_unit_withdraws() {
     let app = TestApp::new().await;
@@ -94,7 +70,7 @@ async fn submitting_and_withdrawing_ask_first_and_only_the_unit_withdraws() {
 #[tokio::test]
 async fn a_member_declares_their_own_conflict_from_the_score_sheet() {
     let app = TestApp::new().await;
-    let (_, ids) = judging(&app).await;
+    let (_, ids) = app.start_judging().await;
     let s = web_login(&app, "hd.snv").await;
     let cookie = format!("sk_session={s}");
     let sheet = page(&app, &format!("/entries/{}/score", ids[0]), Some(&s)).await;
@@ -141,27 +117,11 @@ async fn a_member_declares_their_own_conflict_from_the_score_sheet() {
 #[tokio::test]
 async fn the_chair_reopens_a_submitted_sheet_with_a_reason_and_the_member_is_told() {
     let app = TestApp::new().await;
-    let (org, ids) = judging(&app).await;
+    let (org, ids) = app.start_judging().await;
     let judge = app.login("hd.stc").await;
     let id = ids[0];
-    let body = serde_json::json!({"points": {"novelty": 20, "effectiveness": 20, "applicability": 20, "presentation": 8}});
-    let r = app
-        .call(
-            Method::PUT,
-            &format!("/api/v1/entries/{id}/scores/mine"),
-            Some(&judge),
-            Some(body),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = app
-        .post(
-            &format!("/api/v1/entries/{id}/scores/mine/submit"),
-            &judge,
-            serde_json::json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let points = serde_json::json!({"novelty": 20, "effectiveness": 20, "applicability": 20, "presentation": 8});
+    app.score(&judge, id, points).await;
 
     // The organizer reads the sheets but does not reopen them.
     let o = web_login(&app, "snv.tochuc").await;
@@ -225,7 +185,7 @@ async fn the_chair_reopens_a_submitted_sheet_with_a_reason_and_the_member_is_tol
 #[tokio::test]
 async fn the_organizer_reminds_judges_with_unfinished_sheets_from_the_progress_page() {
     let app = TestApp::new().await;
-    let (org, _) = judging(&app).await;
+    let (org, _) = app.start_judging().await;
     let s = web_login(&app, "snv.tochuc").await;
     let res = page(&app, "/contests/1/progress", Some(&s)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);

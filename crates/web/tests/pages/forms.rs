@@ -133,6 +133,34 @@ async fn lists_follow_roles() {
 }
 
 #[tokio::test]
+async fn the_user_and_unit_lists_download_as_csv() {
+    let app = TestApp::new().await;
+    let admin = web_login(&app, "quantri").await;
+    let users = page(&app, "/users.csv", Some(&admin)).await;
+    assert_eq!(users.status, StatusCode::OK, "{}", users.text);
+    assert!(
+        users.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        users.text.contains("Tên đăng nhập,Họ và tên,Vai trò"),
+        "{}",
+        users.text
+    );
+    assert!(users.text.contains("snv.tochuc"), "{}", users.text);
+    let focal = web_login(&app, "hoaan.daumoi").await;
+    assert_eq!(
+        page(&app, "/users.csv", Some(&focal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let units = page(&app, "/units.csv", Some(&focal)).await;
+    assert_eq!(units.status, StatusCode::OK, "{}", units.text);
+    assert!(units.text.contains("STP,Sở Tư pháp"), "{}", units.text);
+}
+
+#[tokio::test]
 async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
     let app = TestApp::new().await;
     let s = web_login(&app, "hoaan.daumoi").await;

@@ -2,6 +2,7 @@
 //! transition buttons, lists by role. (The browser test in e2e/ drives real Chromium.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account;
 #[path = "../common/mod.rs"]
 mod common;
 mod council;

@@ -234,25 +234,9 @@ async fn the_ranking_page_rounds_every_score_half_up_as_the_documents_do() {
     // 88,5 and 88,75: the mean is exactly 88,625, which rounds half up to 88,63.
     for (judge, applicability) in [("hd.vpubnd", 28.5), ("hd.snv", 28.75)] {
         let t = app.login(judge).await;
-        let body = serde_json::json!({"points": {"novelty": 25, "effectiveness": 25,
-            "applicability": applicability, "presentation": 10}});
-        let r = app
-            .call(
-                Method::PUT,
-                &format!("/api/v1/entries/{id}/scores/mine"),
-                Some(&t),
-                Some(body),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let r = app
-            .post(
-                &format!("/api/v1/entries/{id}/scores/mine/submit"),
-                &t,
-                serde_json::json!({}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let points = serde_json::json!({"novelty": 25, "effectiveness": 25,
+            "applicability": applicability, "presentation": 10});
+        app.score(&t, id, points).await;
     }
     let session = web_login(&app, "snv.tochuc").await;
     let res = page(&app, "/contests/1/ranking", Some(&session)).await;
