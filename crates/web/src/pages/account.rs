@@ -1,6 +1,10 @@
 //! «Tài khoản của tôi»: who the user is, and changing their own password.
 
-use super::{DoneQuery, Nav, PageUser, after, form::Posted, render};
+use super::{
+    DoneQuery, Nav, PageUser, after,
+    form::{FieldErrors, Posted},
+    render,
+};
 use crate::{AppState, extract::ClientAddr};
 use askama::Template;
 use axum::{
@@ -28,45 +32,45 @@ struct AccountPage {
     username: String,
     full_name: String,
     role: &'static str,
-    unit_code: String,
+    unit: String,
     email: String,
     done: Option<&'static str>,
     /// The fields of the password form in error, with their messages.
-    errors: Vec<(String, String)>,
+    errors: FieldErrors,
 }
 
-impl AccountPage {
-    /// The message of one field of the password form, if it is in error.
-    fn error_of(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-fn view(user: &PageUser, done: Option<&'static str>, errors: Vec<(String, String)>) -> AccountPage {
+async fn view(
+    state: &AppState,
+    user: &PageUser,
+    done: Option<&'static str>,
+    errors: FieldErrors,
+) -> AccountPage {
     let a = user.account();
+    let unit = sangkien_app::unit::get(state, &a.unit_code)
+        .await
+        .map_or_else(|_| a.unit_code.clone(), |u| u.name);
     AccountPage {
         nav: user.nav(),
         csrf: user.csrf(),
         username: a.username.clone(),
         full_name: a.full_name.clone(),
         role: user.nav().map_or("", |n| n.role_label),
-        unit_code: a.unit_code.clone(),
+        unit,
         email: a.email.clone().unwrap_or_default(),
         done,
         errors,
     }
 }
 
-async fn show(user: PageUser, Query(q): Query<DoneQuery>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     let done = (q.done == "password").then_some(
         "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản (trên máy hoặc điện thoại khác) đã kết thúc.",
     );
-    render(&view(&user, done, Vec::new()))
+    render(&view(&state, &user, done, FieldErrors::default()).await)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -96,11 +100,7 @@ async fn change_password(
         .await
         .map(|()| "/account?done=password".to_string());
     after(result, |e: Error| async move {
-        let mut errors = e.fields();
-        if errors.is_empty() {
-            errors.push((String::new(), e.message.clone()));
-        }
-        Ok(view(&user, None, errors))
+        Ok(view(&state, &user, None, FieldErrors::of(&e)).await)
     })
     .await
 }

@@ -121,3 +121,46 @@ pub struct CsrfOnly {
 }
 
 csrf_field!(CsrfOnly);
+
+/// The fields of a refused form and their messages (the refusal's own message under no
+/// field when it names none), for the form shown again.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn of(e: &sangkien_app::Error) -> FieldErrors {
+        let fields = e.fields();
+        FieldErrors(if fields.is_empty() {
+            vec![(String::new(), e.message.clone())]
+        } else {
+            fields
+        })
+    }
+
+    /// The message of one field, or empty.
+    pub fn on(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = &'a (String, String);
+    type IntoIter = std::slice::Iter<'a, (String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}

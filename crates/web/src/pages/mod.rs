@@ -17,6 +17,8 @@ mod login;
 mod public;
 mod ranking;
 mod review;
+mod unit;
+mod user;
 
 use askama::Template;
 use axum::{
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(council::router())
         .merge(ranking::router())
         .merge(review::router())
+        .merge(unit::router())
+        .merge(user::router())
         .merge(lists::router())
         .merge(award::router())
         .merge(public::router())

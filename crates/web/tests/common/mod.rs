@@ -159,12 +159,17 @@ impl TestApp {
 
     /// Logs in through the API and returns the Bearer token.
     pub async fn login(&self, username: &str) -> String {
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// An API token for `username` with that password.
+    pub async fn login_with(&self, username: &str, password: &str) -> String {
         let res = self
             .call(
                 Method::POST,
                 "/api/v1/auth/login",
                 None,
-                Some(json!({"username": username, "password": PASSWORD})),
+                Some(json!({"username": username, "password": password})),
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.text);

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
+mod admin;
 #[path = "../common/mod.rs"]
 mod common;
 mod council;

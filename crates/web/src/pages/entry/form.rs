@@ -27,7 +27,7 @@ use crate::{
     extract::Id,
     pages::{
         Nav, PageUser,
-        form::{FromPairs, Pairs, Rows},
+        form::{FieldErrors, FromPairs, Pairs, Rows},
         page, page_error, render_status,
     },
 };
@@ -246,18 +246,13 @@ struct FormPage {
     forms: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     v: FormValues,
-    errors: Vec<(String, String)>,
+    errors: FieldErrors,
 }
 
 impl FormPage {
     /// The error message of a field, or empty.
     fn err(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.errors.on(field)
     }
 
     fn author_err(&self, i: &usize, field: &str) -> String {
@@ -307,7 +302,7 @@ fn form_page(
     names: &HashMap<String, String>,
     target: FormTarget,
     mut v: FormValues,
-    errors: Vec<(String, String)>,
+    errors: FieldErrors,
 ) -> FormPage {
     let FormTarget {
         heading,
@@ -355,7 +350,7 @@ async fn form_view(
     target: FormFor,
     to_change: bool,
     values: Option<FormValues>,
-    errors: Vec<(String, String)>,
+    errors: FieldErrors,
 ) -> Result<FormPage, Error> {
     let (contest, entry, names) = form_facts(state, user.account(), target, to_change).await?;
     let values = values
@@ -371,21 +366,31 @@ async fn form_view(
 }
 
 pub async fn new_form(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    page(form_view(&state, &user, FormFor::New(id), true, None, Vec::new()).await)
+    page(
+        form_view(
+            &state,
+            &user,
+            FormFor::New(id),
+            true,
+            None,
+            FieldErrors::default(),
+        )
+        .await,
+    )
 }
 
 pub async fn edit_form(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    page(form_view(&state, &user, FormFor::Edit(id), true, None, Vec::new()).await)
-}
-
-/// The fields in error, or the message itself when it names none.
-fn error_fields(e: &Error) -> Vec<(String, String)> {
-    let fields = e.fields();
-    if fields.is_empty() {
-        vec![(String::new(), e.message.clone())]
-    } else {
-        fields
-    }
+    page(
+        form_view(
+            &state,
+            &user,
+            FormFor::Edit(id),
+            true,
+            None,
+            FieldErrors::default(),
+        )
+        .await,
+    )
 }
 
 /// The entry form as posted.
@@ -458,7 +463,7 @@ async fn save_form(
             Redirect::to(&format!("/entries/{entry_id}?done={done}")).into_response()
         }
         Err(e) => {
-            let errors = error_fields(&e);
+            let errors = FieldErrors::of(&e);
             match form_view(state, user, target, false, Some(values), errors).await {
                 Ok(p) => render_status(status(e.kind), &p),
                 Err(_) => page_error(e),

@@ -1,0 +1,153 @@
+//! The administrator's pages: users and units added and changed without the API.
+
+use super::*;
+
+#[tokio::test]
+async fn the_administrator_adds_changes_and_locks_a_user_from_the_pages() {
+    let app = TestApp::new().await;
+    let admin = web_login(&app, "quantri").await;
+    let cookie = format!("sk_session={admin}");
+    let res = page(&app, "/users/new", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let csrf = hidden(&res.text, "csrf");
+    let fields = |username: &str, password: &str, role: &str| {
+        encode(&[
+            ("csrf", &csrf),
+            ("username", username),
+            ("full_name", "Đinh Thị Lan"),
+            ("role", role),
+            ("unit_code", "HHA"),
+            ("email", "lan.hoaan@caobang.gov.vn"),
+            ("position", "Chuyên viên"),
+            ("password", password),
+        ])
+    };
+    // A short password and no role: refused, and what was typed stays.
+    let res = form(
+        &app,
+        "/users/new",
+        &cookie,
+        &fields("hoaan.lan", "ngan1", ""),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("ít nhất 10 ký tự"), "{}", res.text);
+    assert!(res.text.contains("value=\"Đinh Thị Lan\""), "{}", res.text);
+    assert!(res.text.contains("value=\"hoaan.lan\""), "{}", res.text);
+    assert!(
+        !res.text.contains("ngan1"),
+        "passwords are never typed back"
+    );
+    let res = form(
+        &app,
+        "/users/new",
+        &cookie,
+        &fields("hoaan.lan", "Lan-HoaAn-2026", "focal"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(
+        res.headers[header::LOCATION],
+        "/users/hoaan.lan?done=created"
+    );
+    let lan = app.login_with("hoaan.lan", "Lan-HoaAn-2026").await;
+    assert_eq!(
+        app.get("/api/v1/me", &lan).await.body["user"]["role"],
+        "focal"
+    );
+
+    // The administrator locks the account: its sessions end and it cannot sign in.
+    let res = page(&app, "/users/hoaan.lan", Some(&admin)).await;
+    assert!(res.text.contains("name=\"active\" checked"), "{}", res.text);
+    let res = form(
+        &app,
+        "/users/hoaan.lan",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("full_name", "Đinh Thị Lan"),
+            ("role", "focal"),
+            ("unit_code", "HHA"),
+            ("email", ""),
+            ("position", "Phó Chánh Văn phòng"),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(
+        app.get("/api/v1/me", &lan).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let users = page(&app, "/users", Some(&admin)).await;
+    assert!(users.text.contains("Đã khóa"), "{}", users.text);
+    // A new password for another account.
+    let res = form(
+        &app,
+        "/users/hoaan.daumoi/password",
+        &cookie,
+        &encode(&[("csrf", &csrf), ("password", "Mat-khau-moi-2026")]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    app.login_with("hoaan.daumoi", "Mat-khau-moi-2026").await;
+
+    // Nobody else manages users.
+    let focal = web_login(&app, "stp.daumoi").await;
+    assert_eq!(
+        page(&app, "/users/new", Some(&focal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_administrator_adds_a_unit_and_deactivates_it_from_the_pages() {
+    let app = TestApp::new().await;
+    let admin = web_login(&app, "quantri").await;
+    let cookie = format!("sk_session={admin}");
+    let res = page(&app, "/units/new", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let csrf = hidden(&res.text, "csrf");
+    let unit = |code: &str, kind: &str| {
+        encode(&[
+            ("csrf", &csrf),
+            ("code", code),
+            ("name", "Trung tâm Chuyển đổi số tỉnh"),
+            ("kind", kind),
+            ("parent_code", ""),
+        ])
+    };
+    // An existing code: refused, and the name typed stays.
+    let res = form(&app, "/units/new", &cookie, &unit("STP", "department")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("đã tồn tại"), "{}", res.text);
+    assert!(res.text.contains("value=\"Trung tâm Chuyển đổi số tỉnh\""));
+    let res = form(&app, "/units/new", &cookie, &unit("TTCDS", "department")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(res.headers[header::LOCATION], "/units/TTCDS?done=created");
+    let res = page(&app, "/units/TTCDS?done=created", Some(&admin)).await;
+    assert!(res.text.contains("Đã thêm đơn vị."), "{}", res.text);
+    // Deactivated (no «active» box ticked).
+    let res = form(
+        &app,
+        "/units/TTCDS",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("name", "Trung tâm Chuyển đổi số"),
+            ("kind", "department"),
+            ("parent_code", ""),
+        ]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let org = app.organizer().await;
+    let got = app.get("/api/v1/units/TTCDS", &org).await;
+    assert_eq!(got.body["name"], "Trung tâm Chuyển đổi số", "{}", got.text);
+    assert_eq!(got.body["active"], false);
+    // Nobody else manages units.
+    let focal = web_login(&app, "stp.daumoi").await;
+    assert_eq!(
+        page(&app, "/units/new", Some(&focal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
