@@ -62,20 +62,73 @@ impl Smtp {
     /// Sends one message; the error text is kept in the outbox.
     pub async fn send(&self, m: &MessageRecord) -> Result<(), String> {
         let to = m.email.as_deref().unwrap_or_default();
-        let to: Mailbox = format!("{} <{}>", m.full_name, to).parse().map_err(
-            |e: lettre::address::AddressError| format!("địa chỉ nhận không hợp lệ: {e}"),
-        )?;
+        self.send_to(&m.full_name, to, &m.subject, &m.body)
+            .await
+            .map(|_| ())
+    }
+
+    /// Sends a plain-text mail; returns the server's answer.
+    async fn send_to(
+        &self,
+        name: &str,
+        address: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<String, String> {
+        let to: Mailbox =
+            format!("{name} <{address}>")
+                .parse()
+                .map_err(|e: lettre::address::AddressError| {
+                    format!("địa chỉ nhận không hợp lệ: {e}")
+                })?;
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&m.subject)
+            .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
+            .body(body.to_string())
             .map_err(|e| e.to_string())?;
         self.transport
             .send(email)
             .await
-            .map(|_| ())
+            .map(|r| r.message().collect::<Vec<_>>().join(" "))
             .map_err(|e| e.to_string())
     }
+}
+
+/// «Gửi thư thử»: an administrator sends a test mail through the configured server to
+/// `address`, and reads the server's answer (or why it failed).
+pub async fn send_test(
+    app: &crate::App,
+    admin: &sangkien_storage::account::Account,
+    address: &str,
+) -> crate::Result<String> {
+    crate::require(admin, &[sangkien_domain::account::Role::Admin])?;
+    let address = address.trim();
+    if address.is_empty() {
+        return Err(crate::Error::field(
+            "to",
+            "Nhập địa chỉ thư điện tử để nhận thư thử.",
+        ));
+    }
+    let Some(smtp) = configured(&app.store).await? else {
+        return Err(crate::Error::conflict(
+            "smtp_not_configured",
+            "Chưa cấu hình máy chủ thư (SMTP), hoặc cấu hình chưa dùng được: hãy điền và lưu phần «Máy chủ thư» trước.",
+        ));
+    };
+    smtp.send_to(
+        &admin.full_name,
+        address,
+        "Thư thử từ hệ thống sáng kiến cải cách hành chính",
+        "Đây là thư thử. Nếu nhận được thư này, hệ thống đã gửi được thư điện tử.",
+    )
+    .await
+    .map_err(|e| {
+        crate::Error::new(
+            crate::ErrorKind::Conflict,
+            "smtp_failed",
+            format!("Máy chủ thư không nhận thư: {e}"),
+        )
+    })
 }

@@ -17,6 +17,7 @@ mod login;
 mod public;
 mod ranking;
 mod review;
+mod settings;
 mod unit;
 mod user;
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(council::router())
         .merge(ranking::router())
         .merge(review::router())
+        .merge(settings::router())
         .merge(unit::router())
         .merge(user::router())
         .merge(lists::router())

@@ -151,3 +151,106 @@ async fn the_administrator_adds_a_unit_and_deactivates_it_from_the_pages() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_administrator_sets_the_agency_and_smtp_and_sends_a_test_mail() {
+    let app = TestApp::new().await;
+    let admin = web_login(&app, "quantri").await;
+    let cookie = format!("sk_session={admin}");
+    let res = page(&app, "/settings", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(
+        res.text.contains("ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"),
+        "{}",
+        res.text
+    );
+    let csrf = hidden(&res.text, "csrf");
+    // Before any SMTP server is set, a test mail says so.
+    let test = |to: &'static str| encode(&[("csrf", &csrf), ("to", to)]);
+    let res = form(
+        &app,
+        "/settings/test-mail",
+        &cookie,
+        &test("lan@caobang.gov.vn"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert!(
+        res.text.contains("Chưa cấu hình máy chủ thư"),
+        "{}",
+        res.text
+    );
+    let settings = |port: &str, from: &str| {
+        encode(&[
+            ("csrf", &csrf),
+            ("agency", "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"),
+            ("place", "Cao Bằng"),
+            ("decision_code", "QĐ-UBND"),
+            ("signing_authority", "KT. CHỦ TỊCH"),
+            ("signer_title", "PHÓ CHỦ TỊCH"),
+            ("recipients", "Như Điều 3;\r\nLưu: VT, NC."),
+            (
+                "legal_bases",
+                "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+            ),
+            ("smtp_host", "127.0.0.1"),
+            ("smtp_port", port),
+            ("smtp_security", "none"),
+            ("smtp_username", ""),
+            ("smtp_from_address", from),
+            ("smtp_from_name", "Ban Tổ chức"),
+        ])
+    };
+    // A port that is not a number and a bad sender: refused, each named, the rest kept.
+    let res = form(
+        &app,
+        "/settings",
+        &cookie,
+        &settings("cổng", "khong-phai-thu"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("Cổng SMTP phải từ 1 đến 65535."),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("Địa chỉ gửi phải là"), "{}", res.text);
+    assert!(
+        res.text.contains("ngày 15 tháng 6 năm 2022"),
+        "{}",
+        res.text
+    );
+    // Port 1 on this machine refuses connections: the test mail reports it.
+    let res = form(
+        &app,
+        "/settings",
+        &cookie,
+        &settings("1", "sangkien@caobang.gov.vn"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let stored = app.get("/api/v1/settings", &app.admin().await).await;
+    assert_eq!(stored.body["smtp"]["port"], 1, "{}", stored.text);
+    assert_eq!(stored.body["recipients"][1], "Lưu: VT, NC.");
+    let res = form(
+        &app,
+        "/settings/test-mail",
+        &cookie,
+        &test("lan@caobang.gov.vn"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert!(
+        res.text.contains("Máy chủ thư không nhận thư"),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("value=\"lan@caobang.gov.vn\""));
+    // Only administrators.
+    let org = web_login(&app, "snv.tochuc").await;
+    assert_eq!(
+        page(&app, "/settings", Some(&org)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
