@@ -75,15 +75,15 @@ impl Ranking {
         let s = &sc.contest.settings;
         let outliers =
             agreement::outliers(&sc.submitted, s.outlier_threshold_percent, s.rubric_total());
+        let mut expected: HashMap<i64, usize> = HashMap::new();
+        for (entry, _) in &sc.assigned {
+            *expected.entry(*entry).or_default() += 1;
+        }
         let rows = rank_rows(sc)
             .into_iter()
             .map(|row| Ranked {
                 entry: sc.entries.iter().find(|e| e.id == row.entry_id).cloned(),
-                expected_sheets: sc
-                    .assigned
-                    .iter()
-                    .filter(|(e, _)| *e == row.entry_id)
-                    .count(),
+                expected_sheets: expected.get(&row.entry_id).copied().unwrap_or(0),
                 outlier_judges: outliers
                     .iter()
                     .filter(|o| o.entry_id == row.entry_id)

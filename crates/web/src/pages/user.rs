@@ -10,7 +10,7 @@ use axum::{
     routing::{get, post},
 };
 use sangkien_app::{
-    Error, unit,
+    Error, require, unit,
     user::{self, NewUser, UserPatch},
 };
 use sangkien_domain::{account::Role, labels::Label};
@@ -70,8 +70,7 @@ async fn view(
     errors: FieldErrors,
     done: Option<&'static str>,
 ) -> Result<UserPage, Error> {
-    // Only administrators get this far with a page: the list is theirs alone.
-    user::list(state, user.account()).await?;
+    require(user.account(), &[Role::Admin])?;
     let units = unit::list(state)
         .await?
         .into_iter()
