@@ -74,6 +74,14 @@ pub async fn get(app: &App, user: &Account, id: i64) -> Result<ContestRecord> {
     visible(&mut conn, user, id).await
 }
 
+/// The contests an organizer's unit takes part in: the possible parents of an internal
+/// contest (SPEC §3.9), newest first.
+pub async fn parent_choices(app: &App, organizer: &Account) -> Result<Vec<ContestSummary>> {
+    require(organizer, &[Role::Organizer])?;
+    let mut conn = app.store.reader().await?;
+    Ok(store::list_for_participant(&mut conn, &organizer.unit_code).await?)
+}
+
 /// Creates a contest of the organizer's own unit.
 pub async fn create(app: &App, organizer: &Account, input: &ContestInput) -> Result<ContestRecord> {
     require(organizer, &[Role::Organizer])?;

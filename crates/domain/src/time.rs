@@ -72,6 +72,26 @@ pub fn display_date(date: Date) -> String {
     date.strftime("%d/%m/%Y").to_string()
 }
 
+/// `YYYY-MM-DDTHH:MM` in Vietnam time: the value of an HTML `datetime-local` input.
+pub fn local_input_vn(seconds: i64) -> String {
+    zoned(seconds).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Reads what a `datetime-local` input sends (`YYYY-MM-DDTHH:MM`, seconds optional) as
+/// Vietnam time. Returns UTC seconds.
+pub fn parse_local_vn(text: &str) -> Option<i64> {
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    Some(civil.to_zoned(vn_tz()).ok()?.timestamp().as_second())
+}
+
+/// The same instant one year later by the calendar in Vietnam (29/02 becomes 28/02).
+pub fn next_year_vn(seconds: i64) -> i64 {
+    zoned(seconds)
+        .checked_add(jiff::Span::new().years(1))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(seconds)
+}
+
 /// The current instant in UTC seconds.
 pub fn now_seconds() -> i64 {
     Timestamp::now().as_second()
@@ -97,6 +117,15 @@ mod tests {
     fn an_opening_date_is_the_start_of_the_day() {
         let s = parse_instant("2021-09-30", DayEdge::Start).unwrap_or_default();
         assert_eq!(rfc3339_vn(s), "2021-09-30T00:00:00+07:00");
+    }
+
+    #[test]
+    fn a_datetime_local_value_is_vietnam_time() {
+        let s = parse_local_vn("2021-10-31T23:59").unwrap_or_default();
+        assert_eq!(rfc3339_vn(s), "2021-10-31T23:59:00+07:00");
+        assert_eq!(local_input_vn(s), "2021-10-31T23:59");
+        assert_eq!(parse_local_vn("31/10/2021 23:59"), None);
+        assert_eq!(rfc3339_vn(next_year_vn(s)), "2022-10-31T23:59:00+07:00");
     }
 
     #[test]

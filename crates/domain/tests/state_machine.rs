@@ -97,3 +97,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn next_years_contest_keeps_the_rules_and_moves_every_date_by_a_year() {
+    let mut s = settings();
+    s.title = "Cuộc thi sáng kiến cải cách hành chính năm 2021".into();
+    let next = s.next_year();
+    assert_eq!(next.year, 2022);
+    assert_eq!(
+        next.title,
+        "Cuộc thi sáng kiến cải cách hành chính năm 2022"
+    );
+    assert_eq!(next.opens_at, "2022-10-01T00:00:00+07:00");
+    assert_eq!(next.submission_deadline, "2022-10-31T23:59:59+07:00");
+    assert!(next.plan.number.is_empty(), "a new plan must be cited");
+    assert_eq!(next.criteria.len(), 1);
+    assert_eq!(next.participant_unit_codes, vec!["STP".to_string()]);
+    assert_eq!(next.parent_contest_id, None);
+}

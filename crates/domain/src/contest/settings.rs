@@ -359,6 +359,28 @@ impl ContestSettings {
         self.prizes.iter().map(|p| p.count * p.amount_vnd).sum()
     }
 
+    /// The settings of next year's contest («Sao chép từ cuộc thi năm trước»): the same
+    /// rules, topics, rubric, prizes and participants; every date one year later; the year
+    /// in the title moved on; a new plan to cite; no parent (last year's is closed).
+    pub fn next_year(&self) -> ContestInput {
+        let mut input = self.to_input();
+        let (old, new) = (self.year.to_string(), (self.year + 1).to_string());
+        input.title = self.title.replace(&old, &new);
+        input.year = self.year + 1;
+        input.plan = PlanInput {
+            signer: self.plan.signer.clone(),
+            ..PlanInput::default()
+        };
+        input.opens_at = time::rfc3339_vn(time::next_year_vn(self.opens_at));
+        input.submission_deadline = time::rfc3339_vn(time::next_year_vn(self.submission_deadline));
+        input.evaluation_ends_at = self
+            .evaluation_ends_at
+            .map(|t| time::rfc3339_vn(time::next_year_vn(t)));
+        input.example_settings = false;
+        input.parent_contest_id = None;
+        input
+    }
+
     /// Back to the input shape (the API's JSON shape), so that a PATCH can be merged
     /// onto it and validated again as a whole.
     pub fn to_input(&self) -> ContestInput {

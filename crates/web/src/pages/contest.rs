@@ -47,6 +47,7 @@ struct ContestRow {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     nav: Option<Nav>,
+    is_organizer: bool,
     contests: Vec<ContestRow>,
 }
 
@@ -58,6 +59,7 @@ async fn dashboard(State(state): State<AppState>, user: Option<PageUser>) -> Res
     match app_contest::list(&state, user.account()).await {
         Ok(list) => render(&Dashboard {
             nav: user.nav(),
+            is_organizer: user.account().role == Role::Organizer,
             contests: list
                 .into_iter()
                 .map(|c| ContestRow {
@@ -124,6 +126,8 @@ struct ContestPage {
     sees_progress: bool,
     sees_awards: bool,
     is_organizer: bool,
+    /// Settings may still change (before the awards are approved).
+    editable: bool,
 }
 
 fn view(r: &ContestRecord, unit_names: &HashMap<String, String>) -> ContestView {
@@ -245,6 +249,7 @@ async fn contest_page(
         sees_coverage: matches!(user.session.account.role, Role::Organizer | Role::Viewer),
         is_judge: member.is_some(),
         is_organizer: user.session.account.role == Role::Organizer,
+        editable: record.state < ContestState::Approved,
         sees_progress: judging_started
             && (user.session.account.role == Role::Organizer
                 || member.as_ref().is_some_and(|m| m.role == "chair")),
@@ -259,8 +264,14 @@ async fn show(
     Id(id): Id,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let done = ContestState::parse(&q.done)
-        .map(|s| format!("Đã chuyển cuộc thi sang trạng thái «{}».", s.vi()));
+    let done = match q.done.as_str() {
+        "created" => {
+            Some("Đã tạo cuộc thi. Kiểm tra lại thiết lập rồi mở nhận bài khi đến ngày.".into())
+        }
+        "updated" => Some("Đã lưu thiết lập.".into()),
+        other => ContestState::parse(other)
+            .map(|s| format!("Đã chuyển cuộc thi sang trạng thái «{}».", s.vi())),
+    };
     page(contest_page(&state, &user, id, None, done).await)
 }
 

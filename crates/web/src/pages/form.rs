@@ -147,6 +147,20 @@ impl FieldErrors {
             .join(" ")
     }
 
+    /// The messages of a field and of everything under it (`criteria[0].bands` also
+    /// gets those of `criteria[0].bands[2].max`).
+    pub fn under(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|(f, _)| {
+                f.strip_prefix(field)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+            })
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

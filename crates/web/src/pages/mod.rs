@@ -6,6 +6,7 @@
 mod account;
 mod award;
 mod contest;
+mod contest_form;
 mod council;
 mod coverage;
 mod entry;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(account::router())
         .merge(contest::router())
+        .merge(contest_form::router())
         .merge(entry::router())
         .merge(coverage::router())
         .merge(judging::router())

@@ -6,6 +6,7 @@ mod account;
 mod admin;
 #[path = "../common/mod.rs"]
 mod common;
+mod contest_form;
 mod council;
 mod forms;
 mod workflow;
