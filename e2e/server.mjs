@@ -92,7 +92,7 @@ export async function startServer({ clockStart, jobsInterval, fullDemo, bin = BI
 export function chromiumOptions() {
   return {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+    args: ['--headless', '--lang=vi-VN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   };
 }
