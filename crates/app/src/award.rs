@@ -15,7 +15,7 @@ use sangkien_storage::{
     Conn, Store,
     account::Account,
     audit::Actor,
-    award::{self as store, AwardList, Decision},
+    award::{self as store, AwardList, Decision, Review, ReviewStatus},
     contest::{self as contests, ContestRecord},
     entry as entries, judging as judging_store,
 };
@@ -23,6 +23,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::json::{ToJson, json_serialize};
+use crate::notify::{self, Note};
 use crate::{
     App, Error, ErrorKind, Result,
     judging::{Scores, ranking::rank_rows, scores_for},
@@ -37,6 +38,8 @@ pub struct Awards {
     pub list: Option<AwardList>,
     pub basis: String,
     pub decision: Option<Decision>,
+    /// The list's latest submission to the approver or return from them.
+    pub review: Option<Review>,
 }
 
 impl Awards {
@@ -108,6 +111,7 @@ pub async fn load(conn: &mut Conn, caller: &Account, id: i64) -> Result<Awards> 
     Ok(Awards {
         list: store::list(conn, id).await?,
         decision: store::decision(conn, id).await?,
+        review: store::review(conn, id).await?,
         scores,
         rows,
         proposal,
@@ -168,6 +172,9 @@ fn awards_json(a: &Awards) -> Value {
         "updated_at": a.list.as_ref().map(|l| time::rfc3339_vn(l.updated_at)),
         "award_min_score": s.award_min_score.as_f64(),
         "awards": winners, "excluded": excluded, "flags": a.flags(), "ranking": ranking,
+        "review": a.review.as_ref().map(|r| json!({
+            "status": r.status, "reason": r.reason, "by": r.by, "at": time::rfc3339_vn(r.at),
+        })),
         "decision": a.decision.as_ref().map(|d| json!({
             "number": d.number, "date": d.date, "signer": d.signer,
             "approved_by": d.approved_by, "approved_at": time::rfc3339_vn(d.approved_at),
@@ -309,6 +316,148 @@ fn check_current(a: &Awards) -> Result<()> {
     Ok(())
 }
 
+/// The approver's unit approves the awards of the contest's organizer unit (or its
+/// direct superior does); anyone else is told whose decision it is.
+async fn check_approver_unit(
+    conn: &mut Conn,
+    user: &Account,
+    contest: &ContestRecord,
+) -> Result<()> {
+    let units = unit_tree(conn).await?;
+    let organizer = &contest.settings.organizer_unit_code;
+    if award::may_approve(&user.unit_code, organizer, &|c| units.get(c).cloned()) {
+        return Ok(());
+    }
+    let name = sangkien_storage::unit::get(conn, organizer)
+        .await?
+        .map_or_else(|| organizer.clone(), |u| u.name);
+    Err(Error::new(
+        ErrorKind::Forbidden,
+        "approver_of_another_unit",
+        format!(
+            "Khen thưởng của cuộc thi này do lãnh đạo {name} (hoặc cấp trên trực tiếp) phê duyệt; tài khoản của bạn thuộc đơn vị khác."
+        ),
+    ))
+}
+
+type UnitTree =
+    std::collections::HashMap<String, (sangkien_domain::unit::UnitKind, Option<String>)>;
+
+async fn unit_tree(conn: &mut Conn) -> Result<UnitTree> {
+    Ok(sangkien_storage::unit::list(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, (u.kind, u.parent_code)))
+        .collect())
+}
+
+/// The organizer submits the current list to the approver, who is told in the inbox and
+/// by e-mail. The list must rest on the current ranking and have no open flag.
+pub async fn submit(app: &App, user: &Account, id: i64) -> Result<Awards> {
+    user_is(user, Role::Organizer)?;
+    let mut tx = app.store.begin().await?;
+    let a = load(&mut tx, user, id).await?;
+    if a.contest().state != ContestState::Deliberation {
+        return Err(not_in_deliberation(a.contest().state));
+    }
+    check_current(&a)?;
+    award::check_ready(&a.flags())?;
+    if a.review
+        .as_ref()
+        .is_some_and(|r| r.status == ReviewStatus::Submitted)
+    {
+        return Err(Error::conflict(
+            "already_submitted",
+            "Danh sách giải đã được trình phê duyệt; đang chờ người phê duyệt.",
+        ));
+    }
+    let now = app.now();
+    store::set_review(
+        &mut tx,
+        &Actor::user(&user.username, now),
+        id,
+        ReviewStatus::Submitted,
+        "",
+    )
+    .await?;
+    let units = unit_tree(&mut tx).await?;
+    let organizer = a.contest().settings.organizer_unit_code.clone();
+    let body = format!(
+        "Ban Tổ chức đã trình danh sách đề xuất khen thưởng của «{}» ({} giải). Xin mời xem và phê duyệt, hoặc trả lại kèm lý do, tại trang «Khen thưởng» của cuộc thi.",
+        a.contest().settings.title,
+        a.winners().len()
+    );
+    let note = Note {
+        contest_id: Some(id),
+        kind: "awards_submitted",
+        subject: "Đề nghị phê duyệt khen thưởng".into(),
+        body: &body,
+    };
+    for approver in sangkien_storage::account::list(&mut tx).await? {
+        if approver.role == Role::Approver
+            && approver.active
+            && award::may_approve(&approver.unit_code, &organizer, &|c| units.get(c).cloned())
+        {
+            notify::account(&mut tx, now, &approver, &note).await?;
+        }
+    }
+    let a = load(&mut tx, user, id).await?;
+    Store::commit(tx).await?;
+    Ok(a)
+}
+
+/// The approver returns the list to the organizer with a reason; the contest stays in
+/// deliberation, and the organizer's unit is told why.
+pub async fn return_list(app: &App, user: &Account, id: i64, reason: &str) -> Result<Awards> {
+    let mut tx = app.store.begin().await?;
+    let contest = crate::contest::visible(&mut tx, user, id).await?;
+    sangkien_domain::contest::check_role(ContestState::Approved, user.role)?;
+    check_approver_unit(&mut tx, user, &contest).await?;
+    if contest.state != ContestState::Deliberation {
+        return Err(not_in_deliberation(contest.state));
+    }
+    let mut e = ValidationErrors::new();
+    let reason = text::check(&mut e, "reason", "Lý do trả lại", reason, 1, 2000);
+    e.into_result(())?;
+    let a = load(&mut tx, user, id).await?;
+    if a.list.is_none() {
+        return Err(Error::conflict(
+            "not_proposed",
+            "Ban Tổ chức chưa lập danh sách giải: chưa có gì để trả lại.",
+        ));
+    }
+    let now = app.now();
+    store::set_review(
+        &mut tx,
+        &Actor::user(&user.username, now),
+        id,
+        ReviewStatus::Returned,
+        &reason,
+    )
+    .await?;
+    let body = format!(
+        "{} đã trả lại danh sách đề xuất khen thưởng của «{}».\n\nLý do: {reason}\n\nXin điều chỉnh và trình lại tại trang «Khen thưởng» của cuộc thi.",
+        user.full_name, contest.settings.title
+    );
+    let note = Note {
+        contest_id: Some(id),
+        kind: "awards_returned",
+        subject: "Danh sách khen thưởng bị trả lại".into(),
+        body: &body,
+    };
+    for organizer in sangkien_storage::account::list(&mut tx).await? {
+        if organizer.role == Role::Organizer
+            && organizer.active
+            && organizer.unit_code == contest.settings.organizer_unit_code
+        {
+            notify::account(&mut tx, now, &organizer, &note).await?;
+        }
+    }
+    let a = load(&mut tx, user, id).await?;
+    Store::commit(tx).await?;
+    Ok(a)
+}
+
 /// The approver's decision: its number, date and signer.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -331,27 +480,7 @@ pub async fn approve(
     let now = app.now();
     // Who may approve comes first (role, then unit), then the state, then the fields.
     sangkien_domain::contest::check_role(ContestState::Approved, user.role)?;
-    let units: std::collections::HashMap<
-        String,
-        (sangkien_domain::unit::UnitKind, Option<String>),
-    > = sangkien_storage::unit::list(&mut tx)
-        .await?
-        .into_iter()
-        .map(|u| (u.code, (u.kind, u.parent_code)))
-        .collect();
-    let organizer = &contest.settings.organizer_unit_code;
-    if !award::may_approve(&user.unit_code, organizer, &|c| units.get(c).cloned()) {
-        let name = sangkien_storage::unit::get(&mut tx, organizer)
-            .await?
-            .map_or_else(|| organizer.clone(), |u| u.name);
-        return Err(Error::new(
-            ErrorKind::Forbidden,
-            "approver_of_another_unit",
-            format!(
-                "Khen thưởng của cuộc thi này do lãnh đạo {name} (hoặc cấp trên trực tiếp) phê duyệt; tài khoản của bạn thuộc đơn vị khác."
-            ),
-        ));
-    }
+    check_approver_unit(&mut tx, user, &contest).await?;
     sangkien_domain::contest::check_transition(
         &contest.settings,
         contest.state,
@@ -393,6 +522,15 @@ pub async fn approve(
     let a = load(&mut tx, user, id).await?;
     check_current(&a)?;
     award::check_ready(&a.flags())?;
+    if a.review
+        .as_ref()
+        .is_some_and(|r| r.status == ReviewStatus::Returned)
+    {
+        return Err(Error::conflict(
+            "awards_returned",
+            "Danh sách giải đã được trả lại Ban Tổ chức: chờ Ban Tổ chức điều chỉnh và trình lại rồi mới phê duyệt.",
+        ));
+    }
     let actor = Actor::user(&user.username, now);
     store::approve(&mut tx, &actor, id, &number, &date, &signer).await?;
     if !contests::set_state(

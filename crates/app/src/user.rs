@@ -17,6 +17,17 @@ pub async fn list(app: &App, admin: &Account) -> Result<Vec<Account>> {
     Ok(account::list(&mut conn).await?)
 }
 
+/// The full name of an account, for pages that name who did something; `None` when
+/// the account does not exist (or could not be read).
+pub async fn full_name(app: &App, username: &str) -> Option<String> {
+    let mut conn = app.store.reader().await.ok()?;
+    account::get(&mut conn, username)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.full_name)
+}
+
 #[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[derive(Default)]

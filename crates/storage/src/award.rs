@@ -29,6 +29,31 @@ pub struct Decision {
     pub approved_at: i64,
 }
 
+/// Where the list stands with the approver: submitted, or returned with a reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub status: ReviewStatus,
+    pub reason: String,
+    pub by: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Submitted,
+    Returned,
+}
+
+impl ReviewStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Submitted => "submitted",
+            ReviewStatus::Returned => "returned",
+        }
+    }
+}
+
 /// Published results, as they were at publication.
 #[derive(Debug, Clone)]
 pub struct Publication {
@@ -98,6 +123,11 @@ pub async fn put(
     action: &str,
 ) -> Result<()> {
     let before = list(conn, contest_id).await?;
+    // A changed list is no longer the one submitted; a return keeps its reason.
+    sql::query("delete from award_review where contest_id = $1 and status = 'submitted'")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
     sql::query("delete from award where contest_id = $1")
         .bind(contest_id)
         .execute(&mut *conn)
@@ -139,6 +169,73 @@ pub async fn put(
             contest_id: Some(contest_id),
             before: view(&before),
             after: view(&after),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The list's latest submission or return, if any.
+pub async fn review(conn: &mut Conn, contest_id: i64) -> Result<Option<Review>> {
+    let row = sql::query(
+        "select status, reason, acted_by, acted_at from award_review where contest_id = $1",
+    )
+    .bind(contest_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        let status: String = r.get("status")?;
+        Ok(Review {
+            status: match status.as_str() {
+                "submitted" => ReviewStatus::Submitted,
+                "returned" => ReviewStatus::Returned,
+                other => return Err(StorageError::Corrupt(format!("award review {other}"))),
+            },
+            reason: r.get("reason")?,
+            by: r.get("acted_by")?,
+            at: r.get("acted_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records a submission to the approver (`reason` empty) or a return, audited as
+/// `awards.submit` or `awards.return`.
+pub async fn set_review(
+    conn: &mut Conn,
+    actor: &Actor,
+    contest_id: i64,
+    status: ReviewStatus,
+    reason: &str,
+) -> Result<()> {
+    let before = review(conn, contest_id).await?;
+    sql::query("delete from award_review where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sql::query(
+        "insert into award_review (contest_id, status, reason, acted_by, acted_at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(contest_id)
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(actor.name())
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: match status {
+                ReviewStatus::Submitted => "awards.submit",
+                ReviewStatus::Returned => "awards.return",
+            },
+            object_type: "awards",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: before.map(|b| json!({"status": b.status, "reason": b.reason})),
+            after: Some(json!({"status": status, "reason": reason})),
         },
     )
     .await?;

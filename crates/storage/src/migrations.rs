@@ -93,6 +93,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0013_audit_head_seq.sql"),
         postgres: include_str!("../migrations/postgres/0013_audit_head_seq.sql"),
     },
+    Step {
+        version: 14,
+        name: "award_review",
+        sqlite: include_str!("../migrations/sqlite/0014_award_review.sql"),
+        postgres: include_str!("../migrations/postgres/0014_award_review.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -317,6 +317,7 @@ fn payload(method: &str, route: &str) -> Payload {
                 "&number=2950%2FQ%C4%90-UBND&date=2021-11-01&m0_username=hd.vpubnd&m0_role=chair"
             }
             "/contests/{id}/transition" => "&to=archived",
+            "/contests/{id}/awards/return" => "&reason=Xem+l%E1%BA%A1i",
             "/login" => "&username=snv.tochuc&password=sai",
             _ => "",
         });
@@ -332,6 +333,7 @@ fn payload(method: &str, route: &str) -> Payload {
         ("POST", "/contests/{id}/awards/approve") => {
             json!({"decision": {"number": "2468", "date": "2021-11-26", "signer": "Lê Hải Hòa"}})
         }
+        ("POST", "/contests/{id}/awards/return") => json!({"reason": "Xem lại"}),
         ("POST", "/contests/{id}/conflicts") => {
             json!({"username": "hd.stttt", "entry_id": 999, "reason": "Người thân là tác giả"})
         }

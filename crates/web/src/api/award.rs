@@ -1,4 +1,5 @@
 //! Awards (SPEC §3.6): `GET/PUT /contests/{id}/awards`, `POST …/awards/propose`,
+//! `POST …/awards/submit` (to the approver), `POST …/awards/return` (back, with a reason),
 //! `POST …/awards/approve`.
 
 use axum::{
@@ -23,6 +24,33 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/awards", get(show).put(replace))
         .route("/contests/{id}/awards/propose", post(propose))
         .route("/contests/{id}/awards/approve", post(approve))
+        .route("/contests/{id}/awards/submit", post(submit))
+        .route("/contests/{id}/awards/return", post(return_list))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    Ok(reply(&award::submit(&state, &user.0, id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReturnBody {
+    reason: String,
+}
+
+async fn return_list(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ReturnBody>,
+) -> ApiResult<Json<Value>> {
+    Ok(reply(
+        &award::return_list(&state, &user.0, id, &body.reason).await?,
+    ))
 }
 
 async fn show(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> ApiResult<Json<Value>> {

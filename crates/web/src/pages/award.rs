@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -22,9 +22,10 @@ use sangkien_domain::{
     points::format_vnd,
     time,
 };
+use sangkien_storage::award::ReviewStatus;
 
 use super::{
-    Nav, PageUser,
+    DoneQuery, Nav, PageUser,
     form::{CsrfOnly, FromPairs, Pairs, Posted, Rows},
     page, page_error, render_status,
 };
@@ -35,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/awards", get(show).post(save))
         .route("/contests/{id}/awards/propose", post(propose))
         .route("/contests/{id}/awards/approve", post(approve))
+        .route("/contests/{id}/awards/submit", post(submit))
+        .route("/contests/{id}/awards/return", post(return_list))
         .route("/contests/{id}/awards/publish", post(publish))
         .route("/contests/{id}/awards/forward", post(forward))
         .route("/contests/{id}/exports/{name}", get(download))
@@ -91,6 +94,9 @@ struct AwardsPage {
     state_label: String,
     can_edit: bool,
     can_approve: bool,
+    /// The organizer may submit the list to the approver: current, no open flag, not
+    /// already submitted.
+    can_submit: bool,
     can_publish: bool,
     /// An internal contest's organizer may forward winners to the parent contest.
     can_forward: bool,
@@ -103,6 +109,12 @@ struct AwardsPage {
     winners: Vec<Winner>,
     total: String,
     decision: Option<(String, String, String)>,
+    /// The list's latest submission or return: what happened, when, by whom, why.
+    review: Option<ReviewLine>,
+    /// The message after a form.
+    done: Option<&'static str>,
+    /// What the approver typed as the reason of a refused return.
+    typed_reason: String,
     tiers: Vec<(&'static str, &'static str)>,
     exports: Vec<(&'static str, &'static str)>,
     error: Option<String>,
@@ -110,6 +122,13 @@ struct AwardsPage {
     typed_decision: (String, String, String),
     /// Today in Vietnam, `YYYY-MM-DD`: a decision cannot be dated later.
     today: String,
+}
+
+pub struct ReviewLine {
+    pub returned: bool,
+    pub at: String,
+    pub by: String,
+    pub reason: String,
 }
 
 fn tier_str(t: Option<PrizeTier>) -> String {
@@ -181,13 +200,37 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
     let role = account.role;
     let published = publication::get(state, id).await.is_ok();
     let today = time::date_vn(state.now());
+    let submitted = a
+        .review
+        .as_ref()
+        .is_some_and(|r| r.status == ReviewStatus::Submitted);
+    let review = match &a.review {
+        Some(r) => Some(ReviewLine {
+            returned: r.status == ReviewStatus::Returned,
+            at: time::display_vn(r.at),
+            by: user_name(state, &r.by).await,
+            reason: r.reason.clone(),
+        }),
+        None => None,
+    };
     Ok(AwardsPage {
         nav: user.nav(),
         contest_id: id,
         contest_title: s.title.clone(),
         state_label: st.vi().to_string(),
         can_edit: role == Role::Organizer && st == ContestState::Deliberation,
-        can_approve: role == Role::Approver && st == ContestState::Deliberation,
+        can_approve: role == Role::Approver
+            && st == ContestState::Deliberation
+            && a.list.is_some()
+            && a.review
+                .as_ref()
+                .is_none_or(|r| r.status == ReviewStatus::Submitted),
+        can_submit: role == Role::Organizer
+            && st == ContestState::Deliberation
+            && a.list.is_some()
+            && !a.stale()
+            && !submitted
+            && a.flags().iter().all(|f| f.resolved),
         can_publish: role == Role::Organizer && st == ContestState::Approved,
         can_forward: role == Role::Organizer
             && st >= ContestState::Approved
@@ -204,6 +247,9 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
             .decision
             .as_ref()
             .map(|d| (d.number.clone(), super::date_vi(&d.date), d.signer.clone())),
+        review,
+        done: None,
+        typed_reason: String::new(),
         tiers: PrizeTier::ALL
             .iter()
             .map(|t| (t.as_str(), t.vi()))
@@ -219,8 +265,34 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
     })
 }
 
-async fn show(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
-    page(view(&state, &user, id).await)
+/// The full name of an account for the page, or its username if it is gone.
+async fn user_name(state: &AppState, username: &str) -> String {
+    sangkien_app::user::full_name(state, username)
+        .await
+        .unwrap_or_else(|| username.to_string())
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let done = match q.done.as_str() {
+        "proposed" => Some("Đã đề xuất giải theo thứ hạng."),
+        "saved" => Some("Đã lưu danh sách giải."),
+        "submitted" => Some("Đã trình danh sách giải; người phê duyệt đã được báo."),
+        "returned" => Some("Đã trả lại danh sách giải cho Ban Tổ chức, kèm lý do."),
+        "approved" => Some("Đã phê duyệt khen thưởng: điểm số và danh sách giải đã khóa."),
+        "published" => Some("Đã công bố kết quả."),
+        "forwarded" => Some("Đã chuyển các sáng kiến đã chọn lên cuộc thi cấp trên."),
+        _ => None,
+    };
+    page(
+        view(&state, &user, id)
+            .await
+            .map(|p| AwardsPage { done, ..p }),
+    )
 }
 
 /// The organizer's choices as posted: a tier and a reason per ranked line.
@@ -360,6 +432,51 @@ async fn publish(
         .await
         .map(|_| "published");
     back(&state, &user, id, result, &[], None).await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(_): Posted<CsrfOnly>,
+) -> Response {
+    let result = award::submit(&state, user.account(), id)
+        .await
+        .map(|_| "submitted");
+    back(&state, &user, id, result, &[], None).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReturnForm {
+    csrf: String,
+    reason: String,
+}
+
+super::form::csrf_field!(ReturnForm);
+
+async fn return_list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<ReturnForm>,
+) -> Response {
+    match award::return_list(&state, user.account(), id, &f.reason).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/contests/{id}/awards?done=returned"))
+            .into_response(),
+        Err(e) => match view(&state, &user, id).await {
+            Ok(p) => {
+                let p = AwardsPage {
+                    field_errors: e.fields().into_iter().map(|(_, m)| m).collect(),
+                    error: Some(e.message.clone()),
+                    typed_reason: f.reason,
+                    ..p
+                };
+                render_status(status(e.kind), &p)
+            }
+            Err(_) => page_error(e),
+        },
+    }
 }
 
 /// The winners chosen to forward (checkboxes).

@@ -7,6 +7,7 @@
 mod common;
 mod decision;
 mod publication;
+mod review;
 
 use std::io::Read;
 

@@ -393,6 +393,22 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "post",
+        "/contests/{id}/awards/submit",
+        "Trình danh sách giải để phê duyệt (người phê duyệt được báo)",
+        None,
+        "Awards",
+        true,
+    ),
+    op(
+        "post",
+        "/contests/{id}/awards/return",
+        "Trả lại danh sách giải cho Ban Tổ chức, kèm lý do",
+        Some("ReturnInput"),
+        "Awards",
+        true,
+    ),
+    op(
+        "post",
         "/contests/{id}/awards/approve",
         "Phê duyệt khen thưởng (số, ngày, người ký quyết định)",
         Some("Approval"),
