@@ -289,6 +289,15 @@ pub async fn outbox(
 }
 
 /// The caller's inbox, a page at a time.
+/// The inbox was read: its unread messages stop counting as new. A write, so its own
+/// transaction; nothing is lost if it fails.
+pub async fn mark_read(app: &App, user: &Account) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    message::mark_read(&mut tx, user.id, app.now()).await?;
+    sangkien_storage::Store::commit(tx).await?;
+    Ok(())
+}
+
 pub async fn inbox(app: &App, user: &Account, paging: Paging) -> Result<Listed<MessageRecord>> {
     let mut conn = app.store.reader().await?;
     let (items, total) = message::list(

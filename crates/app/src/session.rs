@@ -202,3 +202,97 @@ pub async fn change_password(
     Store::commit(tx).await?;
     Ok(())
 }
+
+/// How long a «Quên mật khẩu» link works.
+pub const RESET_SECONDS: i64 = 30 * 60;
+
+/// «Quên mật khẩu»: when SMTP is set and `who` (a username or an e-mail address) names
+/// an active account with an address, a single-use link to `base_url` is mailed to it.
+/// The answer is the same whether or not the account exists; `Ok(false)` only says that
+/// no mail can be sent at all (SMTP is not set), which the page says instead.
+pub async fn request_reset(app: &App, who: &str, base_url: &str) -> Result<bool> {
+    if crate::mail::configured(&app.store).await?.is_none() {
+        return Ok(false);
+    }
+    let who = who.trim().to_lowercase();
+    if who.is_empty() {
+        return Ok(true);
+    }
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let found = account::list(&mut tx).await?.into_iter().find(|a| {
+        a.active
+            && a.email.as_deref().is_some_and(|m| !m.trim().is_empty())
+            && (a.username == who
+                || a.email.as_deref().map(str::to_lowercase).as_deref() == Some(who.as_str()))
+    });
+    if let Some(a) = found {
+        let token = account::create_reset(&mut tx, a.id, now, now + RESET_SECONDS).await?;
+        let body = format!(
+            "Có yêu cầu đặt lại mật khẩu cho tài khoản {} của đồng chí. Để đặt mật khẩu mới, mở liên kết sau \
+             (dùng được một lần, trong 30 phút):\n\n{base_url}/password/reset?token={token}\n\n\
+             Nếu đồng chí không yêu cầu, xin bỏ qua thư này: mật khẩu hiện tại vẫn giữ nguyên.",
+            a.username
+        );
+        let note = crate::notify::Note {
+            contest_id: None,
+            kind: "password_reset",
+            subject: "Đặt lại mật khẩu".into(),
+            body: &body,
+        };
+        crate::notify::account(&mut tx, now, &a, &note).await?;
+    }
+    Store::commit(tx).await?;
+    Ok(true)
+}
+
+fn reset_link_dead() -> Error {
+    Error::conflict(
+        "reset_link_invalid",
+        "Liên kết đặt lại mật khẩu đã hết hạn hoặc đã được dùng. Hãy yêu cầu liên kết mới.",
+    )
+}
+
+/// The account a live link is for (the form names it), or why the link does not work.
+pub async fn reset_account(app: &App, token: &str) -> Result<Account> {
+    let mut conn = app.store.reader().await?;
+    account::reset_account(&mut conn, token, app.now())
+        .await?
+        .ok_or_else(reset_link_dead)
+}
+
+/// Sets a new password through a live link, which is then spent; every session of the
+/// account ends.
+pub async fn reset_password(app: &App, token: &str, new_password: &str, again: &str) -> Result<()> {
+    let a = reset_account(app, token).await?;
+    let mut e = sangkien_domain::ValidationErrors::new();
+    if let Err(m) = sangkien_domain::account::check_password(&a.username, new_password) {
+        e.add("new_password", m);
+    } else if new_password != again {
+        e.add(
+            "new_password_again",
+            "Hai lần nhập mật khẩu mới không giống nhau.",
+        );
+    }
+    e.into_result(())?;
+    let hash = password::hash_password(new_password).await?;
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    if !account::spend_reset(&mut tx, token, now).await? {
+        return Err(reset_link_dead());
+    }
+    let before = account::get(&mut tx, &a.username)
+        .await?
+        .ok_or_else(reset_link_dead)?;
+    account::update(
+        &mut tx,
+        &sangkien_storage::audit::Actor::user(&a.username, now),
+        &before,
+        &before,
+        Some(&hash),
+    )
+    .await?;
+    account::delete_sessions_of(&mut tx, before.id).await?;
+    Store::commit(tx).await?;
+    Ok(())
+}

@@ -200,6 +200,8 @@ pub struct Session {
     /// Whether the account sits on a contest's council (pages then name the person by
     /// that role).
     pub on_council: bool,
+    /// Messages in the inbox not yet read (page sessions; 0 for the API).
+    pub unread: i64,
 }
 
 /// 32 random bytes, hex.
@@ -213,6 +215,60 @@ pub fn random_token() -> Result<String> {
 /// session.
 fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A «Quên mật khẩu» link for an account, valid until `expires_at`; returns its token
+/// (only its hash is stored). Earlier unused links of the account stop working.
+pub async fn create_reset(
+    conn: &mut Conn,
+    account_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<String> {
+    sql::query("update password_reset set used_at = $1 where account_id = $2 and used_at is null")
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    let token = random_token()?;
+    sql::query(
+        "insert into password_reset (token_id, account_id, created_at, expires_at) values ($1, $2, $3, $4)",
+    )
+    .bind(token_id(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The account of a live, unused link, without spending it (the form is shown).
+pub async fn reset_account(conn: &mut Conn, token: &str, now: i64) -> Result<Option<Account>> {
+    let sql = format!(
+        "select {COLUMNS} from password_reset r join account a on a.account_id = r.account_id \
+         join unit u on u.unit_id = a.unit_id \
+         where r.token_id = $1 and r.used_at is null and r.expires_at > $2 and a.active = 1"
+    );
+    let row = sql::query(&sql)
+        .bind(token_id(token))
+        .bind(now)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| from_row(&r).map(|(a, _)| a)).transpose()
+}
+
+/// Spends a live link: true once, false for an unknown, expired or spent one.
+pub async fn spend_reset(conn: &mut Conn, token: &str, now: i64) -> Result<bool> {
+    let spent = sql::query(
+        "update password_reset set used_at = $1 where token_id = $2 and used_at is null and expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_id(token))
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(spent == 1)
 }
 
 /// Creates a session and returns (token, csrf token).
@@ -246,9 +302,17 @@ pub async fn session(
     kind: SessionKind,
     now: i64,
 ) -> Result<Option<Session>> {
+    // Pages show the unread messages in their header; the API has no header.
+    let unread = match kind {
+        SessionKind::Web => {
+            "(select count(*) from message g where g.account_id = a.account_id and g.read_at is null)"
+        }
+        SessionKind::Api => "cast(0 as bigint)",
+    };
     let sql = format!(
         "select {COLUMNS}, s.csrf_token, s.expires_at, \
-         (select count(*) from council_member m where m.account_id = a.account_id) as council_seats \
+         (select count(*) from council_member m where m.account_id = a.account_id) as council_seats, \
+         {unread} as unread \
          from session s \
          join account a on a.account_id = s.account_id join unit u on u.unit_id = a.unit_id \
          where s.session_id = $1 and s.kind = $2 and s.expires_at > $3 and a.active = 1"
@@ -266,6 +330,7 @@ pub async fn session(
             csrf_token: r.get("csrf_token")?,
             expires_at: r.get("expires_at")?,
             on_council: r.get::<i64>("council_seats")? > 0,
+            unread: r.get::<i64>("unread")?,
         })
     })
     .transpose()

@@ -37,10 +37,12 @@ pub struct MessageRecord {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// When its addressee first saw it in the inbox.
+    pub read_at: Option<i64>,
 }
 
 const SELECT: &str = "select m.message_id, m.contest_id, u.code as unit_code, a.username, a.full_name, m.kind, m.subject, m.body, \
-     m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at \
+     m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at, m.read_at \
      from message m join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
 
 fn from_row(r: &sql::Row) -> Result<MessageRecord> {
@@ -59,6 +61,7 @@ fn from_row(r: &sql::Row) -> Result<MessageRecord> {
         last_error: r.get("last_error")?,
         created_at: r.get("created_at")?,
         sent_at: r.get("sent_at")?,
+        read_at: r.get("read_at")?,
     })
 }
 
@@ -132,6 +135,16 @@ pub async fn list(
     .fetch_scalar(conn)
     .await?;
     Ok((items, total))
+}
+
+/// Marks every unread message of an account as read at `at` (the inbox was opened).
+pub async fn mark_read(conn: &mut Conn, account_id: i64, at: i64) -> Result<()> {
+    sql::query("update message set read_at = $1 where account_id = $2 and read_at is null")
+        .bind(at)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Claims the oldest queued message that has an address, for sending by `worker`.

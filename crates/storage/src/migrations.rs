@@ -99,6 +99,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_award_review.sql"),
         postgres: include_str!("../migrations/postgres/0014_award_review.sql"),
     },
+    Step {
+        version: 15,
+        name: "password_reset",
+        sqlite: include_str!("../migrations/sqlite/0015_password_reset.sql"),
+        postgres: include_str!("../migrations/postgres/0015_password_reset.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

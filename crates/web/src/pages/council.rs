@@ -95,7 +95,17 @@ async fn council_view(
         .map(|a| {
             (
                 a.username.clone(),
-                format!("{} — {} ({})", a.full_name, a.username, a.unit_code),
+                // A person is known by name and title; the unit code is kept last to
+                // tell apart two people of the same name.
+                match a
+                    .position
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    Some(p) => format!("{} — {p}", a.full_name),
+                    None => format!("{} ({})", a.full_name, a.unit_code),
+                },
             )
         })
         .collect();

@@ -295,6 +295,8 @@ struct MessageRow {
     state: &'static str,
     attempts: i64,
     error: String,
+    /// Not yet seen by its addressee (the inbox).
+    unread: bool,
 }
 
 fn state_label(s: &str) -> &'static str {
@@ -322,6 +324,7 @@ fn rows(items: Vec<message::MessageRecord>) -> Vec<MessageRow> {
             state: state_label(&m.state),
             attempts: m.attempts,
             error: m.last_error.unwrap_or_default(),
+            unread: m.read_at.is_none(),
         })
         .collect()
 }
@@ -362,8 +365,10 @@ async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Re
 async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
     let result = async {
         let listed = coverage::inbox(&state, user.account(), MAILBOX).await?;
+        // Shown as new this once; the header's count goes with it.
+        coverage::mark_read(&state, user.account()).await?;
         Ok(MessagesPage {
-            nav: user.nav(),
+            nav: user.nav().map(|n| Nav { unread: 0, ..n }),
             heading: "Hộp thư của tôi".into(),
             back: None,
             outbox: false,

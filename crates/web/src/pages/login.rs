@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
 struct LoginPage {
     nav: Option<Nav>,
     error: Option<String>,
+    notice: Option<&'static str>,
     csrf: String,
     next: String,
     username: String,
@@ -40,6 +41,8 @@ struct LoginPage {
 #[serde(default)]
 struct NextQuery {
     next: String,
+    /// `done` after a new password was set through a «Quên mật khẩu» link.
+    reset: String,
 }
 
 /// Only local paths are followed after login.
@@ -51,20 +54,37 @@ fn safe_next(next: &str) -> String {
     }
 }
 
+/// What the login page says above its form: a refusal, or news (a password was set).
+struct Message {
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+impl From<Option<String>> for Message {
+    fn from(error: Option<String>) -> Self {
+        Message {
+            error,
+            notice: None,
+        }
+    }
+}
+
 fn login_page(
     status: StatusCode,
-    error: Option<String>,
+    message: impl Into<Message>,
     next: &str,
     username: &str,
     secure: bool,
 ) -> Response {
     // A fresh double-submit token for the login form (there is no session yet).
     let csrf = session::random_token().unwrap_or_default();
+    let Message { error, notice } = message.into();
     let mut res = render_status(
         status,
         &LoginPage {
             nav: None,
             error,
+            notice,
             csrf: csrf.clone(),
             next: safe_next(next),
             username: username.to_string(),
@@ -84,9 +104,14 @@ async fn form(
     if let Ok(Some(_)) = auth::web_session(&headers, &state).await {
         return Redirect::to(&safe_next(&q.next)).into_response();
     }
+    let notice =
+        (q.reset == "done").then_some("Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu mới.");
     login_page(
         StatusCode::OK,
-        None,
+        Message {
+            error: None,
+            notice,
+        },
         &q.next,
         "",
         state.config.secure_cookies,

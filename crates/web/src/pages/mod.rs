@@ -17,6 +17,7 @@ mod lists;
 mod login;
 mod public;
 mod ranking;
+mod reset;
 mod review;
 mod settings;
 mod unit;
@@ -39,6 +40,7 @@ use crate::{AppState, auth, error::status};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
+        .merge(reset::router())
         .merge(account::router())
         .merge(contest::router())
         .merge(contest_form::router())
@@ -75,6 +77,8 @@ pub struct Nav {
     pub role_label: &'static str,
     pub is_admin: bool,
     pub csrf: String,
+    /// Unread messages, counted beside «Hộp thư».
+    pub unread: i64,
 }
 
 /// A signed-in browser user; anonymous visitors are sent to the login page.
@@ -106,6 +110,7 @@ impl PageUser {
             },
             is_admin: a.role == Role::Admin,
             csrf: self.session.csrf_token.clone(),
+            unread: self.session.unread,
         })
     }
 }

@@ -420,7 +420,7 @@ fn xml(text: &str) -> String {
 }
 
 /// The address the visitor used, for the feed's absolute links.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -255,14 +255,17 @@ async fn entry_page(
             percent: format!("{:.0}%", s.similarity * 100.0),
         })
         .collect();
-    let versions = versions
-        .into_iter()
-        .map(|v| VersionRow {
+    let mut version_rows = Vec::with_capacity(versions.len());
+    for v in versions {
+        version_rows.push(VersionRow {
             version: v.version,
             at: time::display_vn(v.submitted_at),
-            by: v.submitted_by,
-        })
-        .collect();
+            by: sangkien_app::user::full_name(state, &v.submitted_by)
+                .await
+                .unwrap_or(v.submitted_by),
+        });
+    }
+    let versions = version_rows;
     let origin = match &detail.origin {
         Some(o) => {
             let tier = o
