@@ -256,8 +256,94 @@ pub async fn transition(
     let updated = store::get(&mut tx, id)
         .await?
         .ok_or_else(|| Error::not_found("cuộc thi"))?;
+    announce(&mut tx, &updated, now).await?;
     Store::commit(tx).await?;
     Ok(updated)
+}
+
+/// Tells the people a step of the contest concerns, in the step's transaction: the
+/// participating units when it opens, closes and publishes (and the winners' units
+/// which prize they won), the council when judging starts.
+async fn announce(conn: &mut Conn, c: &ContestRecord, now: i64) -> Result<()> {
+    use crate::notify::{self, Note};
+    let s = &c.settings;
+    let deadline = sangkien_domain::time::display_vn(s.submission_deadline);
+    let (subject, body) = match c.state {
+        ContestState::Open => (
+            format!("Mở nhận bài: {}", s.title),
+            format!(
+                "Cuộc thi «{}» đã mở nhận bài. Hạn nộp: {deadline}. Mỗi đơn vị nộp ít nhất {} sáng kiến.",
+                s.title, s.min_entries_per_unit
+            ),
+        ),
+        ContestState::Closed => (
+            format!("Hết hạn nộp bài: {}", s.title),
+            format!(
+                "Cuộc thi «{}» đã hết hạn nộp bài ({deadline}). Ban Tổ chức xét điều kiện các sáng kiến đã nộp và báo kết quả cho đơn vị.",
+                s.title
+            ),
+        ),
+        ContestState::Published => (
+            format!("Công bố kết quả: {}", s.title),
+            format!(
+                "Kết quả cuộc thi «{}» đã được công bố trên trang kết quả công khai và thư viện sáng kiến.",
+                s.title
+            ),
+        ),
+        ContestState::Judging => {
+            let body = format!(
+                "Cuộc thi «{}» bắt đầu chấm điểm. Đồng chí vào mục «Chấm điểm» của cuộc thi để chấm các sáng kiến được phân công.",
+                s.title
+            );
+            let note = Note {
+                contest_id: Some(c.id),
+                kind: "judging_started",
+                subject: format!("Bắt đầu chấm điểm: {}", s.title),
+                body: &body,
+            };
+            for m in sangkien_storage::judging::members(conn, c.id).await? {
+                if let Some(a) = sangkien_storage::account::get(conn, &m.username).await? {
+                    notify::account(conn, now, &a, &note).await?;
+                }
+            }
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let note = Note {
+        contest_id: Some(c.id),
+        kind: c.state.as_str(),
+        subject,
+        body: &body,
+    };
+    for code in &s.participant_unit_codes {
+        notify::unit(conn, now, code, &note).await?;
+    }
+    if c.state == ContestState::Published {
+        let list = sangkien_storage::award::list(conn, c.id).await?;
+        for a in list.iter().flat_map(|l| l.awards.iter()) {
+            let (Some(tier), Some(e)) = (
+                a.tier,
+                sangkien_storage::entry::get(conn, a.entry_id).await?,
+            ) else {
+                continue;
+            };
+            let body = format!(
+                "Sáng kiến «{}» của đơn vị đạt {} cuộc thi «{}». Xin chúc mừng!",
+                e.content.title,
+                sangkien_domain::labels::Label::vi(&tier),
+                s.title
+            );
+            let note = Note {
+                contest_id: Some(c.id),
+                kind: "won",
+                subject: format!("Đạt giải: {}", e.content.title),
+                body: &body,
+            };
+            notify::unit(conn, now, &e.unit_code, &note).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A contest's audit log, a page at a time (organizers).

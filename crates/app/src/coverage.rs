@@ -243,6 +243,18 @@ pub async fn extend(app: &App, user: &Account, id: i64, body: &NewExtension) -> 
         &reason,
     )
     .await?;
+    let body = format!(
+        "Ban Tổ chức đã gia hạn nộp bài dự thi «{}» cho đơn vị đến {}.\n\nLý do: {reason}",
+        contest.settings.title,
+        time::display_vn(until),
+    );
+    let note = crate::notify::Note {
+        contest_id: Some(id),
+        kind: "extension",
+        subject: format!("Gia hạn nộp bài đến {}", time::display_vn(until)),
+        body: &body,
+    };
+    crate::notify::unit(&mut tx, app.now(), code, &note).await?;
     Store::commit(tx).await?;
     Ok(())
 }
@@ -288,7 +300,6 @@ pub async fn outbox(
     ))
 }
 
-/// The caller's inbox, a page at a time.
 /// The inbox was read: its unread messages stop counting as new. A write, so its own
 /// transaction; nothing is lost if it fails.
 pub async fn mark_read(app: &App, user: &Account) -> Result<()> {
@@ -298,6 +309,7 @@ pub async fn mark_read(app: &App, user: &Account) -> Result<()> {
     Ok(())
 }
 
+/// The caller's inbox, a page at a time.
 pub async fn inbox(app: &App, user: &Account, paging: Paging) -> Result<Listed<MessageRecord>> {
     let mut conn = app.store.reader().await?;
     let (items, total) = message::list(

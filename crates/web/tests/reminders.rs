@@ -355,3 +355,103 @@ async fn housekeeping_uses_the_application_clock() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// The subjects in an account's inbox, newest first.
+async fn subjects(app: &TestApp, username: &str) -> Vec<String> {
+    let t = app.login(username).await;
+    app.get("/api/v1/notifications", &t).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} | {}",
+                m["subject"].as_str().unwrap(),
+                m["body"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn has(list: &[String], text: &str) -> bool {
+    list.iter().any(|m| m.contains(text))
+}
+
+#[tokio::test]
+async fn units_and_judges_are_told_what_happens_to_the_contest() {
+    let app = TestApp::new().await;
+    app.set_now(DEADLINE - DAY);
+    let org = app.organizer().await;
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/extensions"),
+            &org,
+            json!({"unit_code": "STP", "until": "2021-11-05", "reason": "Lũ lụt"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let stp = subjects(&app, "stp.daumoi").await;
+    assert!(has(&stp, "Gia hạn nộp bài đến 05/11/2021"), "{stp:?}");
+    assert!(has(&stp, "Lý do: Lũ lụt"));
+    assert!(
+        !has(&subjects(&app, "hoaan.daumoi").await, "Gia hạn"),
+        "only the unit granted"
+    );
+
+    app.set_now(DEADLINE + 3600);
+    let org = app.organizer().await;
+    let res = app.transition(&org, CONTEST, "closed").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    for focal in ["stp.daumoi", "hoaan.daumoi"] {
+        assert!(
+            has(&subjects(&app, focal).await, "Hết hạn nộp bài"),
+            "{focal}"
+        );
+    }
+    let list = app
+        .get(&format!("/api/v1/contests/{CONTEST}/entries"), &org)
+        .await;
+    let hha = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["unit_code"] == "HHA" && e["status"] == "submitted")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/entries/{hha}/screening"),
+            &org,
+            json!({"eligible": false, "reason": "Không thuộc lĩnh vực cải cách hành chính"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let hoaan = subjects(&app, "hoaan.daumoi").await;
+    assert!(has(&hoaan, "Kết quả xét điều kiện"), "{hoaan:?}");
+    assert!(has(
+        &hoaan,
+        "Lý do: Không thuộc lĩnh vực cải cách hành chính"
+    ));
+    assert!(!has(
+        &subjects(&app, "stp.daumoi").await,
+        "Kết quả xét điều kiện"
+    ));
+
+    // The extension of STP runs to 05/11: judging starts after it.
+    app.set_now(DEADLINE + 6 * DAY);
+    let org = app.organizer().await;
+    app.prepare_judging(&org, CONTEST).await;
+    let res = app.transition(&org, CONTEST, "judging").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    for judge in ["hd.vpubnd", "hd.snv", "hd.stc"] {
+        assert!(
+            has(&subjects(&app, judge).await, "Bắt đầu chấm điểm"),
+            "{judge}"
+        );
+    }
+    assert!(
+        !has(&subjects(&app, "hd.stp").await, "Bắt đầu chấm điểm"),
+        "not on this council"
+    );
+}

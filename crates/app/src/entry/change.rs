@@ -357,6 +357,24 @@ pub async fn screen(app: &App, user: &Account, id: i64, body: &Screening) -> Res
         &reason,
     )
     .await?;
+    let body = if body.eligible {
+        format!(
+            "Sáng kiến «{}» đủ điều kiện dự thi «{}» và được chuyển Hội đồng chấm điểm.",
+            e.content.title, contest.settings.title
+        )
+    } else {
+        format!(
+            "Sáng kiến «{}» không đủ điều kiện dự thi «{}».\n\nLý do: {reason}",
+            e.content.title, contest.settings.title
+        )
+    };
+    let note = notify::Note {
+        contest_id: Some(contest.id),
+        kind: "screened",
+        subject: format!("Kết quả xét điều kiện: {}", e.content.title),
+        body: &body,
+    };
+    notify::unit(&mut tx, app.now(), &e.unit_code, &note).await?;
     let updated = store::get(&mut tx, id).await?.ok_or_else(not_found)?;
     Store::commit(tx).await?;
     // As the API always answered: the entry read again, by the caller's sight.

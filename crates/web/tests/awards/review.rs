@@ -142,4 +142,22 @@ async fn the_approver_is_told_returns_the_list_with_a_reason_then_approves() {
         audit.text.contains("awards.return"),
         "the return is audited"
     );
+    // Publishing tells every participating unit, and the winners' units what they won.
+    let res = app.transition(&org, CONTEST, "published").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let first = app.get(&format!("/api/v1/entries/{}", ids[0]), &org).await;
+    let focal = match first.body["unit_code"].as_str().unwrap() {
+        "STP" => "stp.daumoi",
+        "HHA" => "hoaan.daumoi",
+        other => panic!("no focal user in the demo for {other}"),
+    };
+    let told = inbox(&app, focal).await;
+    let said = |text: &str| {
+        told.iter().any(|m| {
+            m["subject"].as_str().unwrap().contains(text)
+                || m["body"].as_str().unwrap().contains(text)
+        })
+    };
+    assert!(said("Công bố kết quả"), "{told:?}");
+    assert!(said("đạt Giải Nhất"), "{told:?}");
 }
