@@ -87,8 +87,13 @@ enum Command {
     Demo {
         /// Walk the demo through judging, approval and publication, so results,
         /// documents and the public feed exist at once.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "stage")]
         full: bool,
+        /// Walk the demo to this stage (the contest's state) and stop there: open,
+        /// closed, judging (some sheets still drafts), deliberation, approved or
+        /// published (the same as --full). Prints the `serve` line to use.
+        #[arg(long, value_parser = demo::Stage::NAMES)]
+        stage: Option<String>,
     },
     /// Copy the database and the attachments, consistently, while the server runs.
     Backup {
@@ -265,15 +270,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let path = export::write(store, cli.db.files()?, contest, &name, &user, out).await?;
             println!("Đã ghi {}.", path.display());
         }
-        Command::Demo { full } => {
+        Command::Demo { full, stage } => {
             let store = cli.db.store().await?;
-            if full {
-                demo::load_full(&store, &cli.db.files()?, now).await?;
-                println!(
-                    "Cuộc thi minh họa đã đi hết vòng đời: kết quả công khai ở /public/contests/1, nguồn tin ở /feed.atom."
-                );
-            } else {
-                demo::load(&store, &cli.db.files()?, now).await?;
+            let stage = match (full, stage.as_deref().and_then(demo::Stage::parse)) {
+                (true, _) => Some(demo::Stage::Published),
+                (false, s) => s,
+            };
+            match stage {
+                None => demo::load(&store, &cli.db.files()?, now).await?,
+                Some(s) => {
+                    demo::load_stage(&store, &cli.db.files()?, now, s).await?;
+                    if s == demo::Stage::Published {
+                        println!(
+                            "Cuộc thi minh họa đã đi hết vòng đời: kết quả công khai ở /public/contests/1, nguồn tin ở /feed.atom."
+                        );
+                    }
+                    let state = sangkien_domain::labels::Label::vi(&s.state());
+                    match s.clock_start() {
+                        Some(at) => println!(
+                            "Cuộc thi minh họa ở bước «{state}». Chạy máy chủ với đồng hồ của bước này:\n  sangkien serve --clock-start {at}"
+                        ),
+                        None => println!(
+                            "Cuộc thi minh họa ở bước «{state}». Chạy máy chủ:\n  sangkien serve"
+                        ),
+                    }
+                }
             }
             print_demo_logins();
         }

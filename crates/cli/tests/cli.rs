@@ -131,3 +131,57 @@ async fn export_writes_a_registry_document_with_the_rights_of_the_account_named(
     assert!(!out.status.success());
     assert!(text(&out).contains("không có quyền"), "{}", text(&out));
 }
+
+/// How many rows of `table` match `condition` (an update that changes nothing counts
+/// the rows it matched, on both databases).
+async fn count(store: &Store, table: &str, condition: &str) -> u64 {
+    testing::execute_raw(
+        store,
+        &format!("update {table} set {condition} where {condition}"),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn demo_stage_stops_the_contest_at_each_step_and_prints_the_serve_line() {
+    for stage in [
+        "open",
+        "closed",
+        "judging",
+        "deliberation",
+        "approved",
+        "published",
+    ] {
+        let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+        let out = sangkien(&db.url, &["demo", "--stage", stage], &[]);
+        assert!(out.status.success(), "{stage}: {}", text(&out));
+        let said = text(&out);
+        assert!(said.contains("sangkien serve"), "{stage}: {said}");
+        if stage == "published" {
+            assert!(!said.contains("--clock-start"), "{said}");
+        } else {
+            assert!(said.contains("--clock-start 2021-"), "{said}");
+        }
+        let store = Store::connect(&db.url).await.unwrap();
+        assert_eq!(
+            count(&store, "contest", &format!("state = '{stage}'")).await,
+            1,
+            "{stage}"
+        );
+        let submitted = count(&store, "score_sheet", "state = 'submitted'").await;
+        let drafts = count(&store, "score_sheet", "state = 'draft'").await;
+        match stage {
+            "open" | "closed" => assert_eq!(submitted + drafts, 0, "{stage}"),
+            "judging" => assert!(submitted > 0 && drafts > 0, "{submitted} {drafts}"),
+            _ => assert!(
+                submitted > 0 && drafts == 0,
+                "{stage}: {submitted} {drafts}"
+            ),
+        }
+        store.close().await;
+    }
+    let db = testing::fresh(testing::backend_from_env()).await.unwrap();
+    let out = sangkien(&db.url, &["demo", "--stage", "later"], &[]);
+    assert!(!out.status.success());
+}

@@ -1,4 +1,4 @@
-//! The demo walked through its whole lifecycle.
+//! The demo walked to a stage of its lifecycle, or through all of it.
 
 use sangkien_files::FileStore;
 use sangkien_storage::{Store, account as accounts, contest as contests};
@@ -10,13 +10,85 @@ fn step_error(step: &str, e: crate::Error) -> DemoError {
     DemoError::Invalid(format!("{step}: {}", e.message))
 }
 
-/// The demo walked through its whole lifecycle with the same operations as the API:
-/// closed after the deadline, the council formed, every member assigned every entry,
-/// sheets submitted, awards proposed (ties decided with a recorded reason), approved with
-/// a decision and published. A newcomer sees results, documents and the feed at once.
+/// Where `sangkien demo --stage` stops: the contest's state when it is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Open,
+    Closed,
+    Judging,
+    Deliberation,
+    Approved,
+    Published,
+}
+
+impl Stage {
+    pub const NAMES: [&'static str; 6] = [
+        "open",
+        "closed",
+        "judging",
+        "deliberation",
+        "approved",
+        "published",
+    ];
+
+    pub fn parse(name: &str) -> Option<Stage> {
+        let all = [
+            Stage::Open,
+            Stage::Closed,
+            Stage::Judging,
+            Stage::Deliberation,
+            Stage::Approved,
+            Stage::Published,
+        ];
+        Stage::NAMES.iter().position(|n| *n == name).map(|i| all[i])
+    }
+
+    /// The contest's state at this stage.
+    pub fn state(self) -> sangkien_domain::contest::ContestState {
+        use sangkien_domain::contest::ContestState as S;
+        match self {
+            Stage::Open => S::Open,
+            Stage::Closed => S::Closed,
+            Stage::Judging => S::Judging,
+            Stage::Deliberation => S::Deliberation,
+            Stage::Approved => S::Approved,
+            Stage::Published => S::Published,
+        }
+    }
+
+    /// The instant to serve a demo of this stage at (`serve --clock-start`): while
+    /// submissions are open, or just after the walk, before the evaluation ends. A
+    /// published demo needs none.
+    pub fn clock_start(self) -> Option<&'static str> {
+        match self {
+            Stage::Open => Some("2021-10-15T09:00:00+07:00"),
+            Stage::Published => None,
+            _ => Some("2021-11-26T10:30:00+07:00"),
+        }
+    }
+}
+
+/// The demo walked through its whole lifecycle (`demo --full`).
 pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
+    load_stage(store, files, now, Stage::Published).await
+}
+
+/// The demo walked to `stage` with the same operations as the API: closed after the
+/// deadline, the council formed, every member assigned every entry, sheets submitted
+/// (in `judging` some are still drafts), awards proposed (ties decided with a recorded
+/// reason), approved with a decision and published. Trainers and testers start where
+/// they need to; a newcomer to `--full` sees results, documents and the feed at once.
+pub async fn load_stage(
+    store: &Store,
+    files: &FileStore,
+    now: i64,
+    stage: Stage,
+) -> Result<(), DemoError> {
     use crate::{award, contest, judging};
     load(store, files, now).await?;
+    if stage == Stage::Open {
+        return Ok(());
+    }
     // 26/11/2021 10:00 Vietnam time, after the deadline of 31/10/2021.
     let at = 1_637_895_600;
     let app = crate::App::new(
@@ -46,6 +118,9 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
     contest::transition(&app, &org, id, "closed", None)
         .await
         .map_err(|e| step_error("đóng nhận bài", e))?;
+    if stage == Stage::Closed {
+        return Ok(());
+    }
     let members: Vec<judging::council::MemberInput> = [
         ("hd.vpubnd", "chair"),
         ("hd.snv", "vice_chair"),
@@ -124,14 +199,24 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
             judging::sheet::save(&app, &judge, *entry_id, sheet)
                 .await
                 .map_err(|e| step_error("lưu phiếu chấm", e))?;
+            // In the middle of judging, some sheets are still drafts.
+            if stage == Stage::Judging && (j + k) % 2 == 1 {
+                continue;
+            }
             judging::sheet::submit(&app, &judge, *entry_id)
                 .await
                 .map_err(|e| step_error("nộp phiếu chấm", e))?;
         }
     }
+    if stage == Stage::Judging {
+        return Ok(());
+    }
     contest::transition(&app, &org, id, "deliberation", None)
         .await
         .map_err(|e| step_error("xét chọn", e))?;
+    if stage == Stage::Deliberation {
+        return Ok(());
+    }
     let proposed = award::propose(&app, &org, id)
         .await
         .map_err(|e| step_error("đề xuất giải", e))?;
@@ -152,6 +237,9 @@ pub async fn load_full(store: &Store, files: &FileStore, now: i64) -> Result<(),
     )
     .await
     .map_err(|e| step_error("phê duyệt", e))?;
+    if stage == Stage::Approved {
+        return Ok(());
+    }
     contest::transition(&app, &org, id, "published", None)
         .await
         .map_err(|e| step_error("công bố", e))?;

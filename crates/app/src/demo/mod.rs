@@ -4,7 +4,7 @@
 
 mod full;
 
-pub use full::load_full;
+pub use full::{Stage, load_full, load_stage};
 
 use sangkien_domain::entry::{self, Author, Description, EntryContent};
 use sangkien_domain::{
