@@ -38,7 +38,7 @@ export async function startServer({ clockStart, jobsInterval, fullDemo, bin = BI
     env.DATABASE_URL = PG.replace(/\/[^/?]+(\?|$)/, `/${dbName}$1`);
   }
   if (fullDemo) execFileSync(bin, ['demo', '--full'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const args = clockStart ? ['--clock-start', clockStart] : [];
+  let args = clockStart ? ['--clock-start', clockStart] : [];
   if (jobsInterval) args.push('--jobs-interval', String(jobsInterval));
   let current = launch(bin, env, args);
   const server = {
@@ -76,12 +76,22 @@ export async function startServer({ clockStart, jobsInterval, fullDemo, bin = BI
       current = launch(bin, env, args);
       server.url = await current.url;
     },
-    async stop() {
+    /// Stops the server and starts it again on the same data, its clock starting at
+    /// `clockStart` (a walk through a contest moves from one date to a later one).
+    async restartAt(clockStart) {
+      await server.stop({ keepData: true });
+      args = args.filter((a, i) => a !== '--clock-start' && args[i - 1] !== '--clock-start');
+      args.push('--clock-start', clockStart);
+      current = launch(bin, env, args);
+      server.url = await current.url;
+    },
+    async stop({ keepData = false } = {}) {
       if (current.child.exitCode === null && current.child.signalCode === null) {
         const exited = new Promise((r) => current.child.once('exit', r));
         current.child.kill('SIGINT');
         await exited;
       }
+      if (keepData) return;
       rmSync(dataDir, { recursive: true, force: true });
       if (dbName) execFileSync('psql', [PG, '-qc', `drop database if exists ${dbName}`]);
     },
@@ -92,6 +102,8 @@ export async function startServer({ clockStart, jobsInterval, fullDemo, bin = BI
 export function chromiumOptions() {
   return {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    // Date and time fields show as our users' browsers show them (dd/mm/yyyy, 24 h).
+    env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
     args: ['--headless', '--lang=vi-VN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   };

@@ -47,8 +47,10 @@ ensure_postgres() {
 
 ensure_browser() {
   command -v chromium >/dev/null || { step "installing Chromium"; apt_install chromium; }
+  # Its Vietnamese resources: date fields read dd/mm/yyyy, as in our users' browsers.
+  [ -f /usr/lib/chromium/locales/vi.pak ] || { step "installing chromium-l10n"; apt_install chromium-l10n; }
   command -v node >/dev/null || { step "installing Node.js"; apt_install nodejs npm; }
-  if [ ! -d e2e/node_modules/playwright-core ]; then
+  if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ]; then
     step "installing playwright-core"
     (cd e2e && npm ci --no-audit --no-fund)
   fi

@@ -132,41 +132,27 @@ fn blank(values: &[&str]) -> bool {
 
 impl FromPairs for ContestForm {
     fn from_pairs(p: &Pairs) -> Self {
-        // Rows left wholly empty are dropped, so that the rows shown again and the
-        // indices in the errors are the same.
         let topics = rows(p, "t", &["code", "name", "group"], |g| TopicRow {
             code: g("code"),
             name: g("name"),
             group: g("group"),
-        })
-        .into_iter()
-        .filter(|t| !blank(&[&t.code, &t.name, &t.group]))
-        .collect();
+        });
         let criteria = rows(p, "k", &["code", "name"], |g| CriterionRow {
             code: g("code"),
             name: g("name"),
             description: g("description"),
             max_points: g("max"),
             bands: g("bands"),
-        })
-        .into_iter()
-        .filter(|c| !blank(&[&c.name, &c.description, &c.max_points, &c.bands]))
-        .collect();
+        });
         let prizes = rows(p, "p", &["tier", "count", "amount"], |g| PrizeRow {
             tier: g("tier"),
             count: g("count"),
             amount: g("amount"),
-        })
-        .into_iter()
-        .filter(|r| !blank(&[&r.count, &r.amount]))
-        .collect();
+        });
         let budget = rows(p, "b", &["name", "amount"], |g| BudgetRow {
             name: g("name"),
             amount: g("amount"),
-        })
-        .into_iter()
-        .filter(|b| !blank(&[&b.name, &b.amount]))
-        .collect();
+        });
         ContestForm {
             csrf: p.get("csrf"),
             op: p.get("op"),
@@ -328,6 +314,18 @@ impl ContestForm {
             })
             .collect();
         f
+    }
+
+    /// Drops the rows left wholly empty before saving, so that the rows shown again
+    /// after a refusal and the indices in its messages are the same. (A row button keeps
+    /// them: the blank form's prize tiers and first rows stay for the person to fill.)
+    fn drop_blank_rows(&mut self) {
+        self.topics
+            .retain(|t| !blank(&[&t.code, &t.name, &t.group]));
+        self.criteria
+            .retain(|c| !blank(&[&c.name, &c.description, &c.max_points, &c.bands]));
+        self.prizes.retain(|r| !blank(&[&r.count, &r.amount]));
+        self.budget.retain(|b| !blank(&[&b.name, &b.amount]));
     }
 
     /// A code no criterion of the form uses yet.
@@ -835,6 +833,7 @@ async fn create(
     if f.apply(&op, &units) {
         return again(&state, &user, cx(), f, None).await;
     }
+    f.drop_blank_rows();
     let input = match f.to_input(&user.account().unit_code) {
         Ok(i) => i,
         Err(bad) => {
@@ -897,6 +896,7 @@ async fn update(
     if f.apply(&op, &units) {
         return again(&state, &user, cx(), f, None).await;
     }
+    f.drop_blank_rows();
     let input = match f.to_input(&user.account().unit_code) {
         Ok(i) => i,
         Err(bad) => return again(&state, &user, cx(), f, Some(invalid(bad))).await,
