@@ -1,6 +1,9 @@
 //! The duplicate check: word shingles over Vietnamese text folded to lower case
-//! without diacritics, compared by exact Jaccard similarity. Folding makes "Hòa An",
-//! "Hoà An" and "HOA AN" the same words, so retyped or re-encoded copies still match.
+//! without diacritics, compared by Jaccard similarity weighted by how rare each shingle
+//! is among the entries compared. Folding makes "Hòa An", "Hoà An" and "HOA AN" the same
+//! words, so retyped or re-encoded copies still match; the weighting makes what many
+//! entries share (the form's phrases, common administrative wording) count for little,
+//! so unrelated entries score low and a copy still scores high.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -123,6 +126,67 @@ pub fn jaccard(a: &Shingles, b: &Shingles) -> f64 {
     }
 }
 
+/// How rare each shingle is among a set of texts: a shingle found in `df` of `n` texts
+/// weighs ln((n + 1) / df). One found in every text weighs almost nothing; one found in
+/// two weighs much more, even among few texts (two texts still compare: ln 1.5).
+#[derive(Debug, Clone, Default)]
+pub struct Rarity {
+    texts: usize,
+    found_in: std::collections::HashMap<u64, u32>,
+}
+
+impl Rarity {
+    /// The rarity of shingles over these texts (the one checked among them).
+    pub fn of<'a>(texts: impl IntoIterator<Item = &'a Shingles>) -> Rarity {
+        let mut r = Rarity::default();
+        for t in texts {
+            r.texts += 1;
+            for s in &t.0 {
+                *r.found_in.entry(*s).or_insert(0) += 1;
+            }
+        }
+        r
+    }
+
+    fn weight(&self, shingle: u64) -> f64 {
+        let df = self.found_in.get(&shingle).copied().unwrap_or(1).max(1) as f64;
+        ((self.texts as f64 + 1.0) / df).ln()
+    }
+}
+
+/// Σ rarity over A ∩ B / Σ rarity over A ∪ B, 0 when both are empty. A merge of two
+/// sorted lists, as [`jaccard`].
+pub fn weighted_jaccard(a: &Shingles, b: &Shingles, rarity: &Rarity) -> f64 {
+    let (mut i, mut j) = (0, 0);
+    let (mut inter, mut union) = (0.0, 0.0);
+    while i < a.0.len() || j < b.0.len() {
+        let (x, y) = (a.0.get(i), b.0.get(j));
+        match (x, y) {
+            (Some(x), Some(y)) if x == y => {
+                let w = rarity.weight(*x);
+                inter += w;
+                union += w;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                union += rarity.weight(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                union += rarity.weight(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                union += rarity.weight(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    if union == 0.0 { 0.0 } else { inter / union }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +247,42 @@ mod tests {
         let ac = jaccard(&a, &c);
         assert!(ac > 0.2 && ac < 1.0, "{ac}");
         assert_eq!(jaccard(&Shingles::default(), &Shingles::default()), 0.0);
+    }
+
+    #[test]
+    fn what_every_text_shares_counts_for_little_and_a_copy_still_counts() {
+        let boilerplate = "Tình trạng hiện tại và nhược điểm của giải pháp đã biết. Nội dung và các bước thực hiện giải pháp. Lợi ích thu được khi áp dụng giải pháp tại cơ quan, đơn vị.";
+        let texts: Vec<String> = [
+            "số hóa hồ sơ lưu trữ tại văn phòng ủy ban nhân dân huyện",
+            "tổ chức đối thoại trực tiếp với doanh nghiệp hằng quý",
+            "trả kết quả thủ tục hộ tịch qua dịch vụ bưu chính công ích",
+            "ứng dụng mã QR tra cứu văn bản quy phạm pháp luật",
+        ]
+        .iter()
+        .map(|own| format!("{boilerplate} {own}"))
+        .collect();
+        let mut all: Vec<Shingles> = texts.iter().map(|t| shingles(t)).collect();
+        let copy = shingles(&format!("{} thêm một câu.", texts[0]).replace("huyện", "huyen"));
+        all.push(copy.clone());
+        let rarity = Rarity::of(&all);
+        for i in 1..4 {
+            let plain = jaccard(&all[0], &all[i]);
+            let weighted = weighted_jaccard(&all[0], &all[i], &rarity);
+            assert!(
+                plain > 0.5,
+                "unweighted, the shared form dominates: {plain}"
+            );
+            assert!(weighted < 0.3, "unrelated entries: {weighted}");
+        }
+        let near = weighted_jaccard(&all[0], &copy, &rarity);
+        assert!(near > 0.5, "a near copy: {near}");
+        assert_eq!(weighted_jaccard(&all[1], &all[1], &rarity), 1.0);
+        assert_eq!(
+            weighted_jaccard(&Shingles::default(), &Shingles::default(), &rarity),
+            0.0
+        );
+        // Two texts alone still compare.
+        let two = [shingles(&texts[0]), shingles(&texts[0])];
+        assert_eq!(weighted_jaccard(&two[0], &two[1], &Rarity::of(&two)), 1.0);
     }
 }

@@ -38,13 +38,27 @@ pub async fn similar_entries(
     limit: usize,
 ) -> Result<Vec<Similar>> {
     let me = similarity::shingles(&comparable_text(&e.content));
-    let mut scored: Vec<(f64, i64, i64, String, String)> = store::texts(conn)
+    let others: Vec<(i64, i64, String, String, similarity::Shingles)> = store::texts(conn)
         .await?
         .into_iter()
         .filter(|(id, contest_id, _, _)| *id != e.id && *contest_id <= e.contest_id)
         .map(|(id, contest_id, unit, content)| {
-            let s = similarity::jaccard(&me, &similarity::shingles(&comparable_text(&content)));
-            (s, id, contest_id, unit, content.title)
+            let s = similarity::shingles(&comparable_text(&content));
+            (id, contest_id, unit, content.title, s)
+        })
+        .collect();
+    // What many of these entries share (the form's phrases) weighs little.
+    let rarity = similarity::Rarity::of(std::iter::once(&me).chain(others.iter().map(|o| &o.4)));
+    let mut scored: Vec<(f64, i64, i64, String, String)> = others
+        .into_iter()
+        .map(|(id, contest_id, unit, title, s)| {
+            (
+                similarity::weighted_jaccard(&me, &s, &rarity),
+                id,
+                contest_id,
+                unit,
+                title,
+            )
         })
         .filter(|(s, ..)| *s > 0.0)
         .collect();

@@ -348,3 +348,29 @@ async fn every_answer_to_a_change_is_the_entry_as_stored() {
     assert_eq!(withdrawn.body["status"], "withdrawn");
     assert_eq!(withdrawn.body, stored(id).await, "withdraw");
 }
+
+#[tokio::test]
+async fn unrelated_demo_entries_are_not_reported_as_alike() {
+    let app = TestApp::new().await;
+    let org = app.organizer().await;
+    let list = app
+        .get(&format!("/api/v1/contests/{CONTEST}/entries"), &org)
+        .await;
+    let ids: Vec<i64> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "submitted")
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.len() >= 3, "{}", list.text);
+    for id in ids {
+        let sim = app
+            .get(&format!("/api/v1/entries/{id}/similar"), &org)
+            .await;
+        for s in sim.body.as_array().unwrap() {
+            let figure = s["similarity"].as_f64().unwrap();
+            assert!(figure < 0.3, "entry {id} and {}: {figure}", s["entry_id"]);
+        }
+    }
+}
