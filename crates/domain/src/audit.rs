@@ -125,6 +125,51 @@ pub fn verify_chain(
     v.finish(head)
 }
 
+/// What an audited action did, in words a civil servant reads; `None` for an action
+/// this list does not know (the page then shows its code).
+pub fn action_vi(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "account.create" => "Tạo tài khoản",
+        "account.update" => "Sửa tài khoản",
+        "account.username" => "Đổi tên đăng nhập",
+        "adoption.add" => "Ghi nhận áp dụng sáng kiến",
+        "adoption.evidence" => "Tải lên minh chứng áp dụng",
+        "assignment.replace" => "Phân công chấm",
+        "attachment.add" => "Tải lên tệp",
+        "attachment.delete" => "Xóa tệp",
+        "awards.approve" => "Phê duyệt khen thưởng",
+        "awards.propose" => "Đề xuất giải theo thứ hạng",
+        "awards.put" => "Điều chỉnh danh sách giải",
+        "awards.return" => "Trả lại danh sách giải",
+        "awards.submit" => "Trình phê duyệt khen thưởng",
+        "conflict.declare" => "Khai báo xung đột lợi ích",
+        "contest.create" => "Tạo cuộc thi",
+        "contest.extension" => "Gia hạn nộp bài",
+        "contest.remind" => "Nhắc đơn vị nộp bài",
+        "contest.remind_judges" => "Nhắc thành viên Hội đồng chấm",
+        "contest.transition" => "Chuyển bước cuộc thi",
+        "contest.update" => "Sửa thiết lập cuộc thi",
+        "council.put" => "Thành lập, sửa Hội đồng",
+        "entry.create" => "Tạo sáng kiến",
+        "entry.forward" => "Chuyển sáng kiến lên cấp trên",
+        "entry.screen" => "Xét điều kiện sáng kiến",
+        "entry.status" => "Đổi trạng thái sáng kiến",
+        "entry.submit" => "Nộp sáng kiến",
+        "entry.update" => "Sửa sáng kiến",
+        "library.put" => "Đưa vào thư viện",
+        "library.remove" => "Rút khỏi thư viện",
+        "results.publish" => "Công bố kết quả",
+        "settings.update" => "Sửa thiết lập hệ thống",
+        "sheet.submit" => "Nộp phiếu chấm",
+        "sheet.unlock" => "Mở lại phiếu chấm",
+        "unit.code" => "Đổi mã đơn vị",
+        "unit.create" => "Thêm đơn vị",
+        "unit.delete" => "Xóa đơn vị",
+        "unit.update" => "Sửa đơn vị",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,22 +218,88 @@ pub async fn last_transition_at(
     .await
 }
 
-/// The records of one contest, oldest first, one page at a time; with the total count.
-pub async fn list_for_contest(
+/// Which records to list; every field left `None` lets all through.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub contest_id: Option<i64>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// From this instant, inclusive (UTC seconds).
+    pub from: Option<i64>,
+    /// Before this instant (UTC seconds).
+    pub until: Option<i64>,
+}
+
+impl AuditFilter {
+    /// The `where` clause and its values, numbered from `$1`.
+    fn clause(&self) -> (String, Vec<Value>) {
+        let mut conds = Vec::new();
+        let mut values = Vec::new();
+        let mut add = |cond: &str, v: Value| {
+            values.push(v);
+            conds.push(cond.replace('?', &format!("${}", values.len())));
+        };
+        if let Some(c) = self.contest_id {
+            add("contest_id = ?", Value::Int(c));
+        }
+        if let Some(a) = &self.actor {
+            add("actor = ?", Value::Text(a.clone()));
+        }
+        if let Some(a) = &self.action {
+            add("action = ?", Value::Text(a.clone()));
+        }
+        if let Some(f) = self.from {
+            add("at >= ?", Value::Int(f));
+        }
+        if let Some(u) = self.until {
+            add("at < ?", Value::Int(u));
+        }
+        let clause = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("where {}", conds.join(" and "))
+        };
+        (clause, values)
+    }
+}
+
+enum Value {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(mut q: sql::Query<'q>, values: &[Value]) -> sql::Query<'q> {
+    for v in values {
+        q = match v {
+            Value::Int(i) => q.bind(*i),
+            Value::Text(t) => q.bind(t.clone()),
+        };
+    }
+    q
+}
+
+/// The records a filter lets through, one page at a time, oldest first (`newest_first`:
+/// the other way); with the total count.
+pub async fn list(
     conn: &mut Conn,
-    contest_id: i64,
+    filter: &AuditFilter,
+    newest_first: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditView>, i64)> {
-    let total: i64 = sql::query("select count(*) from audit_record where contest_id = $1")
-        .bind(contest_id)
+    let (clause, values) = filter.clause();
+    let count = format!("select cast(count(*) as bigint) from audit_record {clause}");
+    let total: i64 = bind_all(sql::query(&count), &values)
         .fetch_scalar(&mut *conn)
         .await?;
+    let n = values.len();
+    let order = if newest_first { "desc" } else { "asc" };
     let sql = format!(
-        "select {COLUMNS} from audit_record where contest_id = $1 order by audit_record_id limit $2 offset $3"
+        "select {COLUMNS} from audit_record {clause} order by audit_record_id {order} limit ${} offset ${}",
+        n + 1,
+        n + 2
     );
-    let rows = sql::query(&sql)
-        .bind(contest_id)
+    let rows = bind_all(sql::query(&sql), &values)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
@@ -258,6 +324,30 @@ pub async fn list_for_contest(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((items, total))
+}
+
+/// The records of one contest, oldest first, one page at a time; with the total count.
+pub async fn list_for_contest(
+    conn: &mut Conn,
+    contest_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditView>, i64)> {
+    let filter = AuditFilter {
+        contest_id: Some(contest_id),
+        ..AuditFilter::default()
+    };
+    list(conn, &filter, false, limit, offset).await
+}
+
+/// Every action the log holds, for a filter's choices.
+pub async fn actions(conn: &mut Conn) -> Result<Vec<String>> {
+    sql::query("select distinct action from audit_record order by action")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.get("action"))
+        .collect()
 }
 
 /// Verifies the whole chain, reading it in pages so memory stays flat.

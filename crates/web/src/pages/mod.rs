@@ -4,6 +4,7 @@
 //! post/redirect/get.
 
 mod account;
+mod audit;
 mod award;
 mod contest;
 mod contest_form;
@@ -40,6 +41,7 @@ use crate::{AppState, auth, error::status};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
+        .merge(audit::router())
         .merge(reset::router())
         .merge(account::router())
         .merge(contest::router())

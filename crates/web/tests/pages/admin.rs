@@ -254,3 +254,98 @@ async fn the_administrator_sets_the_agency_and_smtp_and_sends_a_test_mail() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_administrator_reads_filters_downloads_and_checks_the_whole_audit_log() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            serde_json::json!({"username": "kt.moi", "full_name": "Kiểm Tra Mới",
+                "password": common::PASSWORD, "role": "viewer", "unit_code": "SNV"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let organizer = web_login(&app, "snv.tochuc").await;
+    assert_eq!(
+        page(&app, "/audit", Some(&organizer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let session = web_login(&app, "quantri").await;
+    let home = page(&app, "/", Some(&session)).await;
+    assert!(home.text.contains("href=\"/audit\""));
+    let all = page(&app, "/audit", Some(&session)).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert!(
+        all.text.contains("<td>Tạo tài khoản</td>"),
+        "account changes belong to no contest"
+    );
+    assert!(all.text.contains("Trang sau"), "the demo's log spans pages");
+
+    let only = page(
+        &app,
+        "/audit?actor=quantri&action=account.create",
+        Some(&session),
+    )
+    .await;
+    assert!(
+        only.text.contains("id=\"audit-total\">1 bản ghi"),
+        "{}",
+        only.text
+    );
+    assert!(only.text.contains("kt.moi"));
+    // The demo and this account were made on 15/10/2021 (the test's clock).
+    let that_day = page(
+        &app,
+        "/audit?action=account.create&from=2021-10-15&to=2021-10-15",
+        Some(&session),
+    )
+    .await;
+    assert!(
+        that_day.text.contains("id=\"audit-total\">15 bản ghi"),
+        "{}",
+        that_day.text
+    );
+    let next_day = page(
+        &app,
+        "/audit?action=account.create&from=2021-10-16",
+        Some(&session),
+    )
+    .await;
+    assert!(
+        next_day.text.contains("id=\"audit-total\">0 bản ghi"),
+        "{}",
+        next_day.text
+    );
+    let bad = page(&app, "/audit?from=hom-qua", Some(&session)).await;
+    assert!(
+        bad.text.contains("Từ ngày phải là một ngày"),
+        "{}",
+        bad.text
+    );
+    let of_contest = page(&app, "/audit?contest=1", Some(&session)).await;
+    assert!(!of_contest.text.contains("<td>Tạo tài khoản</td>"));
+    assert!(
+        of_contest.text.contains("<td>Tạo cuộc thi</td>"),
+        "{}",
+        of_contest.text
+    );
+
+    let file = page(&app, "/audit.csv?actor=quantri", Some(&session)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.text.contains("Thời điểm,Người thực hiện,Hành động"),
+        "{}",
+        file.text
+    );
+    assert!(file.text.contains("Tạo tài khoản"));
+
+    let checked = page(&app, "/audit?verify=1", Some(&session)).await;
+    assert!(
+        checked.text.contains("Nhật ký nguyên vẹn"),
+        "{}",
+        checked.text
+    );
+}
