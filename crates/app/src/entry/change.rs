@@ -335,7 +335,60 @@ pub async fn screen(app: &App, user: &Account, id: i64, body: &Screening) -> Res
     }
     let reason = entry::validate_screening(body.eligible, &body.reason)?;
     let mut tx = app.store.begin().await?;
-    let (e, contest) = visible(&mut tx, user, id).await?;
+    screen_one(&mut tx, user, id, body.eligible, &reason, app.now()).await?;
+    let updated = store::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    Store::commit(tx).await?;
+    // As the API always answered: the entry read again, by the caller's sight.
+    let mut conn = app.store.reader().await?;
+    let contest = contest::visible(&mut conn, user, updated.contest_id).await?;
+    EntryDetail::read(&mut conn, updated, contest).await
+}
+
+/// Screens several entries of a contest at once with one result and one reason, all or
+/// none: an entry that cannot be screened refuses the whole, naming it.
+pub async fn screen_many(
+    app: &App,
+    user: &Account,
+    contest_id: i64,
+    ids: &[i64],
+    body: &Screening,
+) -> Result<usize> {
+    if user.role != Role::Organizer {
+        return Err(Error::forbidden());
+    }
+    let mut tx = app.store.begin().await?;
+    contest::visible(&mut tx, user, contest_id).await?;
+    if ids.is_empty() {
+        return Err(Error::field("entries", "Hãy chọn ít nhất một sáng kiến."));
+    }
+    let reason = entry::validate_screening(body.eligible, &body.reason)?;
+    let now = app.now();
+    for id in ids {
+        let (e, _) = visible(&mut tx, user, *id).await?;
+        if e.contest_id != contest_id {
+            return Err(not_found());
+        }
+        screen_one(&mut tx, user, *id, body.eligible, &reason, now)
+            .await
+            .map_err(|err| Error {
+                message: format!("Sáng kiến «{}»: {}", e.content.title, err.message),
+                ..err
+            })?;
+    }
+    Store::commit(tx).await?;
+    Ok(ids.len())
+}
+
+/// One screening decision in the caller's transaction, with the unit told.
+async fn screen_one(
+    tx: &mut Tx,
+    user: &Account,
+    id: i64,
+    eligible: bool,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    let (e, contest) = visible(tx, user, id).await?;
     if contest.state != ContestState::Closed {
         return Err(Error::wrong_state(
             contest.state.as_str(),
@@ -349,15 +402,8 @@ pub async fn screen(app: &App, user: &Account, id: i64, body: &Screening) -> Res
             "Chỉ xét điều kiện các sáng kiến đã nộp.",
         ));
     }
-    store::screen(
-        &mut tx,
-        &Actor::user(&user.username, app.now()),
-        &e,
-        body.eligible,
-        &reason,
-    )
-    .await?;
-    let body = if body.eligible {
+    store::screen(tx, &Actor::user(&user.username, now), &e, eligible, reason).await?;
+    let body = if eligible {
         format!(
             "Sáng kiến «{}» đủ điều kiện dự thi «{}» và được chuyển Hội đồng chấm điểm.",
             e.content.title, contest.settings.title
@@ -374,11 +420,6 @@ pub async fn screen(app: &App, user: &Account, id: i64, body: &Screening) -> Res
         subject: format!("Kết quả xét điều kiện: {}", e.content.title),
         body: &body,
     };
-    notify::unit(&mut tx, app.now(), &e.unit_code, &note).await?;
-    let updated = store::get(&mut tx, id).await?.ok_or_else(not_found)?;
-    Store::commit(tx).await?;
-    // As the API always answered: the entry read again, by the caller's sight.
-    let mut conn = app.store.reader().await?;
-    let contest = contest::visible(&mut conn, user, updated.contest_id).await?;
-    EntryDetail::read(&mut conn, updated, contest).await
+    notify::unit(tx, now, &e.unit_code, &note).await?;
+    Ok(())
 }

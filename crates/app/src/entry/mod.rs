@@ -247,16 +247,24 @@ pub async fn list(
     app: &App,
     user: &Account,
     contest_id: i64,
+    filter: store::EntryFilter,
     paging: Paging,
 ) -> Result<(ContestRecord, Listed<EntryLine>)> {
     require(user, &[Role::Organizer, Role::Focal])?;
     let mut conn = app.store.reader().await?;
     let contest = contest::visible(&mut conn, user, contest_id).await?;
-    let unit = (user.role == Role::Focal).then_some(user.unit_code.as_str());
+    // A focal user sees their own unit's entries, whatever the filter asks.
+    let filter = match user.role {
+        Role::Focal => store::EntryFilter {
+            unit_code: Some(user.unit_code.clone()),
+            ..filter
+        },
+        _ => filter,
+    };
     let (items, total) = store::list_lines(
         &mut conn,
         contest.id,
-        unit,
+        &filter,
         paging.per_page,
         paging.offset(),
     )
@@ -269,6 +277,36 @@ pub async fn list(
             paging,
         },
     ))
+}
+
+/// The next entry to screen after `after` in the list's order (unit, then id): the first
+/// submitted entry not yet screened after it, or else from the start; `None` when every
+/// submitted entry is screened.
+pub async fn next_to_screen(
+    app: &App,
+    user: &Account,
+    contest_id: i64,
+    after: i64,
+) -> Result<Option<i64>> {
+    let filter = store::EntryFilter {
+        status: Some(entry::EntryStatus::Submitted),
+        ..store::EntryFilter::default()
+    };
+    let paging = Paging {
+        page: 1,
+        per_page: 10_000,
+    };
+    let (_, listed) = list(app, user, contest_id, filter, paging).await?;
+    let lines = &listed.items;
+    let from = lines
+        .iter()
+        .position(|l| l.id == after)
+        .map_or(0, |p| p + 1);
+    Ok(lines[from..]
+        .iter()
+        .chain(&lines[..from])
+        .find(|l| l.eligible.is_none() && l.id != after)
+        .map(|l| l.id))
 }
 
 /// The attachments of an entry the caller may see.

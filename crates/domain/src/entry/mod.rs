@@ -106,6 +106,12 @@ pub enum EntryStatus {
 }
 
 impl EntryStatus {
+    pub const ALL: [EntryStatus; 3] = [
+        EntryStatus::Draft,
+        EntryStatus::Submitted,
+        EntryStatus::Withdrawn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntryStatus::Draft => "draft",
@@ -114,13 +120,7 @@ impl EntryStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            EntryStatus::Draft,
-            EntryStatus::Submitted,
-            EntryStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
+        EntryStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -162,31 +162,53 @@ pub struct EntryLine {
     pub updated_at: i64,
 }
 
+/// Which entries of a contest a list shows; `None` lets all through.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub unit_code: Option<String>,
+    pub status: Option<EntryStatus>,
+    pub topic_code: Option<String>,
+    /// Screened or not: `Some(None)` not yet, `Some(Some(eligible))` with that result.
+    pub screened: Option<Option<bool>>,
+}
+
+impl EntryFilter {
+    /// Only one unit's entries (a focal user's list).
+    pub fn unit(code: &str) -> EntryFilter {
+        EntryFilter {
+            unit_code: Some(code.to_string()),
+            ..EntryFilter::default()
+        }
+    }
+}
+
+/// The topic code inside the stored content, as the database reads it.
+fn content_field(postgres: bool, name: &str) -> String {
+    if postgres {
+        format!("coalesce(cast(e.content as json) ->> '{name}', '')")
+    } else {
+        format!("coalesce(json_extract(e.content, '$.{name}'), '')")
+    }
+}
+
 /// [`list`] as lines: the topic and form are taken out of the stored content by the
 /// database, so a page of 50 entries does not carry 50 whole initiatives to be parsed.
 pub async fn list_lines(
     conn: &mut Conn,
     contest_id: i64,
-    unit_code: Option<&str>,
+    filter: &EntryFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryLine>, i64)> {
     let postgres = conn.is_postgres();
-    let field = |name: &str| {
-        if postgres {
-            format!("coalesce(cast(e.content as json) ->> '{name}', '')")
-        } else {
-            format!("coalesce(json_extract(e.content, '$.{name}'), '')")
-        }
-    };
     let select = format!(
         "select e.entry_id, u.code as unit_code, u.name as unit_name, e.title, {} as topic_code, \
          {} as form, e.status, e.version, e.submitted_at, e.eligible, e.updated_at \
          from entry e join unit u on u.unit_id = e.unit_id",
-        field("topic_code"),
-        field("form")
+        content_field(postgres, "topic_code"),
+        content_field(postgres, "form")
     );
-    page(conn, &select, contest_id, unit_code, limit, offset, |r| {
+    page(conn, &select, contest_id, filter, limit, offset, |r| {
         let id: i64 = r.get("entry_id")?;
         let status: String = r.get("status")?;
         Ok(EntryLine {
@@ -207,24 +229,21 @@ pub async fn list_lines(
     .await
 }
 
-/// One page of `select` (which joins `entry e` and `unit u`) over a contest's entries,
-/// optionally of one unit, ordered by unit then id; with the total count. The list and
-/// its lines share the filter, the order and the count.
+/// One page of `select` (which joins `entry e` and `unit u`) over a contest's entries
+/// that `filter` lets through, ordered by unit then id; with the total count. The list
+/// and its lines share the filter, the order and the count.
 async fn page<T>(
     conn: &mut Conn,
     select: &str,
     contest_id: i64,
-    unit_code: Option<&str>,
+    filter: &EntryFilter,
     limit: i64,
     offset: i64,
     row: impl Fn(&sql::Row) -> Result<T>,
 ) -> Result<(Vec<T>, i64)> {
-    let unit = unit_code.unwrap_or("");
-    let sql =
-        format!("{select} where {LIST_FILTER} order by u.code, e.entry_id limit $3 offset $4");
-    let items = sql::query(&sql)
-        .bind(contest_id)
-        .bind(unit)
+    let clause = list_filter(conn.is_postgres());
+    let sql = format!("{select} where {clause} order by u.code, e.entry_id limit $6 offset $7");
+    let items = bind_filter(sql::query(&sql), contest_id, filter)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
@@ -232,20 +251,38 @@ async fn page<T>(
         .iter()
         .map(row)
         .collect::<Result<Vec<_>>>()?;
-    let total = count(conn, contest_id, unit).await?;
+    let count = format!(
+        "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {clause}"
+    );
+    let total = bind_filter(sql::query(&count), contest_id, filter)
+        .fetch_scalar(conn)
+        .await?;
     Ok((items, total))
 }
 
-const LIST_FILTER: &str = "e.contest_id = $1 and ($2 = '' or u.code = $2)";
+/// The list's condition: `$1` the contest, then unit, status and topic (empty: any), and
+/// screening (-1 any, 2 not yet, 1 eligible, 0 not eligible).
+fn list_filter(postgres: bool) -> String {
+    format!(
+        "e.contest_id = $1 and ($2 = '' or u.code = $2) and ($3 = '' or e.status = $3) \
+         and ($4 = '' or {} = $4) \
+         and ($5 = -1 or ($5 = 2 and e.eligible is null) or e.eligible = $5)",
+        content_field(postgres, "topic_code")
+    )
+}
 
-async fn count(conn: &mut Conn, contest_id: i64, unit: &str) -> Result<i64> {
-    sql::query(&format!(
-        "select cast(count(*) as bigint) from entry e join unit u on u.unit_id = e.unit_id where {LIST_FILTER}"
-    ))
-    .bind(contest_id)
-    .bind(unit)
-    .fetch_scalar(conn)
-    .await
+fn bind_filter<'q>(q: sql::Query<'q>, contest_id: i64, f: &EntryFilter) -> sql::Query<'q> {
+    let screened: i64 = match f.screened {
+        None => -1,
+        Some(None) => 2,
+        Some(Some(true)) => 1,
+        Some(Some(false)) => 0,
+    };
+    q.bind(contest_id)
+        .bind(f.unit_code.clone().unwrap_or_default())
+        .bind(f.status.map(|s| s.as_str()).unwrap_or_default())
+        .bind(f.topic_code.clone().unwrap_or_default())
+        .bind(screened)
 }
 
 /// A page of a contest's entries, optionally of one unit, ordered by unit then id;
@@ -257,7 +294,8 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<EntryRecord>, i64)> {
-    page(conn, SELECT, contest_id, unit_code, limit, offset, from_row).await
+    let filter = unit_code.map(EntryFilter::unit).unwrap_or_default();
+    page(conn, SELECT, contest_id, &filter, limit, offset, from_row).await
 }
 
 /// The id, contest and content of every entry of the given statuses, for the

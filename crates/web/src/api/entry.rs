@@ -62,7 +62,8 @@ async fn list(
     Id(contest_id): Id,
     Paging(paging): Paging,
 ) -> ApiResult<Json<Value>> {
-    let (_, listed) = entry::list(&state, &user.0, contest_id, paging).await?;
+    let filter = sangkien_storage::entry::EntryFilter::default();
+    let (_, listed) = entry::list(&state, &user.0, contest_id, filter, paging).await?;
     let items: Vec<Value> = listed
         .items
         .iter()

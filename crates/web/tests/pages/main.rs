@@ -9,6 +9,7 @@ mod common;
 mod contest_form;
 mod council;
 mod forms;
+mod screening;
 mod workflow;
 
 use axum::{
