@@ -17,6 +17,7 @@ mod error;
 pub mod export;
 pub mod heavy;
 pub mod idem;
+pub mod import;
 pub mod internal;
 pub mod jobs;
 pub mod json;

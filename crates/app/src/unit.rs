@@ -7,12 +7,11 @@ use sangkien_domain::{ValidationErrors, account::Role, unit as rules};
 use sangkien_export::table;
 use sangkien_storage::{Store, account::Account, audit::Actor, unit};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use crate::{App, Error, ErrorKind, Result, require};
+use crate::{App, Error, Result, require};
 
 /// Largest import file accepted.
-pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const IMPORT_MAX_BYTES: usize = crate::import::MAX_BYTES;
 
 /// Every unit.
 pub async fn list(app: &App) -> Result<Vec<unit::Unit>> {
@@ -167,8 +166,7 @@ pub struct Imported {
 /// bad row refuses the whole file with every bad row named.
 pub async fn import(app: &App, admin: &Account, bytes: &[u8]) -> Result<Imported> {
     require(admin, &[Role::Admin])?;
-    let table = table::read(bytes)
-        .map_err(|e| Error::new(ErrorKind::Invalid, "invalid_file", e.to_string()))?;
+    let table = crate::import::read(bytes, &["code", "name", "kind"], &COLUMNS)?;
     let mut tx = app.store.begin().await?;
     let existing = unit::parent_map(&mut tx).await?;
     let active = unit::active_codes(&mut tx).await?;
@@ -192,21 +190,6 @@ fn check_import(
     active: &HashSet<String>,
 ) -> Result<Vec<rules::NewUnit>> {
     let col = |name: &str| table.header.iter().position(|h| h == name);
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| *c != "parent_code" && col(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Invalid,
-            "invalid_file",
-            format!(
-                "Dòng tiêu đề thiếu cột: {}. Cần các cột code,name,kind,parent_code.",
-                missing.join(", ")
-            ),
-        ));
-    }
     let in_file: HashSet<String> = table
         .rows
         .iter()
@@ -233,7 +216,7 @@ fn check_import(
             Some(&parent),
             &parent_known,
         ) {
-            Ok(u) if !seen.insert(u.code.clone()) => errors.push(row_error(
+            Ok(u) if !seen.insert(u.code.clone()) => errors.push(crate::import::row_error(
                 *line,
                 &code,
                 vec![(
@@ -245,7 +228,7 @@ fn check_import(
                 parents.insert(u.code.clone(), u.parent_code.clone());
                 rows.push((*line, u));
             }
-            Err(ValidationErrors { fields }) => errors.push(row_error(
+            Err(ValidationErrors { fields }) => errors.push(crate::import::row_error(
                 *line,
                 &code,
                 fields.into_iter().map(|f| (f.field, f.message)).collect(),
@@ -257,7 +240,7 @@ fn check_import(
             let mut without = parents.clone();
             without.insert(u.code.clone(), None);
             if rules::creates_cycle(&without, &u.code, p) {
-                errors.push(row_error(
+                errors.push(crate::import::row_error(
                     *line,
                     &u.code,
                     vec![(
@@ -271,28 +254,5 @@ fn check_import(
     if errors.is_empty() {
         return Ok(rows.into_iter().map(|(_, u)| u).collect());
     }
-    errors.sort_by_key(|e| e["line"].as_u64());
-    Err(Error::new(
-        ErrorKind::Invalid,
-        "import_rejected",
-        format!(
-            "Không nhập đơn vị nào: {} dòng có lỗi. Hãy sửa các dòng được liệt kê rồi nhập lại.",
-            errors.len()
-        ),
-    )
-    .with_details(json!({"rows": errors})))
-}
-
-fn row_error(line: usize, code: &str, problems: Vec<(String, String)>) -> Value {
-    let reason = problems
-        .iter()
-        .map(|(_, m)| m.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    json!({
-        "line": line,
-        "code": code,
-        "reason": reason,
-        "fields": problems.iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
-    })
+    Err(crate::import::rejected("đơn vị", errors))
 }

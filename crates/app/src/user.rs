@@ -197,3 +197,144 @@ pub async fn update(
     Store::commit(tx).await?;
     Ok(after)
 }
+
+/// An imported account and, when the file gave none, the first password made for it
+/// (shown once to the administrator, to hand over; the person changes it).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportedUser {
+    pub username: String,
+    pub full_name: String,
+    pub initial_password: Option<String>,
+}
+
+const IMPORT_COLUMNS: [&str; 7] = [
+    "username",
+    "full_name",
+    "role",
+    "unit_code",
+    "email",
+    "position",
+    "password",
+];
+
+/// A first password: 14 letters and digits without look-alikes (0/O, 1/l/I).
+fn initial_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let token = crate::session::random_token()?;
+    let bytes: Vec<u8> = (0..14)
+        .filter_map(|i| u8::from_str_radix(token.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// Creates accounts from a CSV or XLSX file (administrators), columns `username`,
+/// `full_name`, `role`, `unit_code`, and optionally `email`, `position`, `password`. Every
+/// row is checked first; any bad row (or a username already taken) refuses the whole
+/// file with every bad row named. A row without a password gets one made for it.
+pub async fn import(app: &App, admin: &Account, bytes: &[u8]) -> Result<Vec<ImportedUser>> {
+    use crate::import::{cell, row_error};
+    require(admin, &[Role::Admin])?;
+    let table = crate::import::read(
+        bytes,
+        &["username", "full_name", "role", "unit_code"],
+        &IMPORT_COLUMNS,
+    )?;
+    let (units, taken) = {
+        let mut conn = app.store.reader().await?;
+        let units = unit::active_codes(&mut conn).await?;
+        let taken: std::collections::HashSet<String> = account::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|a| a.username)
+            .collect();
+        (units, taken)
+    };
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (line, cells) in &table.rows {
+        let get = |name: &str| cell(&table, cells, name);
+        let username = get("username");
+        let (email, position, password) = (get("email"), get("position"), get("password"));
+        let mut problems: Vec<(String, String)> = Vec::new();
+        match rules::validate_new(
+            &username,
+            &get("full_name"),
+            &get("role"),
+            &get("unit_code"),
+            Some(&email),
+            Some(&position),
+            &|c| units.contains(c),
+        ) {
+            Ok(new) => {
+                if taken.contains(&new.username) {
+                    problems.push((
+                        "username".into(),
+                        format!("Tên đăng nhập «{}» đã được dùng.", new.username),
+                    ));
+                } else if !seen.insert(new.username.clone()) {
+                    problems.push((
+                        "username".into(),
+                        format!(
+                            "Tên đăng nhập «{}» xuất hiện nhiều lần trong tệp.",
+                            new.username
+                        ),
+                    ));
+                }
+                if !password.is_empty()
+                    && let Err(m) = rules::check_password(&new.username, &password)
+                {
+                    problems.push(("password".into(), m));
+                }
+                if problems.is_empty() {
+                    rows.push((new, password));
+                }
+            }
+            Err(ValidationErrors { fields }) => {
+                problems.extend(fields.into_iter().map(|f| (f.field, f.message)));
+            }
+        }
+        if !problems.is_empty() {
+            errors.push(row_error(*line, &username, problems));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(crate::import::rejected("người dùng", errors));
+    }
+    // Hashed before the write transaction (see `create`).
+    let mut ready = Vec::with_capacity(rows.len());
+    for (new, given) in rows {
+        let made = if given.is_empty() {
+            Some(initial_password()?)
+        } else {
+            None
+        };
+        let hash = hash_password(made.as_deref().unwrap_or(&given)).await?;
+        ready.push((new, hash, made));
+    }
+    let mut tx = app.store.begin().await?;
+    let actor = Actor::user(&admin.username, app.now());
+    let mut out = Vec::with_capacity(ready.len());
+    for (new, hash, made) in ready {
+        if account::get(&mut tx, &new.username).await?.is_some() {
+            return Err(Error::field(
+                "username",
+                format!(
+                    "Tên đăng nhập «{}» vừa được tạo ở nơi khác; hãy nhập lại tệp.",
+                    new.username
+                ),
+            ));
+        }
+        account::create(&mut tx, &actor, &new, &hash).await?;
+        out.push(ImportedUser {
+            username: new.username,
+            full_name: new.full_name,
+            initial_password: made,
+        });
+    }
+    Store::commit(tx).await?;
+    Ok(out)
+}

@@ -165,3 +165,62 @@ pub async fn attachment(
     };
     attachment::add(state, user, id, limits, upload).await
 }
+
+/// The `file` field of an import form, in memory (a table of at most
+/// [`sangkien_app::import::MAX_BYTES`]); a page's `csrf` field, sent first, is checked.
+pub async fn table_file(mut form: Multipart, csrf: Option<&str>) -> Result<Vec<u8>, Error> {
+    use axum::http::StatusCode;
+    use sangkien_app::{ErrorKind, import::MAX_BYTES};
+    let too_large = || {
+        Error::new(
+            ErrorKind::TooLarge,
+            "payload_too_large",
+            format!("Tệp quá lớn (tối đa {} MB).", MAX_BYTES / 1024 / 1024),
+        )
+    };
+    let bad = || {
+        Error::bad_request(
+            "invalid_multipart",
+            "Không đọc được biểu mẫu tải tệp (multipart/form-data).",
+        )
+    };
+    let mut csrf_ok = csrf.is_none();
+    loop {
+        let field = form.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                bad()
+            }
+        })?;
+        let Some(field) = field else {
+            return Err(Error::field(
+                "file",
+                "Chưa chọn tệp để nhập (trường «file»).",
+            ));
+        };
+        match field.name() {
+            Some("csrf") => {
+                let value = field.text().await.map_err(|_| bad())?;
+                csrf_ok = csrf.is_some_and(|expected| session::same_secret(&value, expected));
+            }
+            Some("file") => {
+                if !csrf_ok {
+                    return Err(csrf_error());
+                }
+                let bytes = field.bytes().await.map_err(|e| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        too_large()
+                    } else {
+                        bad()
+                    }
+                })?;
+                if bytes.is_empty() {
+                    return Err(Error::field("file", "Chưa chọn tệp để nhập."));
+                }
+                return Ok(bytes.to_vec());
+            }
+            _ => {}
+        }
+    }
+}

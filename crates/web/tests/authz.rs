@@ -300,6 +300,9 @@ fn payload(method: &str, route: &str) -> Payload {
     let multipart = [
         "/api/v1/entries/{id}/attachments",
         "/api/v1/units/import",
+        "/api/v1/users/import",
+        "/units/import",
+        "/users/import",
         "/api/v1/library/{id}/adoptions/{aid}/evidence",
         "/entries/{id}/attachments",
         "/library/{id}/adopt",

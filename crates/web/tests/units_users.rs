@@ -304,3 +304,52 @@ async fn units_are_listed_in_vietnamese_alphabetical_order() {
     sorted.sort_by(|a, b| sangkien_domain::collate::cmp_vi(a, b));
     assert_eq!(names, sorted);
 }
+
+#[tokio::test]
+async fn users_are_imported_through_the_api_with_their_first_passwords() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let csv = "username,full_name,role,unit_code,password\n\
+               dm.moi,Đầu Mối Mới,focal,STP,Mat-khau-rieng-2026\n\
+               xem.moi,Người Xem,viewer,SNV,\n";
+    let res = app
+        .upload(
+            "/api/v1/users/import",
+            &admin,
+            "nguoi-dung.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["created"], 2);
+    let users = res.body["users"].as_array().unwrap();
+    assert!(users[0]["initial_password"].is_null(), "the file gave one");
+    let made = users[1]["initial_password"].as_str().unwrap();
+    app.login_with("dm.moi", "Mat-khau-rieng-2026").await;
+    app.login_with("xem.moi", made).await;
+    let again = app
+        .upload(
+            "/api/v1/users/import",
+            &admin,
+            "nguoi-dung.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text
+    );
+    assert_eq!(again.body["error"]["details"]["rows"][0]["line"], 2);
+    let focal = app.login("stp.daumoi").await;
+    let res = app
+        .upload(
+            "/api/v1/users/import",
+            &focal,
+            "nguoi-dung.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}

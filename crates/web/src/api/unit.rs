@@ -6,10 +6,7 @@ use axum::{
     http::StatusCode,
     routing::{get, post},
 };
-use sangkien_app::{
-    Error, ErrorKind,
-    unit::{self, IMPORT_MAX_BYTES, NewUnit, UnitPatch},
-};
+use sangkien_app::unit::{self, IMPORT_MAX_BYTES, NewUnit, UnitPatch};
 use serde_json::{Value, json};
 
 use super::json;
@@ -69,57 +66,13 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Reads the `file` field of the multipart body.
-async fn file_field(mut form: Multipart) -> Result<Vec<u8>, Error> {
-    let too_large = || {
-        Error::new(
-            ErrorKind::TooLarge,
-            "payload_too_large",
-            format!(
-                "Tệp quá lớn (tối đa {} MB).",
-                IMPORT_MAX_BYTES / 1024 / 1024
-            ),
-        )
-    };
-    let bad = || {
-        Error::bad_request(
-            "invalid_multipart",
-            "Không đọc được biểu mẫu tải tệp (multipart/form-data).",
-        )
-    };
-    loop {
-        let field = form.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                bad()
-            }
-        })?;
-        let Some(field) = field else {
-            return Err(Error::field(
-                "file",
-                "Chưa chọn tệp để nhập (trường «file»).",
-            ));
-        };
-        if field.name() == Some("file") {
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large()
-                } else {
-                    bad()
-                }
-            })?;
-            return Ok(bytes.to_vec());
-        }
-    }
-}
-
 async fn import(
     State(state): State<AppState>,
     user: ApiUser,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<Value>> {
     sangkien_app::require(&user.0, &[sangkien_domain::account::Role::Admin])?;
-    let bytes = file_field(form.map_err(crate::extract::not_multipart)?).await?;
+    let bytes =
+        crate::upload::table_file(form.map_err(crate::extract::not_multipart)?, None).await?;
     Ok(json(&unit::import(&state, &user.0, &bytes).await?))
 }

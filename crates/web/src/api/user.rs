@@ -2,9 +2,9 @@
 
 use axum::{
     Json, Router,
-    extract::State,
+    extract::{DefaultBodyLimit, Multipart, State},
     http::StatusCode,
-    routing::{get, patch},
+    routing::{get, patch, post},
 };
 use sangkien_app::user::{self, NewUser, UserPatch};
 use serde_json::{Value, json};
@@ -20,6 +20,10 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/users", get(list).post(create))
+        .route(
+            "/users/import",
+            post(import).layer(DefaultBodyLimit::max(sangkien_app::import::MAX_BYTES)),
+        )
         .route("/users/{username}", patch(update))
 }
 
@@ -49,4 +53,18 @@ async fn update(
 ) -> ApiResult<Json<Value>> {
     let after = user::update(&state, &user.0, &username, &patch).await?;
     Ok(Json(account_json(&after)))
+}
+
+/// `POST /users/import` (multipart, field `file`): every account made, with the first
+/// password made for each row that gave none.
+async fn import(
+    State(state): State<AppState>,
+    user: ApiUser,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<Value>> {
+    sangkien_app::require(&user.0, &[sangkien_domain::account::Role::Admin])?;
+    let bytes =
+        crate::upload::table_file(form.map_err(crate::extract::not_multipart)?, None).await?;
+    let created = user::import(&state, &user.0, &bytes).await?;
+    Ok(Json(json!({"created": created.len(), "users": created})))
 }

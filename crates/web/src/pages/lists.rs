@@ -3,7 +3,13 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::{Router, extract::State, http::StatusCode, response::Response, routing::get};
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+    routing::get,
+};
 use sangkien_app::{unit, user};
 use sangkien_domain::{account::Role, labels::Label};
 
@@ -31,6 +37,17 @@ struct UnitRow {
 struct UnitsPage {
     nav: Option<Nav>,
     units: Vec<UnitRow>,
+    /// After an import: what it did.
+    done: Option<String>,
+}
+
+/// `?done=imported&created=…&updated=…` after an import.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct UnitsQuery {
+    done: String,
+    created: u32,
+    updated: u32,
 }
 
 async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error> {
@@ -55,11 +72,22 @@ async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error
         .collect())
 }
 
-async fn units(State(state): State<AppState>, user: PageUser) -> Response {
+async fn units(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<UnitsQuery>,
+) -> Response {
+    let done = (q.done == "imported").then(|| {
+        format!(
+            "Đã nhập tệp: {} đơn vị mới, {} đơn vị được cập nhật.",
+            q.created, q.updated
+        )
+    });
     match unit_rows(&state).await {
         Ok(units) => render(&UnitsPage {
             nav: user.nav(),
             units,
+            done,
         }),
         Err(e) => page_error(e),
     }

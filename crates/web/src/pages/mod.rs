@@ -12,6 +12,7 @@ mod council;
 mod coverage;
 mod entry;
 mod form;
+mod import;
 mod judging;
 mod library;
 mod lists;
@@ -41,6 +42,7 @@ use crate::{AppState, auth, error::status};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
+        .merge(import::router())
         .merge(audit::router())
         .merge(reset::router())
         .merge(account::router())

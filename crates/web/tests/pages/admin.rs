@@ -349,3 +349,115 @@ async fn the_administrator_reads_filters_downloads_and_checks_the_whole_audit_lo
         checked.text
     );
 }
+
+#[tokio::test]
+async fn the_administrator_imports_users_and_units_from_files_all_or_nothing() {
+    let app = TestApp::new().await;
+    let session = web_login(&app, "quantri").await;
+    let users = page(&app, "/users", Some(&session)).await;
+    assert!(users.text.contains("href=\"/users/import\""));
+    let form = page(&app, "/users/import", Some(&session)).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    let csrf = hidden(&form.text, "csrf");
+
+    // Two bad rows: nothing is made, each is named by its line.
+    let bad = "username,full_name,role,unit_code,email\n\
+               nk.moi,Nông Khánh Mới,focal,HHA,nk@caobang.gov.vn\n\
+               snv.tochuc,Trùng Tên,focal,HHA,\n\
+               x,Không Vai Trò,truong-phong,KHONG-CO,\n";
+    let res = multipart_page(&app, "/users/import", &session, Some(&csrf), bad.as_bytes()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text
+            .contains("Không nhập người dùng nào: 2 dòng có lỗi"),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text
+            .contains("<td class=\"num\">3</td><td>snv.tochuc</td>"),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("đã được dùng"));
+    assert!(res.text.contains("<td class=\"num\">4</td>"));
+    let admin = app.admin().await;
+    let list = app.get("/api/v1/users", &admin).await;
+    assert!(!list.text.contains("nk.moi"), "all or nothing");
+
+    let good = "username,full_name,role,unit_code,email,position\n\
+                nk.moi,Nông Khánh Mới,focal,HHA,nk@caobang.gov.vn,Chuyên viên\n\
+                lt.hoa,Lã Thị Hoa,viewer,SNV,,\n";
+    let res = multipart_page(
+        &app,
+        "/users/import",
+        &session,
+        Some(&csrf),
+        good.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.text.contains("Đã tạo 2 tài khoản."), "{}", res.text);
+    let password = res
+        .text
+        .split("<td>nk.moi</td><td>Nông Khánh Mới</td><td><code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(password.len(), 14, "{password}");
+    app.login_with("nk.moi", &password).await;
+    let res = multipart_page(
+        &app,
+        "/users/import",
+        &session,
+        Some("sai"),
+        good.as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "the form's token is checked"
+    );
+
+    // Units: a bad parent refuses the file; a good file creates and updates.
+    let form = page(&app, "/units/import", Some(&session)).await;
+    let bad = "code,name,kind,parent_code\nXBT,xã Bế Triều,commune,KHONG-CO\n";
+    let res = multipart_page(
+        &app,
+        "/units/import",
+        &session,
+        Some(&hidden(&form.text, "csrf")),
+        bad.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("<td class=\"num\">2</td><td>XBT</td>"),
+        "{}",
+        res.text
+    );
+    let good = "code,name,kind,parent_code\nXBT,xã Bế Triều,commune,HHA\n";
+    let res = multipart_page(
+        &app,
+        "/units/import",
+        &session,
+        Some(&csrf),
+        good.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let to = res.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert_eq!(to, "/units?done=imported&created=1&updated=0");
+    let units = page(&app, &to, Some(&session)).await;
+    assert!(units.text.contains("1 đơn vị mới"));
+    assert!(units.text.contains("xã Bế Triều"));
+    let organizer = web_login(&app, "snv.tochuc").await;
+    assert_eq!(
+        page(&app, "/users/import", Some(&organizer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

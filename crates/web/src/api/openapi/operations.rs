@@ -69,6 +69,14 @@ pub const OPERATIONS: &[Operation] = &[
         "ImportResult",
         true,
     ),
+    op(
+        "post",
+        "/users/import",
+        "Nhập người dùng từ CSV/XLSX (username, full_name, role, unit_code, email, position, password); mật khẩu đầu tiên được tạo cho dòng không có",
+        Some("Upload"),
+        "UserImportResult",
+        true,
+    ),
     op("get", "/units/{code}", "Xem đơn vị", None, "Unit", true),
     op(
         "patch",

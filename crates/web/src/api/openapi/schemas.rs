@@ -47,6 +47,8 @@ pub(super) fn schemas() -> Value {
         "UnitList": list_of("units", "Unit"),
         "Upload": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
         "ImportResult": obj(json!({"created": s("integer"), "updated": s("integer"), "unchanged": s("integer")})),
+        "UserImportResult": obj(json!({"created": s("integer"), "users": {"type": "array", "items": obj(json!({
+            "username": s("string"), "full_name": s("string"), "initial_password": {"type": ["string", "null"]}}))}})),
         "User": obj(json!({"username": s("string"), "full_name": s("string"), "role": {"enum": ["admin", "organizer", "focal", "approver", "viewer"]},
                            "unit_code": s("string"), "email": {"type": ["string", "null"]}, "position": {"type": ["string", "null"]}, "active": s("boolean")})),
         "UserInput": obj(json!({"username": s("string"), "full_name": s("string"), "password": s("string"), "role": s("string"),
