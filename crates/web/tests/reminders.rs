@@ -5,12 +5,6 @@
 
 mod common;
 
-use std::{
-    net::TcpListener,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
-
 use axum::http::StatusCode;
 use common::TestApp;
 use sangkien_storage::Store;
@@ -195,80 +189,9 @@ async fn automatic_reminders_fire_once_per_offset_even_with_two_processes() {
     other.close().await;
 }
 
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Python's aiosmtpd storing every message in a Maildir.
-async fn smtp_sink() -> SmtpSink {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new("/usr/bin/python3")
-        .args(["-m", "aiosmtpd", "-n", "-l"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(dir.path().join("maildir"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3-aiosmtpd must be installed (scripts/test.sh installs it)");
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return SmtpSink { child, port, dir };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the SMTP sink did not start on port {port}");
-}
-
-/// Every message in the sink's Maildir as "To | Subject | body", decoded by Python's
-/// own e-mail parser.
-fn received(sink: &SmtpSink) -> Vec<String> {
-    let script = r#"
-import mailbox, sys
-from email.header import decode_header, make_header
-for m in mailbox.Maildir(sys.argv[1], create=False):
-    body = m.get_payload(decode=True).decode(m.get_content_charset() or 'utf-8')
-    print(str(make_header(decode_header(m['To']))) + ' | ' + str(make_header(decode_header(m['Subject']))) + ' | ' + body.replace('\n', ' '))
-"#;
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", script])
-        .arg(sink.dir.path().join("maildir"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect()
-}
-
 #[tokio::test]
 async fn queued_messages_are_delivered_by_smtp_and_marked_sent() {
-    let sink = smtp_sink().await;
+    let sink = common::smtp_sink().await;
     let app = TestApp::new().await;
     focal(&app, "htk.daumoi", "HTK", "htk@caobang.gov.vn").await;
     let admin = app.admin().await;
@@ -300,7 +223,7 @@ async fn queued_messages_are_delivered_by_smtp_and_marked_sent() {
             .unwrap(),
         (0, 0)
     );
-    let mail = received(&sink);
+    let mail = common::received(&sink);
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert!(mail[0].contains("htk@caobang.gov.vn"), "{}", mail[0]);
     assert!(

@@ -363,3 +363,75 @@ pub fn contest_body() -> Value {
         "prizes": [{"tier": "first", "count": 1, "amount_vnd": 5000000}]
     })
 }
+
+/// A local SMTP server for a test; stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Python's aiosmtpd storing every message in a Maildir.
+pub async fn smtp_sink() -> SmtpSink {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir.path().join("maildir"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3-aiosmtpd must be installed (scripts/test.sh installs it)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return SmtpSink { child, port, dir };
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the SMTP sink did not start on port {port}");
+}
+
+/// Every message in the sink's Maildir as "To | Subject | body", decoded by Python's
+/// own e-mail parser.
+pub fn received(sink: &SmtpSink) -> Vec<String> {
+    let script = r#"
+import mailbox, sys
+from email.header import decode_header, make_header
+for m in mailbox.Maildir(sys.argv[1], create=False):
+    body = m.get_payload(decode=True).decode(m.get_content_charset() or 'utf-8')
+    print(str(make_header(decode_header(m['To']))) + ' | ' + str(make_header(decode_header(m['Subject']))) + ' | ' + body.replace('\n', ' '))
+"#;
+    let out = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(sink.dir.path().join("maildir"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}

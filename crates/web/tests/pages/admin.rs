@@ -247,6 +247,42 @@ async fn the_administrator_sets_the_agency_and_smtp_and_sends_a_test_mail() {
         res.text
     );
     assert!(res.text.contains("value=\"lan@caobang.gov.vn\""));
+    // A real SMTP server: the test mail goes out and arrives.
+    let sink = common::smtp_sink().await;
+    let port = sink.port.to_string();
+    let res = form(
+        &app,
+        "/settings",
+        &cookie,
+        &settings(&port, "sangkien@caobang.gov.vn"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = form(
+        &app,
+        "/settings/test-mail",
+        &cookie,
+        &test("lan@caobang.gov.vn"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(
+        res.text.contains(
+            "Máy chủ thư đã nhận thư thử gửi tới lan@caobang.gov.vn. Trả lời của máy chủ: OK"
+        ),
+        "the server's answer is reported: {}",
+        res.text
+    );
+    let mut got = Vec::new();
+    for _ in 0..50 {
+        got = common::received(&sink);
+        if !got.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("<lan@caobang.gov.vn> | Thư thử"), "{got:?}");
     // Only administrators.
     let org = web_login(&app, "snv.tochuc").await;
     assert_eq!(
