@@ -169,10 +169,15 @@ async fn sheet_view(
         attachments: files,
         others,
     } = sheet::page(state, user.account(), id).await?;
-    let others: Vec<(String, String)> = others
-        .into_iter()
-        .map(|sh| (sh.username.clone(), sh.total().display_vi()))
-        .collect();
+    // Members are named, not shown by their logins.
+    let mut named = Vec::with_capacity(others.len());
+    for sh in others {
+        let name = sangkien_app::user::full_name(state, &sh.username)
+            .await
+            .unwrap_or_else(|| sh.username.clone());
+        named.push((name, sh.total().display_vi()));
+    }
+    let others = named;
     let s = &contest.settings;
     let locked = sheet.as_ref().is_some_and(|s| s.state == "submitted");
     let (typed_points, comment) = match typed {

@@ -78,6 +78,11 @@ async fn progress_page(
         Ok(x) => x,
         Err(e) => return page_error(e),
     };
+    let unit_names: std::collections::HashMap<String, String> =
+        match sangkien_app::unit::list(&state).await {
+            Ok(units) => units.into_iter().map(|u| (u.code, u.name)).collect(),
+            Err(e) => return page_error(e),
+        };
     render(&ProgressPage {
         nav: user.nav(),
         csrf: user.session.csrf_token.clone(),
@@ -109,7 +114,10 @@ async fn progress_page(
             .map(|e| EntryRow {
                 entry_id: e.entry_id,
                 title: e.title.clone(),
-                unit_code: e.unit_code.clone(),
+                unit_code: unit_names
+                    .get(&e.unit_code)
+                    .cloned()
+                    .unwrap_or_else(|| e.unit_code.clone()),
                 assigned: e.assigned as u64,
                 submitted: e.submitted as u64,
             })

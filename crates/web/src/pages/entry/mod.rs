@@ -435,12 +435,17 @@ async fn entry_page(
     let has_main = files.iter().any(|a| a.kind == "main");
     let lock = app_entry::check_changeable(contest, e, state.now());
     let is_organizer = account.role == Role::Organizer;
+    let unit_names: std::collections::HashMap<String, String> = sangkien_app::unit::list(state)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
     let similar = similar
         .into_iter()
         .map(|s| SimilarRow {
             entry_id: s.entry_id,
             title: s.title,
-            unit_code: s.unit_code,
+            unit_code: unit_names.get(&s.unit_code).cloned().unwrap_or(s.unit_code),
             percent: format!("{:.0}%", s.similarity * 100.0),
         })
         .collect();
