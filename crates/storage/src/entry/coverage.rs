@@ -13,6 +13,8 @@ pub struct CoverageRow {
     pub submitted: i64,
     pub drafts: i64,
     pub last_reminded_at: Option<i64>,
+    /// Active focal users of the unit: with none, no reminder reaches it.
+    pub focal_users: i64,
 }
 
 /// Submitted entries and drafts of every participating unit, with the last reminder, in
@@ -39,9 +41,28 @@ pub async fn coverage(conn: &mut Conn, contest_id: i64) -> Result<Vec<CoverageRo
             submitted: r.get("submitted")?,
             drafts: r.get("drafts")?,
             last_reminded_at: None,
+            focal_users: 0,
         })
     })
     .collect::<Result<_>>()?;
+    let focal: Vec<(String, i64)> = sql::query(
+        "select u.code as unit_code, cast(count(*) as bigint) as focal_users from account a \
+         join unit u on u.unit_id = a.unit_id \
+         join contest_participant p on p.unit_id = a.unit_id \
+         where p.contest_id = $1 and a.role = 'focal' and a.active = 1 group by u.code",
+    )
+    .bind(contest_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.get("unit_code")?, r.get("focal_users")?)))
+    .collect::<Result<_>>()?;
+    for row in &mut rows {
+        row.focal_users = focal
+            .iter()
+            .find(|(c, _)| *c == row.unit_code)
+            .map_or(0, |(_, n)| *n);
+    }
     let reminded: Vec<(String, i64)> = sql::query(
         "select u.code as unit_code, max(m.created_at) as reminded_at from message m \
          join unit u on u.unit_id = m.unit_id \

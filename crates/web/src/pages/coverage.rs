@@ -18,7 +18,7 @@ use sangkien_storage::message;
 use serde::Deserialize;
 
 use super::{
-    DoneQuery, Nav, PageUser, after, csv,
+    Nav, PageUser, after, csv,
     form::{CsrfOnly, Posted},
     page,
 };
@@ -74,6 +74,8 @@ struct Dashboard {
     submitted: i64,
     drafts: i64,
     below: Vec<String>,
+    /// Units below the minimum without a focal user: no reminder reaches them.
+    unreachable: Vec<String>,
     lines: Vec<Line>,
     bars: Vec<Bar>,
     chart_height: i64,
@@ -163,6 +165,11 @@ async fn dashboard_page(
             .filter(|l| !l.meets_minimum)
             .map(|l| l.row.unit_name.clone())
             .collect(),
+        unreachable: lines
+            .iter()
+            .filter(|l| !l.meets_minimum && l.row.focal_users == 0)
+            .map(|l| l.row.unit_name.clone())
+            .collect(),
         lines: lines
             .iter()
             .map(|l| Line {
@@ -175,8 +182,11 @@ async fn dashboard_page(
                     .row
                     .last_reminded_at
                     .map(time::display_vn)
-                    .unwrap_or_default(),
-                extension: l.extension_until.map(time::display_vn).unwrap_or_default(),
+                    .unwrap_or_else(|| "—".into()),
+                extension: l
+                    .extension_until
+                    .map(time::display_vn)
+                    .unwrap_or_else(|| "—".into()),
             })
             .collect(),
         bars: bar_list,
@@ -187,17 +197,30 @@ async fn dashboard_page(
     })
 }
 
+/// `?done=` after a form, with what a reminder did.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RemindedQuery {
+    done: String,
+    sent: usize,
+    unreachable: usize,
+}
+
 async fn dashboard(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<RemindedQuery>,
 ) -> Response {
     let done = match q.done.as_str() {
-        "reminded" => Some(
-            "Đã xếp hàng thư nhắc tới đầu mối của các đơn vị chưa đạt số lượng tối thiểu."
-                .to_string(),
-        ),
+        "reminded" => Some(match (q.sent, q.unreachable) {
+            (sent, 0) => format!(
+                "Đã xếp hàng thư nhắc tới đầu mối của {sent} đơn vị chưa đạt số lượng tối thiểu."
+            ),
+            (sent, missed) => format!(
+                "Đã xếp hàng thư nhắc tới đầu mối của {sent} đơn vị. {missed} đơn vị chưa đạt không có đầu mối trong hệ thống nên không nhận được thư (xem danh sách bên dưới)."
+            ),
+        }),
         "extended" => Some("Đã gia hạn nộp bài cho đơn vị.".to_string()),
         _ => None,
     };
@@ -254,8 +277,16 @@ async fn remind(
 ) -> Response {
     let result = coverage::remind(&state, user.account(), id, None)
         .await
-        .map(|_| "reminded");
-    back(&state, &user, id, result).await
+        .map(|outcome| match outcome {
+            // Pages send no idempotency key, so every reminder is done here.
+            sangkien_app::idem::Outcome::Done(r) => format!(
+                "reminded&sent={}&unreachable={}",
+                r.units.len(),
+                r.unreachable_units.len()
+            ),
+            sangkien_app::idem::Outcome::Replayed(_) => "reminded".into(),
+        });
+    back(&state, &user, id, result.as_deref().map_err(Clone::clone)).await
 }
 
 #[derive(Deserialize, Default)]

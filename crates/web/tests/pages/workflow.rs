@@ -254,3 +254,45 @@ async fn the_ranking_page_rounds_every_score_half_up_as_the_documents_do() {
     assert!(!res.text.contains("(bằng điểm)"), "{}", res.text);
     assert!(!res.text.contains("id=\"ties\""), "{}", res.text);
 }
+
+#[tokio::test]
+async fn the_coverage_page_names_the_units_no_reminder_can_reach() {
+    let app = TestApp::new().await;
+    app.set_now(common::OCT_15_2021);
+    let session = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, "/contests/1/coverage", Some(&session)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let unreachable = res
+        .text
+        .split("id=\"unreachable\"")
+        .nth(1)
+        .expect("listed")
+        .split("</div>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(unreachable.contains("huyện Bảo Lâm"), "{unreachable}");
+    assert!(
+        !unreachable.contains("huyện Hòa An"),
+        "HHA has a focal user and enough entries"
+    );
+    let csrf = hidden(&res.text, "csrf");
+    let res = form(
+        &app,
+        "/contests/1/reminders",
+        &format!("sk_session={session}"),
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let to = res.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.contains("done=reminded&sent="), "{to}");
+    let shown = page(&app, &to, Some(&session)).await;
+    assert!(
+        shown
+            .text
+            .contains("không có đầu mối trong hệ thống nên không nhận được thư"),
+        "{}",
+        shown.text
+    );
+}
