@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
             get(council_page).post(save_council),
         )
         .route("/contests/{id}/conflicts", post(declare_conflict))
+        .route("/contests/{id}/conflicts.csv", get(conflicts_csv))
         .route("/contests/{id}/assignments", post(assign))
 }
 
@@ -192,6 +193,29 @@ async fn council_view(
         error,
         done,
     })
+}
+
+/// The conflicts of interest of a contest as CSV.
+async fn conflicts_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let view = match council_view(&state, &user, id, None, None, None).await {
+        Ok(v) => v,
+        Err(e) => return super::page_error(e),
+    };
+    let mut rows = vec![
+        ["Mã sáng kiến", "Sáng kiến", "Thành viên", "Loại", "Lý do"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(view.conflicts.into_iter().map(|c| {
+        vec![
+            c.entry_id.to_string(),
+            c.title,
+            c.full_name,
+            c.kind.to_string(),
+            c.reason,
+        ]
+    }));
+    super::csv(&format!("xung-dot-loi-ich-{id}.csv"), rows)
 }
 
 async fn council_page(

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/reminders", post(remind))
         .route("/contests/{id}/extensions", post(extend))
         .route("/contests/{id}/outbox", get(outbox))
+        .route("/contests/{id}/outbox.csv", get(outbox_csv))
         .route("/notifications", get(inbox))
 }
 
@@ -369,6 +370,8 @@ struct MessagesPage {
     outbox: bool,
     items: Vec<MessageRow>,
     total: i64,
+    /// The list as CSV (the outbox).
+    csv: Option<String>,
 }
 
 /// The first 200 messages of a mailbox.
@@ -383,6 +386,7 @@ async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Re
         Ok(MessagesPage {
             nav: user.nav(),
             heading: "Hộp thư đi".into(),
+            csv: Some(format!("/contests/{id}/outbox.csv")),
             back: Some((format!("/contests/{id}/coverage"), contest.settings.title)),
             outbox: true,
             items: rows(listed.items),
@@ -393,6 +397,43 @@ async fn outbox(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Re
     page(result)
 }
 
+/// The whole outbox of a contest as CSV.
+async fn outbox_csv(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    let all = Paging {
+        page: 1,
+        per_page: 100_000,
+    };
+    let listed = match coverage::outbox(&state, user.account(), id, all).await {
+        Ok((_, listed)) => listed,
+        Err(e) => return super::page_error(e),
+    };
+    let mut out = vec![
+        [
+            "Thời điểm",
+            "Người nhận",
+            "Đơn vị",
+            "Tiêu đề",
+            "Trạng thái",
+            "Lần gửi",
+            "Lỗi",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    out.extend(rows(listed.items).into_iter().map(|m| {
+        vec![
+            m.at,
+            m.to,
+            m.unit,
+            m.subject,
+            m.state.to_string(),
+            m.attempts.to_string(),
+            m.error,
+        ]
+    }));
+    csv(&format!("hop-thu-di-{id}.csv"), out)
+}
+
 async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
     let result = async {
         let listed = coverage::inbox(&state, user.account(), MAILBOX).await?;
@@ -401,6 +442,7 @@ async fn inbox(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(MessagesPage {
             nav: user.nav().map(|n| Nav { unread: 0, ..n }),
             heading: "Hộp thư của tôi".into(),
+            csv: None,
             back: None,
             outbox: false,
             items: rows(listed.items),

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/public/fingerprint", get(fingerprint))
         .route("/feed.atom", get(feed))
         .route("/public/library", get(library_page))
+        .route("/public/library.csv", get(library_csv))
         .route("/public/library/{id}", get(library_entry))
 }
 
@@ -54,6 +55,8 @@ struct LibraryPage {
     prev: Option<String>,
     next: Option<String>,
     error: Option<String>,
+    /// The same search as CSV.
+    csv: String,
 }
 
 /// Whether a page of search results has a next one. Past [`COUNT_CAP`] matches the total
@@ -128,11 +131,49 @@ async fn library_page(State(state): State<AppState>, Query(q): Query<SearchQuery
         } else {
             total.to_string()
         },
+        csv: page_link(&q, 1).replacen("/public/library?", "/public/library.csv?", 1),
         prev: (page > 1).then(|| page_link(&q, page - 1)),
         next: next.then(|| page_link(&q, page + 1)),
         error,
         q: q.q.clone(),
     })
+}
+
+/// The initiatives a library search finds, as CSV (up to [`CSV_ROWS`]).
+async fn library_csv(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Response {
+    const CSV_ROWS: i64 = 5_000;
+    let mut rows = vec![
+        ["Mã", "Sáng kiến", "Đơn vị", "Năm", "Giải"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    let mut page = 1;
+    loop {
+        let query = SearchQuery {
+            page: page.to_string(),
+            per_page: "100".into(),
+            ..q.clone()
+        };
+        let found = match library::search(&state, &query).await {
+            Ok(p) => p,
+            Err(e) => return page_error(e),
+        };
+        let n = found.items.len() as i64;
+        rows.extend(found.items.iter().map(|i| {
+            vec![
+                i.0.entry_id.to_string(),
+                i.0.title.clone(),
+                i.0.unit_name.clone(),
+                i.0.year.to_string(),
+                i.tier().map(|t| t.vi().to_string()).unwrap_or_default(),
+            ]
+        }));
+        if n < 100 || page * 100 >= CSV_ROWS {
+            break;
+        }
+        page += 1;
+    }
+    super::csv("thu-vien-sang-kien.csv", rows)
 }
 
 #[derive(Template)]

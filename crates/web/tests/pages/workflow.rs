@@ -296,3 +296,64 @@ async fn the_coverage_page_names_the_units_no_reminder_can_reach() {
         shown.text
     );
 }
+
+#[tokio::test]
+async fn outbox_conflicts_and_library_results_download_as_csv() {
+    let app = TestApp::new().await;
+    app.set_now(common::OCT_15_2021);
+    // A unit below the minimum with a focal user, so that a reminder goes out.
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            serde_json::json!({"username": "htk.daumoi", "full_name": "Đầu Mối Thử",
+                "password": common::PASSWORD, "role": "focal", "unit_code": "HTK"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let org = app.organizer().await;
+    let res = app
+        .post("/api/v1/contests/1/reminders", &org, serde_json::json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let session = web_login(&app, "snv.tochuc").await;
+    let outbox = page(&app, "/contests/1/outbox", Some(&session)).await;
+    assert!(outbox.text.contains("href=\"/contests/1/outbox.csv\""));
+    let file = page(&app, "/contests/1/outbox.csv", Some(&session)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.text
+            .contains("Thời điểm,Người nhận,Đơn vị,Tiêu đề,Trạng thái"),
+        "{}",
+        file.text
+    );
+    assert!(file.text.contains("Nhắc nộp sáng kiến"), "{}", file.text);
+    let file = page(&app, "/contests/1/conflicts.csv", Some(&session)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.text
+            .contains("Mã sáng kiến,Sáng kiến,Thành viên,Loại,Lý do")
+    );
+    let focal = web_login(&app, "hoaan.daumoi").await;
+    assert_eq!(
+        page(&app, "/contests/1/outbox.csv", Some(&focal))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let library = page(&app, "/public/library?q=ho+tich", None).await;
+    assert!(
+        library
+            .text
+            .contains("href=\"/public/library.csv?q=ho%20tich")
+            || library
+                .text
+                .contains("href=\"/public/library.csv?q=ho+tich"),
+        "{}",
+        library.text
+    );
+    let file = page(&app, "/public/library.csv?q=ho+tich", None).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.text.contains("Mã,Sáng kiến,Đơn vị,Năm,Giải"));
+}
