@@ -84,6 +84,7 @@ test('a whole contest, every step in the browser', async () => {
   await page.getByLabel('Mã đơn vị').fill('TTPVHCC');
   await page.getByLabel('Tên đơn vị').fill('Trung tâm Phục vụ hành chính công tỉnh');
   await page.getByLabel('Loại đơn vị').selectOption('other');
+  await page.getByLabel('Thư điện tử của đơn vị').fill('vanthu@ttpvhcc.caobang.gov.vn');
   await page.getByRole('button', { name: 'Thêm đơn vị' }).click();
   await page.waitForURL(/done=created/);
   await see('admin-unit-created');

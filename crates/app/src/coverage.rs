@@ -59,7 +59,7 @@ impl ToJson for Coverage {
             .map(|l| {
                 json!({"unit_code": l.row.unit_code, "unit_name": l.row.unit_name,
                        "submitted": l.row.submitted, "drafts": l.row.drafts,
-                       "meets_minimum": l.meets_minimum,
+                       "meets_minimum": l.meets_minimum, "reachable": l.row.reachable(),
                        "last_reminded_at": l.row.last_reminded_at.map(time::rfc3339_vn),
                        "extension_until": l.extension_until.map(time::rfc3339_vn)})
             })

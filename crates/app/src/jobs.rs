@@ -26,11 +26,13 @@ pub struct ReminderOutcome {
     pub message_ids: Vec<i64>,
     /// Units reminded.
     pub units: Vec<String>,
-    /// Units below the minimum with no active focal user to remind.
+    /// Units below the minimum with neither an active focal user nor an e-mail of
+    /// their own: nothing reaches them.
     pub unreachable: Vec<String>,
 }
 
-/// Queues a reminder to every active focal user of each unit below the minimum.
+/// Queues a reminder to every active focal user of each unit below the minimum, or to
+/// the unit's own mailbox when it has no focal user.
 pub async fn queue_reminders(
     conn: &mut Conn,
     contest: &ContestRecord,
@@ -41,8 +43,8 @@ pub async fn queue_reminders(
     let extensions = entries::extensions(conn, contest.id).await?;
     let mut out = ReminderOutcome::default();
     for row in rows.iter().filter(|r| r.submitted < s.min_entries_per_unit) {
-        let users = message::focal_users(conn, &row.unit_code).await?;
-        if users.is_empty() {
+        let recipients = message::unit_recipients(conn, &row.unit_code).await?;
+        if recipients.is_empty() {
             out.unreachable.push(row.unit_code.clone());
             continue;
         }
@@ -52,10 +54,14 @@ pub async fn queue_reminders(
             .map(|x| x.until);
         let deadline = entry::unit_deadline(s, ext);
         let days_left = ((deadline - now).max(0) + 86_399) / 86_400;
-        for (account_id, full_name, email) in users {
+        for to in recipients {
             let subject = format!("Nhắc nộp sáng kiến: {}", s.title);
+            let addressee = match to.account_id {
+                Some(_) => format!("{} ({})", to.name, row.unit_name),
+                None => to.name.clone(),
+            };
             let body = format!(
-                "Kính gửi {full_name} ({unit}),\n\n\
+                "Kính gửi {addressee},\n\n\
                  Đến {today}, {unit} đã nộp {submitted} sáng kiến; kế hoạch yêu cầu mỗi đơn vị nộp ít nhất {min}.\n\
                  Hạn nộp của đơn vị: {deadline} (giờ Việt Nam), còn khoảng {days_left} ngày.\n\n\
                  Đề nghị đơn vị hoàn thiện hồ sơ và nộp sáng kiến trên hệ thống trước thời hạn. \
@@ -72,11 +78,11 @@ pub async fn queue_reminders(
                 &message::NewMessage {
                     contest_id: Some(contest.id),
                     unit_code: Some(row.unit_code.clone()),
-                    account_id,
+                    account_id: to.account_id,
                     kind: "reminder",
                     subject,
                     body,
-                    email: email.filter(|e| !e.trim().is_empty()),
+                    email: to.email,
                 },
             )
             .await?;
@@ -131,7 +137,7 @@ pub async fn queue_judge_reminders(
             &message::NewMessage {
                 contest_id: Some(contest.id),
                 unit_code: Some(m.unit_code.clone()),
-                account_id: m.account_id,
+                account_id: Some(m.account_id),
                 kind: "judge_reminder",
                 subject: format!("Nhắc chấm điểm: {}", contest.settings.title),
                 body: format!(

@@ -30,7 +30,7 @@ pub async fn account(conn: &mut Conn, now: i64, to: &Account, note: &Note<'_>) -
         &message::NewMessage {
             contest_id: note.contest_id,
             unit_code: Some(to.unit_code.clone()),
-            account_id: to.id,
+            account_id: Some(to.id),
             kind: note.kind,
             subject: note.subject.clone(),
             body: letter(&to.full_name, note.body),
@@ -41,25 +41,25 @@ pub async fn account(conn: &mut Conn, now: i64, to: &Account, note: &Note<'_>) -
     Ok(())
 }
 
-/// To every active focal user of a unit. Returns how many were told (none when the unit
-/// has no focal user).
+/// To every active focal user of a unit, or to the unit's own mailbox when it has no
+/// focal user. Returns how many were told (none when nothing reaches the unit).
 pub async fn unit(conn: &mut Conn, now: i64, unit_code: &str, note: &Note<'_>) -> Result<usize> {
-    let focals = message::focal_users(conn, unit_code).await?;
-    for (account_id, full_name, email) in &focals {
+    let recipients = message::unit_recipients(conn, unit_code).await?;
+    for to in &recipients {
         message::queue(
             conn,
             now,
             &message::NewMessage {
                 contest_id: note.contest_id,
                 unit_code: Some(unit_code.to_string()),
-                account_id: *account_id,
+                account_id: to.account_id,
                 kind: note.kind,
                 subject: note.subject.clone(),
-                body: letter(full_name, note.body),
-                email: address(email.clone()),
+                body: letter(&to.name, note.body),
+                email: to.email.clone(),
             },
         )
         .await?;
     }
-    Ok(focals.len())
+    Ok(recipients.len())
 }

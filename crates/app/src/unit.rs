@@ -38,6 +38,9 @@ pub struct NewUnit {
     pub kind: String,
     #[serde(default)]
     pub parent_code: Option<String>,
+    /// The unit's own mailbox, for reminders when it has no focal user.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// Creates a unit (administrators).
@@ -50,6 +53,7 @@ pub async fn create(app: &App, admin: &Account, body: &NewUnit) -> Result<unit::
         &body.name,
         &body.kind,
         body.parent_code.as_deref(),
+        body.email.as_deref(),
         &|c| known.contains(c),
     )?;
     if unit::get(&mut tx, &new.code).await?.is_some() {
@@ -72,6 +76,9 @@ pub struct UnitPatch {
     #[serde(default, with = "double_option")]
     pub parent_code: Option<Option<String>>,
     pub active: Option<bool>,
+    /// `null` or `""` removes the unit's e-mail.
+    #[serde(default, with = "double_option")]
+    pub email: Option<Option<String>>,
 }
 
 /// Tells a missing field (keep) from an explicit `null` (clear).
@@ -101,11 +108,16 @@ pub async fn update(
         Some(p) => p.clone(),
         None => before.parent_code.clone(),
     };
+    let email = match &patch.email {
+        Some(e) => e.clone(),
+        None => before.email.clone(),
+    };
     let checked = rules::validate(
         &before.code,
         patch.name.as_deref().unwrap_or(&before.name),
         patch.kind.as_deref().unwrap_or(before.kind.as_str()),
         parent.as_deref(),
+        email.as_deref(),
         &|c| known.contains(c),
     )?;
     if let Some(p) = &checked.parent_code
@@ -122,6 +134,7 @@ pub async fn update(
         kind: checked.kind,
         parent_code: checked.parent_code,
         active: patch.active.unwrap_or(before.active),
+        email: checked.email,
     };
     if after != before {
         unit::update(
@@ -181,7 +194,7 @@ pub async fn import(app: &App, admin: &Account, bytes: &[u8]) -> Result<Imported
     })
 }
 
-const COLUMNS: [&str; 4] = ["code", "name", "kind", "parent_code"];
+const COLUMNS: [&str; 5] = ["code", "name", "kind", "parent_code", "email"];
 
 /// Validates every row; any bad row refuses the whole file with every bad row listed.
 fn check_import(
@@ -214,6 +227,7 @@ fn check_import(
             &cell(cells, "name"),
             &cell(cells, "kind"),
             Some(&parent),
+            Some(&cell(cells, "email")),
             &parent_known,
         ) {
             Ok(u) if !seen.insert(u.code.clone()) => errors.push(crate::import::row_error(

@@ -474,7 +474,7 @@ async fn create_admin(
         let Some(name) = unit_name else {
             bail!("chưa có đơn vị {unit_code}: thêm --unit-name để tạo đơn vị này");
         };
-        let u = unit::validate(unit_code, name, "other", None, &|_| false)
+        let u = unit::validate(unit_code, name, "other", None, None, &|_| false)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         units::create(&mut tx, &actor, &u).await?;
     }

@@ -61,6 +61,8 @@ pub struct NewUnit {
     pub name: String,
     pub kind: UnitKind,
     pub parent_code: Option<String>,
+    /// The unit's own mailbox: reminders go there when the unit has no focal user.
+    pub email: Option<String>,
 }
 
 pub const CODE_MAX: usize = 32;
@@ -74,6 +76,7 @@ pub fn validate(
     name: &str,
     kind: &str,
     parent_code: Option<&str>,
+    email: Option<&str>,
     parent_exists: &dyn Fn(&str) -> bool,
 ) -> Result<NewUnit, ValidationErrors> {
     let mut errors = ValidationErrors::new();
@@ -106,12 +109,14 @@ pub fn validate(
             );
         }
     }
+    let email = crate::account::check_email(&mut errors, email);
     match kind {
         Some(kind) if errors.is_empty() => Ok(NewUnit {
             code,
             name,
             kind,
             parent_code,
+            email,
         }),
         _ => Err(errors),
     }
@@ -123,17 +128,33 @@ mod tests {
 
     #[test]
     fn a_valid_unit_passes() {
-        let u = validate("HHA", " huyện Hòa An ", "district", Some(""), &|_| false);
-        assert_eq!(u.map(|u| u.name), Ok("huyện Hòa An".to_string()));
+        let u = validate(
+            "HHA",
+            " huyện Hòa An ",
+            "district",
+            Some(""),
+            Some(" vanthu@hoaan.caobang.gov.vn "),
+            &|_| false,
+        );
+        assert_eq!(
+            u.map(|u| (u.name, u.email)),
+            Ok((
+                "huyện Hòa An".to_string(),
+                Some("vanthu@hoaan.caobang.gov.vn".to_string())
+            ))
+        );
     }
 
     #[test]
     fn every_bad_field_is_reported() {
-        let e = validate("H A", "", "province", Some("X"), &|_| false).err();
+        let e = validate("H A", "", "province", Some("X"), Some("không@"), &|_| {
+            false
+        })
+        .err();
         let fields: Vec<String> = e
             .map(|e| e.fields.into_iter().map(|f| f.field).collect())
             .unwrap_or_default();
-        assert_eq!(fields, vec!["code", "name", "kind", "parent_code"]);
+        assert_eq!(fields, vec!["code", "name", "kind", "parent_code", "email"]);
     }
 }
 

@@ -9,12 +9,12 @@ use serde::Serialize;
 
 use crate::Result;
 
-/// A message to queue for one account.
+/// A message to queue for one account, or for a unit's own mailbox (no account).
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     pub contest_id: Option<i64>,
     pub unit_code: Option<String>,
-    pub account_id: i64,
+    pub account_id: Option<i64>,
     pub kind: &'static str,
     pub subject: String,
     pub body: String,
@@ -26,7 +26,9 @@ pub struct MessageRecord {
     pub id: i64,
     pub contest_id: Option<i64>,
     pub unit_code: Option<String>,
-    pub username: String,
+    /// The addressee's account; none for a message to a unit's own mailbox.
+    pub username: Option<String>,
+    /// The addressee's name, or the unit's for a message to its mailbox.
     pub full_name: String,
     pub kind: String,
     pub subject: String,
@@ -41,9 +43,10 @@ pub struct MessageRecord {
     pub read_at: Option<i64>,
 }
 
-const SELECT: &str = "select m.message_id, m.contest_id, u.code as unit_code, a.username, a.full_name, m.kind, m.subject, m.body, \
+const SELECT: &str = "select m.message_id, m.contest_id, u.code as unit_code, a.username, \
+     coalesce(a.full_name, u.name, '') as full_name, m.kind, m.subject, m.body, \
      m.email, m.state, m.attempts, m.last_error, m.created_at, m.sent_at, m.read_at \
-     from message m join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
+     from message m left join account a on a.account_id = m.account_id left join unit u on u.unit_id = m.unit_id";
 
 fn from_row(r: &sql::Row) -> Result<MessageRecord> {
     Ok(MessageRecord {
@@ -286,20 +289,52 @@ pub async fn reminder_runs(conn: &mut Conn, run: Run, contest_id: i64) -> Result
     .await
 }
 
-/// Active focal users of a unit: account id, full name, e-mail.
-pub async fn focal_users(
-    conn: &mut Conn,
-    unit_code: &str,
-) -> Result<Vec<(i64, String, Option<String>)>> {
-    sql::query(
+/// Who receives what is sent to a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// The focal user's account; none for the unit's own mailbox.
+    pub account_id: Option<i64>,
+    /// The person's name, or the unit's.
+    pub name: String,
+    /// Where the e-mail goes, if anywhere.
+    pub email: Option<String>,
+}
+
+/// Who receives what is sent to a unit: its active focal users, or, when it has none,
+/// its own mailbox. Empty when the unit has neither: nothing can reach it.
+pub async fn unit_recipients(conn: &mut Conn, unit_code: &str) -> Result<Vec<Recipient>> {
+    let focal = sql::query(
         "select a.account_id, a.full_name, a.email from account a join unit u on u.unit_id = a.unit_id \
          where u.code = $1 and a.role = 'focal' and a.active = 1 order by a.username",
     )
     .bind(unit_code)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| Ok((r.get("account_id")?, r.get("full_name")?, r.get("email")?)))
+    .map(|r| {
+        let email: Option<String> = r.get("email")?;
+        Ok(Recipient {
+            account_id: Some(r.get("account_id")?),
+            name: r.get("full_name")?,
+            email: email.filter(|e| !e.trim().is_empty()),
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    if !focal.is_empty() {
+        return Ok(focal);
+    }
+    let unit = sql::query("select name, email from unit where code = $1 and email is not null")
+        .bind(unit_code)
+        .fetch_optional(conn)
+        .await?;
+    unit.map(|r| {
+        Ok(Recipient {
+            account_id: None,
+            name: r.get("name")?,
+            email: Some(r.get("email")?),
+        })
+    })
+    .into_iter()
     .collect()
 }
 

@@ -105,6 +105,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0015_password_reset.sql"),
         postgres: include_str!("../migrations/postgres/0015_password_reset.sql"),
     },
+    Step {
+        version: 16,
+        name: "unit_email",
+        sqlite: include_str!("../migrations/sqlite/0016_unit_email.sql"),
+        postgres: include_str!("../migrations/postgres/0016_unit_email.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -110,6 +110,7 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
         "Sở Nội vụ",
         UnitKind::Department.as_str(),
         None,
+        None,
         &|_| true,
     )
     .map_err(invalid)?;

@@ -19,9 +19,11 @@ pub struct Unit {
     pub kind: UnitKind,
     pub parent_code: Option<String>,
     pub active: bool,
+    /// The unit's own mailbox (reminders go there when it has no focal user).
+    pub email: Option<String>,
 }
 
-const SELECT: &str = "select u.code, u.name, u.kind, p.code as parent_code, u.active from unit u \
+const SELECT: &str = "select u.code, u.name, u.kind, p.code as parent_code, u.active, u.email from unit u \
                       left join unit p on p.unit_id = u.parent_id";
 
 fn from_row(r: &sql::Row) -> Result<Unit> {
@@ -33,6 +35,7 @@ fn from_row(r: &sql::Row) -> Result<Unit> {
             .ok_or_else(|| StorageError::Corrupt(format!("unit kind {kind}")))?,
         parent_code: r.get("parent_code")?,
         active: flag(r.get("active")?),
+        email: r.get("email")?,
     })
 }
 
@@ -101,12 +104,13 @@ fn json(u: &Unit) -> serde_json::Value {
 
 pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Unit> {
     let parent = parent_id(conn, unit.parent_code.as_deref()).await?;
-    sql::query("insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, $4, 1, $5)")
+    sql::query("insert into unit (code, name, kind, parent_id, active, created_at, email) values ($1, $2, $3, $4, 1, $5, $6)")
         .bind(&unit.code)
         .bind(&unit.name)
         .bind(unit.kind.as_str())
         .bind(parent)
         .bind(actor.at)
+        .bind(&unit.email)
         .execute(&mut *conn)
         .await
         .map_err(map_unique)?;
@@ -116,6 +120,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Un
         kind: unit.kind,
         parent_code: unit.parent_code.clone(),
         active: true,
+        email: unit.email.clone(),
     };
     audit::append(
         conn,
@@ -133,15 +138,18 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Un
     Ok(created)
 }
 
-/// Replaces a unit's name, kind, parent and active flag; records before and after.
+/// Replaces a unit's name, kind, parent, active flag and e-mail; records before and after.
 pub async fn update(conn: &mut Conn, actor: &Actor, before: &Unit, after: &Unit) -> Result<()> {
     let parent = parent_id(conn, after.parent_code.as_deref()).await?;
-    sql::query("update unit set name = $1, kind = $2, parent_id = $3, active = $4 where code = $5")
-        .bind(&after.name)
-        .bind(after.kind.as_str())
-        .bind(parent)
-        .bind(i64::from(after.active))
-        .bind(&before.code)
+    sql::query(
+        "update unit set name = $1, kind = $2, parent_id = $3, active = $4, email = $5 where code = $6",
+    )
+    .bind(&after.name)
+    .bind(after.kind.as_str())
+    .bind(parent)
+    .bind(i64::from(after.active))
+    .bind(&after.email)
+    .bind(&before.code)
         .execute(&mut *conn)
         .await?;
     audit::append(
@@ -201,28 +209,33 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, unit: &Unit) -> Result<()> {
 /// Creates or updates every unit of an import in one transaction (the caller's).
 /// Rows are written without parents first, then parents are set, so a row may name a
 /// parent that comes later in the file. Returns (created, updated); unchanged rows
-/// count as neither and write no audit record.
+/// count as neither and write no audit record. A row without an e-mail keeps the
+/// unit's address (an import never erases one).
 pub async fn import(conn: &mut Conn, actor: &Actor, rows: &[NewUnit]) -> Result<(usize, usize)> {
     let mut befores = Vec::with_capacity(rows.len());
     for row in rows {
         let before = get(conn, &row.code).await?;
         match &before {
             Some(_) => {
-                sql::query("update unit set name = $1, kind = $2 where code = $3")
-                    .bind(&row.name)
-                    .bind(row.kind.as_str())
-                    .bind(&row.code)
+                sql::query(
+                    "update unit set name = $1, kind = $2, email = coalesce($3, email) where code = $4",
+                )
+                .bind(&row.name)
+                .bind(row.kind.as_str())
+                .bind(&row.email)
+                .bind(&row.code)
                     .execute(&mut *conn)
                     .await?;
             }
             None => {
                 sql::query(
-                    "insert into unit (code, name, kind, parent_id, active, created_at) values ($1, $2, $3, null, 1, $4)",
+                    "insert into unit (code, name, kind, parent_id, active, created_at, email) values ($1, $2, $3, null, 1, $4, $5)",
                 )
                 .bind(&row.code)
                 .bind(&row.name)
                 .bind(row.kind.as_str())
                 .bind(actor.at)
+                .bind(&row.email)
                 .execute(&mut *conn)
                 .await
                 .map_err(map_unique)?;

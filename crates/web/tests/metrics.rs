@@ -139,7 +139,7 @@ async fn metrics_count_requests_by_route_pattern_for_the_monitoring_system_only(
     let message = sangkien_storage::message::NewMessage {
         contest_id: Some(1),
         unit_code: Some("STP".into()),
-        account_id,
+        account_id: Some(account_id),
         kind: "reminder",
         subject: "Nhắc nộp sáng kiến".into(),
         body: "Kính gửi".into(),

@@ -261,6 +261,121 @@ async fn queued_messages_are_delivered_by_smtp_and_marked_sent() {
     assert!(!latest["last_error"].as_str().unwrap().is_empty());
 }
 
+/// A unit with no focal user but an address of its own gets its reminder there (by
+/// e-mail, with the unit as addressee); only units with neither are reported.
+#[tokio::test]
+async fn a_unit_without_focal_user_is_reminded_at_its_own_address() {
+    let sink = common::smtp_sink().await;
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    // A bad address is refused in Vietnamese and nothing changes.
+    let bad = app
+        .call(
+            axum::http::Method::PATCH,
+            "/api/v1/units/HBLAM",
+            Some(&admin),
+            Some(json!({"email": "vanthu@"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert!(bad.text.contains("Địa chỉ thư điện tử không hợp lệ"));
+    let res = app
+        .call(
+            axum::http::Method::PATCH,
+            "/api/v1/units/HBLAM",
+            Some(&admin),
+            Some(json!({"email": " vanthu@baolam.caobang.gov.vn "})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["email"], "vanthu@baolam.caobang.gov.vn");
+    let res = app
+        .call(
+            axum::http::Method::PUT,
+            "/api/v1/settings",
+            Some(&admin),
+            Some(json!({"smtp": {"host": "127.0.0.1", "port": sink.port, "security": "none",
+                                  "from_address": "sangkien@caobang.gov.vn", "from_name": "Sở Nội vụ Cao Bằng"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let org = app.organizer().await;
+    let res = app
+        .post(
+            &format!("/api/v1/contests/{CONTEST}/reminders"),
+            &org,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let to_unit: Vec<&Value> = res.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["unit_code"] == "HBLAM")
+        .collect();
+    assert_eq!(to_unit.len(), 1, "{}", res.text);
+    assert_eq!(to_unit[0]["username"], Value::Null);
+    assert_eq!(to_unit[0]["email"], "vanthu@baolam.caobang.gov.vn");
+    assert!(
+        to_unit[0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kính gửi huyện Bảo Lâm,"),
+        "{}",
+        to_unit[0]["body"]
+    );
+    let unreachable = res.body["unreachable_units"].as_array().unwrap();
+    assert!(!unreachable.iter().any(|u| u == "HBLAM"), "{unreachable:?}");
+    assert!(unreachable.iter().any(|u| u == "HTK"), "{unreachable:?}");
+    let cov = app
+        .get(&format!("/api/v1/contests/{CONTEST}/coverage"), &org)
+        .await;
+    let reachable = |code: &str| {
+        cov.body["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_code"] == code)
+            .unwrap()["reachable"]
+            .clone()
+    };
+    assert_eq!(reachable("HBLAM"), true);
+    assert_eq!(reachable("HTK"), false);
+    let (sent, failed) = jobs::deliver(&app.store, "test-worker", common::OCT_15_2021)
+        .await
+        .unwrap();
+    assert_eq!((sent, failed), (1, 0));
+    let mail = common::received(&sink);
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(
+        mail[0].contains("vanthu@baolam.caobang.gov.vn"),
+        "{}",
+        mail[0]
+    );
+    // What happens to the contest reaches the unit there too: it is closed.
+    app.set_now(DEADLINE + 60);
+    let org = app.organizer().await;
+    let res = app.transition(&org, CONTEST, "closed").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let outbox = app
+        .get(&format!("/api/v1/contests/{CONTEST}/outbox"), &org)
+        .await;
+    let closed = outbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["unit_code"] == "HBLAM" && m["kind"] != "reminder")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        closed["email"], "vanthu@baolam.caobang.gov.vn",
+        "{}",
+        outbox.text
+    );
+    assert_eq!(closed["username"], Value::Null);
+}
+
 /// Housekeeping goes by the application's clock: with the clock set in 2021 (as
 /// `--clock-start` does), a session opened "now" survives it, and one past its expiry
 /// does not.

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::TestApp;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn admin_manages_units_and_referenced_units_are_only_deactivated() {
@@ -119,6 +119,39 @@ async fn an_import_with_bad_rows_imports_nothing_and_lists_every_bad_row() {
     assert_eq!(
         app.get("/api/v1/units/THON1", &admin).await.body["parent_code"],
         "XA1"
+    );
+
+    // An optional e-mail column: a bad address names its line; a blank cell keeps the
+    // unit's address, a filled one sets it.
+    let csv = "code,name,kind,parent_code,email\nXA1,xã Hồng Việt,commune,HHA,vanthu@\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("Địa chỉ thư điện tử không hợp lệ"),
+        "{}",
+        res.text
+    );
+    let csv = "code,name,kind,parent_code,email\n\
+               XA1,xã Hồng Việt,commune,HHA,vanthu@hongviet.caobang.gov.vn\n\
+               THON1,thôn Nà Cáp,other,XA1,\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(
+        res.body,
+        json!({"created": 0, "updated": 1, "unchanged": 1})
+    );
+    let csv = "code,name,kind,parent_code,email\nXA1,xã Hồng Việt,commune,HHA,\n";
+    app.upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    let xa1 = app.get("/api/v1/units/XA1", &admin).await;
+    assert_eq!(xa1.body["email"], "vanthu@hongviet.caobang.gov.vn");
+    assert_eq!(
+        app.get("/api/v1/units/THON1", &admin).await.body["email"],
+        Value::Null
     );
 }
 

@@ -273,7 +273,7 @@ pub async fn load(store: &Store, files: &FileStore, now: i64) -> Result<(), Demo
     for (_, cells) in &t.rows {
         let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
         let parent = Some(cell(3)).filter(|p| !p.is_empty());
-        let u = unit::validate(cell(0), cell(1), cell(2), parent, &|_| true)
+        let u = unit::validate(cell(0), cell(1), cell(2), parent, None, &|_| true)
             .map_err(|e| DemoError::Invalid(e.to_string()))?;
         rows.push(u);
     }

@@ -13,22 +13,31 @@ pub struct CoverageRow {
     pub submitted: i64,
     pub drafts: i64,
     pub last_reminded_at: Option<i64>,
-    /// Active focal users of the unit: with none, no reminder reaches it.
+    /// Active focal users of the unit.
     pub focal_users: i64,
+    /// The unit's own mailbox: reminders go there when it has no focal user.
+    pub unit_email: Option<String>,
+}
+
+impl CoverageRow {
+    /// Whether a reminder can reach the unit (a focal user or its own mailbox).
+    pub fn reachable(&self) -> bool {
+        self.focal_users > 0 || self.unit_email.is_some()
+    }
 }
 
 /// Submitted entries and drafts of every participating unit, with the last reminder, in
 /// Vietnamese alphabetical order of unit name.
 pub async fn coverage(conn: &mut Conn, contest_id: i64) -> Result<Vec<CoverageRow>> {
     let mut rows: Vec<CoverageRow> = sql::query(
-        "select u.code as unit_code, u.name as unit_name, \
+        "select u.code as unit_code, u.name as unit_name, u.email as unit_email, \
            cast(coalesce(sum(case when e.status = 'submitted' then 1 else 0 end), 0) as bigint) \
              as submitted, \
            cast(coalesce(sum(case when e.status = 'draft' then 1 else 0 end), 0) as bigint) \
              as drafts \
          from contest_participant p join unit u on u.unit_id = p.unit_id \
          left join entry e on e.contest_id = p.contest_id and e.unit_id = p.unit_id \
-         where p.contest_id = $1 group by u.code, u.name order by u.code",
+         where p.contest_id = $1 group by u.code, u.name, u.email order by u.code",
     )
     .bind(contest_id)
     .fetch_all(&mut *conn)
@@ -42,6 +51,7 @@ pub async fn coverage(conn: &mut Conn, contest_id: i64) -> Result<Vec<CoverageRo
             drafts: r.get("drafts")?,
             last_reminded_at: None,
             focal_users: 0,
+            unit_email: r.get("unit_email")?,
         })
     })
     .collect::<Result<_>>()?;

@@ -75,7 +75,8 @@ struct Dashboard {
     submitted: i64,
     drafts: i64,
     below: Vec<String>,
-    /// Units below the minimum without a focal user: no reminder reaches them.
+    /// Units below the minimum with neither a focal user nor an e-mail: no reminder
+    /// reaches them.
     unreachable: Vec<String>,
     lines: Vec<Line>,
     bars: Vec<Bar>,
@@ -168,7 +169,7 @@ async fn dashboard_page(
             .collect(),
         unreachable: lines
             .iter()
-            .filter(|l| !l.meets_minimum && l.row.focal_users == 0)
+            .filter(|l| !l.meets_minimum && !l.row.reachable())
             .map(|l| l.row.unit_name.clone())
             .collect(),
         lines: lines
@@ -216,10 +217,10 @@ async fn dashboard(
     let done = match q.done.as_str() {
         "reminded" => Some(match (q.sent, q.unreachable) {
             (sent, 0) => format!(
-                "Đã xếp hàng thư nhắc tới đầu mối của {sent} đơn vị chưa đạt số lượng tối thiểu."
+                "Đã xếp hàng thư nhắc tới {sent} đơn vị chưa đạt số lượng tối thiểu (tới đầu mối, hoặc thư điện tử của đơn vị khi chưa có đầu mối)."
             ),
             (sent, missed) => format!(
-                "Đã xếp hàng thư nhắc tới đầu mối của {sent} đơn vị. {missed} đơn vị chưa đạt không có đầu mối trong hệ thống nên không nhận được thư (xem danh sách bên dưới)."
+                "Đã xếp hàng thư nhắc tới {sent} đơn vị. {missed} đơn vị chưa đạt không có đầu mối cũng không có thư điện tử trong hệ thống nên không nhận được thư (xem danh sách bên dưới)."
             ),
         }),
         "extended" => Some("Đã gia hạn nộp bài cho đơn vị.".to_string()),

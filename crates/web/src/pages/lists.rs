@@ -29,6 +29,7 @@ struct UnitRow {
     name: String,
     kind: &'static str,
     parent: String,
+    email: String,
     active: bool,
 }
 
@@ -67,6 +68,7 @@ async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error
             kind: u.kind.vi(),
             code: u.code,
             name: u.name,
+            email: u.email.unwrap_or_default(),
             active: u.active,
         })
         .collect())
@@ -99,9 +101,16 @@ async fn units_csv(State(state): State<AppState>, _user: PageUser) -> Response {
         Err(e) => return page_error(e),
     };
     let mut rows = vec![
-        ["Mã", "Tên đơn vị", "Loại", "Cấp trên", "Hoạt động"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "Mã",
+            "Tên đơn vị",
+            "Loại",
+            "Cấp trên",
+            "Thư điện tử",
+            "Hoạt động",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     rows.extend(units.into_iter().map(|u| {
         vec![
@@ -109,6 +118,7 @@ async fn units_csv(State(state): State<AppState>, _user: PageUser) -> Response {
             u.name,
             u.kind.to_string(),
             u.parent,
+            u.email,
             yes_no(u.active).into(),
         ]
     }));

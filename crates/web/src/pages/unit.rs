@@ -1,5 +1,5 @@
 //! The administrator's unit pages: add a unit, and change one (name, kind, the unit above
-//! it, active). Each form calls the same `app::unit` operation as the API.
+//! it, its e-mail, active). Each form calls the same `app::unit` operation as the API.
 
 use askama::Template;
 use axum::{
@@ -35,6 +35,7 @@ struct UnitForm {
     name: String,
     kind: String,
     parent_code: String,
+    email: String,
     /// A checkbox: present when ticked.
     active: Option<String>,
 }
@@ -111,6 +112,7 @@ async fn create(
         name: f.name.clone(),
         kind: f.kind.clone(),
         parent_code: optional(&f.parent_code),
+        email: optional(&f.email),
     };
     let result = unit::create(&state, user.account(), &body)
         .await
@@ -136,6 +138,7 @@ async fn edit_form(
         name: u.name,
         kind: u.kind.as_str().to_string(),
         parent_code: u.parent_code.unwrap_or_default(),
+        email: u.email.unwrap_or_default(),
         active: u.active.then(|| "on".to_string()),
         ..UnitForm::default()
     };
@@ -158,6 +161,7 @@ async fn update(
         kind: Some(f.kind.clone()),
         parent_code: Some(optional(&f.parent_code)),
         active: Some(f.active.is_some()),
+        email: Some(optional(&f.email)),
     };
     let result = unit::update(&state, user.account(), &code, &patch)
         .await

@@ -126,17 +126,27 @@ async fn the_administrator_adds_a_unit_and_deactivates_it_from_the_pages() {
     assert_eq!(res.headers[header::LOCATION], "/units/TTCDS?done=created");
     let res = page(&app, "/units/TTCDS?done=created", Some(&admin)).await;
     assert!(res.text.contains("Đã thêm đơn vị."), "{}", res.text);
-    // Deactivated (no «active» box ticked).
-    let res = form(
-        &app,
-        "/units/TTCDS",
-        &cookie,
-        &encode(&[
+    // Deactivated (no «active» box ticked), with the unit's own e-mail; a bad address
+    // is refused first and what was typed stays.
+    let edit = |email: &str| {
+        encode(&[
             ("csrf", &csrf),
             ("name", "Trung tâm Chuyển đổi số"),
             ("kind", "department"),
             ("parent_code", ""),
-        ]),
+            ("email", email),
+        ])
+    };
+    let res = form(&app, "/units/TTCDS", &cookie, &edit("vanthu.cds")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("Địa chỉ thư điện tử không hợp lệ"));
+    assert!(res.text.contains("value=\"vanthu.cds\""));
+    assert!(res.text.contains("value=\"Trung tâm Chuyển đổi số\""));
+    let res = form(
+        &app,
+        "/units/TTCDS",
+        &cookie,
+        &edit("vanthu@cds.caobang.gov.vn"),
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
@@ -144,6 +154,9 @@ async fn the_administrator_adds_a_unit_and_deactivates_it_from_the_pages() {
     let got = app.get("/api/v1/units/TTCDS", &org).await;
     assert_eq!(got.body["name"], "Trung tâm Chuyển đổi số", "{}", got.text);
     assert_eq!(got.body["active"], false);
+    assert_eq!(got.body["email"], "vanthu@cds.caobang.gov.vn");
+    let list = page(&app, "/units", Some(&admin)).await;
+    assert!(list.text.contains("vanthu@cds.caobang.gov.vn"));
     // Nobody else manages units.
     let focal = web_login(&app, "stp.daumoi").await;
     assert_eq!(

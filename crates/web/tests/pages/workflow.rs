@@ -259,6 +259,16 @@ async fn the_ranking_page_rounds_every_score_half_up_as_the_documents_do() {
 async fn the_coverage_page_names_the_units_no_reminder_can_reach() {
     let app = TestApp::new().await;
     app.set_now(common::OCT_15_2021);
+    // Trùng Khánh has no focal user but an address of its own: it is reachable.
+    let admin = app.admin().await;
+    let res = app
+        .patch(
+            "/api/v1/units/HTK",
+            &admin,
+            serde_json::json!({"email": "vanthu@trungkhanh.caobang.gov.vn"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let session = web_login(&app, "snv.tochuc").await;
     let res = page(&app, "/contests/1/coverage", Some(&session)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
@@ -272,6 +282,7 @@ async fn the_coverage_page_names_the_units_no_reminder_can_reach() {
         .unwrap()
         .to_string();
     assert!(unreachable.contains("huyện Bảo Lâm"), "{unreachable}");
+    assert!(!unreachable.contains("huyện Trùng Khánh"), "{unreachable}");
     assert!(
         !unreachable.contains("huyện Hòa An"),
         "HHA has a focal user and enough entries"
@@ -289,11 +300,20 @@ async fn the_coverage_page_names_the_units_no_reminder_can_reach() {
     assert!(to.contains("done=reminded&sent="), "{to}");
     let shown = page(&app, &to, Some(&session)).await;
     assert!(
-        shown
-            .text
-            .contains("không có đầu mối trong hệ thống nên không nhận được thư"),
+        shown.text.contains(
+            "không có đầu mối cũng không có thư điện tử trong hệ thống nên không nhận được thư"
+        ),
         "{}",
         shown.text
+    );
+    // The reminder to Trùng Khánh went to its own address, shown in the outbox.
+    let outbox = page(&app, "/contests/1/outbox", Some(&session)).await;
+    assert!(
+        outbox
+            .text
+            .contains("huyện Trùng Khánh &#60;vanthu@trungkhanh.caobang.gov.vn&#62;"),
+        "{}",
+        outbox.text
     );
 }
 

@@ -41,9 +41,9 @@ pub(super) fn schemas() -> Value {
                 "security": {"enum": ["none", "starttls", "tls"]}, "username": s("string"), "from_address": s("string"), "from_name": s("string")}}
         })),
         "Unit": obj(json!({"code": s("string"), "name": s("string"), "kind": {"enum": ["department", "district", "commune", "other"]},
-                           "parent_code": {"type": ["string", "null"]}, "active": s("boolean")})),
-        "UnitInput": obj(json!({"code": s("string"), "name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}})),
-        "UnitPatch": obj(json!({"name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "active": s("boolean")})),
+                           "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]}})),
+        "UnitInput": obj(json!({"code": s("string"), "name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "email": {"type": ["string", "null"]}})),
+        "UnitPatch": obj(json!({"name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]}})),
         "UnitList": list_of("units", "Unit"),
         "Upload": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
         "ImportResult": obj(json!({"created": s("integer"), "updated": s("integer"), "unchanged": s("integer")})),
@@ -106,7 +106,7 @@ pub(super) fn schemas() -> Value {
         "Similar": {"type": "array", "items": obj(json!({"entry_id": s("integer"), "title": s("string"), "unit_code": s("string"), "contest_id": s("integer"), "similarity": s("number")}))},
         "Screening": obj(json!({"eligible": s("boolean"), "reason": s("string")})),
         "Coverage": obj(json!({"contest_id": s("integer"), "min_entries_per_unit": s("integer"), "units": {"type": "array", "items": obj(json!({
-            "unit_code": s("string"), "submitted": s("integer"), "drafts": s("integer"), "meets_minimum": s("boolean"), "last_reminded_at": {"type": ["string", "null"]}}))},
+            "unit_code": s("string"), "submitted": s("integer"), "drafts": s("integer"), "meets_minimum": s("boolean"), "reachable": s("boolean"), "last_reminded_at": {"type": ["string", "null"]}}))},
             "totals": s("object"), "below_minimum": {"type": "array", "items": s("string")}})),
         "Reminders": obj(json!({"messages": {"type": "array", "items": s("object")}, "units": {"type": "array", "items": s("string")}, "unreachable_units": {"type": "array", "items": s("string")}})),
         "ExtensionInput": obj(json!({"unit_code": s("string"), "until": s("string"), "reason": s("string")})),
