@@ -298,14 +298,14 @@ pub fn missing_for_submit(c: &EntryContent, has_main_pdf: bool) -> Vec<FieldErro
         if value.is_empty() {
             e.add(
                 format!("description.{name}"),
-                format!("Chưa có mục \"{label}\"."),
+                format!("Chưa có mục «{label}»."),
             );
         }
     }
     if !has_main_pdf {
         e.add(
             "attachments",
-            "Chưa tải lên văn bản sáng kiến (tệp PDF khổ A4) — loại tệp \"chính\".",
+            "Chưa tải lên văn bản sáng kiến (tệp PDF khổ A4): chọn loại «Văn bản sáng kiến» khi tải lên.",
         );
     }
     e.fields

@@ -130,7 +130,11 @@ async fn council_view(
                 .collect(),
         ),
     };
-    while rows.len() < members.len().max(6) + 2 {
+    // One blank row after the members (three rows for a new council), plus any blank
+    // row «Thêm dòng thành viên» added.
+    let filled = rows.iter().filter(|r| !r.username.is_empty()).count();
+    let blanks = rows.len() - filled + 3usize.saturating_sub(filled).max(1);
+    while rows.len() < filled + blanks {
         rows.push(MemberRow {
             username: String::new(),
             role: "member".into(),
@@ -255,6 +259,8 @@ pub struct CouncilForm {
     number: String,
     date: String,
     rows: Vec<MemberRow>,
+    /// `add`: one more member row, nothing saved.
+    op: String,
 }
 
 super::form::csrf_field!(CouncilForm);
@@ -265,6 +271,7 @@ impl FromPairs for CouncilForm {
             csrf: p.get("csrf"),
             number: p.get("number"),
             date: p.get("date"),
+            op: p.get("op"),
             rows: (0..40)
                 .map(|i| MemberRow {
                     username: p.get(&format!("m{i}_username")),
@@ -280,8 +287,16 @@ async fn save_council(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Rows(f): Rows<CouncilForm>,
+    Rows(mut f): Rows<CouncilForm>,
 ) -> Response {
+    if f.op == "add" {
+        f.rows.push(MemberRow {
+            username: String::new(),
+            role: "member".into(),
+        });
+        let typed = Some((f.number, f.date, f.rows));
+        return page(council_view(&state, &user, id, typed, None, None).await);
+    }
     let input = CouncilInput {
         decision: council::DecisionInput {
             number: f.number.clone(),

@@ -346,6 +346,37 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("đúng một Chủ tịch"));
     assert!(bad.text.contains("value=\"2950/QĐ-UBND\""));
+    // «Thêm dòng thành viên»: one more blank row, what was typed kept, nothing saved.
+    let more = form(
+        &app,
+        "/contests/1/council",
+        &cookie,
+        &encode(&[
+            ("csrf", &csrf),
+            ("number", "2950/QĐ-UBND"),
+            ("date", "2021-11-01"),
+            ("m0_username", "hd.vpubnd"),
+            ("m0_role", "chair"),
+            ("m1_username", "hd.snv"),
+            ("m1_role", "member"),
+            ("m2_username", "hd.stp"),
+            ("m2_role", "member"),
+            ("op", "add"),
+        ]),
+    )
+    .await;
+    assert_eq!(more.status, StatusCode::OK, "{}", more.text);
+    assert!(more.text.contains("name=\"m4_username\""), "{}", more.text);
+    assert!(!more.text.contains("name=\"m5_username\""));
+    assert!(more.text.contains("value=\"2950/QĐ-UBND\""));
+    let org = app.organizer().await;
+    let council = app.get("/api/v1/contests/1/council", &org).await;
+    assert_eq!(
+        council.body["members"],
+        serde_json::json!([]),
+        "nothing saved: {}",
+        council.text
+    );
     let ok = form(
         &app,
         "/contests/1/council",
