@@ -151,6 +151,9 @@ const list = decided.map((r) => {
   return { entry_id: r.entry_id, tier, reason: r.proposed_tier ? '' : 'Hội đồng biểu quyết' };
 });
 await api('PUT', `/contests/${cid}/awards`, org, { awards: list });
+const council = await api('GET', `/contests/${cid}/council`, org);
+const voters = council.members.filter((m) => m.role !== 'clerk').length;
+await api('PUT', `/contests/${cid}/meeting`, org, { held_on: '2021-10-15', present: council.members.map((m) => m.username), votes_for: voters });
 await api('POST', `/contests/${cid}/awards/approve`, await login('ubnd.pheduyet'), { decision: { number: '99', date: '2021-10-15', signer: 'Người ký' } });
 await api('POST', `/contests/${cid}/transition`, org, { to: 'published' });
 phase('awards and publication');

@@ -52,6 +52,11 @@ before(async () => {
   }
   await call('POST', '/contests/1/transition', org, { to: 'deliberation' });
   await call('POST', '/contests/1/awards/propose', org);
+  const council = await call('GET', '/contests/1/council', org);
+  await call('PUT', '/contests/1/meeting', org, {
+    held_on: '2021-11-20', present: council.members.map((m) => m.username),
+    votes_for: council.members.filter((m) => m.role !== 'clerk').length,
+  });
   profile = mkdtempSync(join(tmpdir(), 'sangkien-chromium-'));
   context = await chromium.launchPersistentContext(profile, { ...chromiumOptions(), locale: 'vi-VN' });
 });

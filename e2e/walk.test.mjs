@@ -282,6 +282,9 @@ test('a whole contest, every step in the browser', async () => {
   await openContest();
   await page.getByRole('link', { name: 'Khen thưởng và văn bản' }).click();
   await see('approver-awards');
+  // Without the council's vote the list cannot be approved, and the page says why.
+  assert.match(await page.locator('#approve-blocked').innerText(), /Chưa có biểu quyết của Hội đồng/);
+  assert.equal(await page.getByRole('button', { name: 'Phê duyệt' }).count(), 0);
   const reason = 'Đề nghị bổ sung biên bản họp Hội đồng trước khi trình.';
   await page.getByLabel('Lý do trả lại (Ban Tổ chức sẽ thấy)').fill(reason);
   await page.getByRole('button', { name: 'Trả lại danh sách giải' }).click();
@@ -291,6 +294,12 @@ test('a whole contest, every step in the browser', async () => {
   await page.getByRole('link', { name: 'Khen thưởng và văn bản' }).click();
   assert.match(await page.locator('#review').innerText(), new RegExp(reason));
   await see('organizer-awards-returned');
+  // The council met: all three present, three votes in favour of three.
+  await page.getByLabel('Số phiếu tán thành danh sách giải').fill('3');
+  await page.getByRole('button', { name: 'Ghi kết quả cuộc họp' }).click();
+  await page.waitForURL(/done=meeting/);
+  assert.match(await page.locator('#vote').innerText(), /3 trên 3 thành viên có quyền biểu quyết tán thành.*được thông qua/);
+  await see('organizer-council-meeting');
   await page.getByRole('button', { name: 'Trình phê duyệt' }).click();
   await page.waitForURL(/done=submitted/);
   await login('ubnd.pheduyet');

@@ -517,6 +517,25 @@ pub async fn approve(
             }
         }
     }
+    let meeting = crate::judging::meeting::view(&mut tx, id).await?;
+    let held_on = meeting
+        .meeting
+        .as_ref()
+        .and_then(|m| sangkien_domain::time::parse_date(&m.held_on));
+    // One reason per field: a date before the end of judging is also before the meeting.
+    let date_refused = e.fields.iter().any(|f| f.field == "decision.date");
+    if let (Some(date), Some(held_on)) = (date, held_on)
+        && date < held_on
+        && !date_refused
+    {
+        e.add(
+            "decision.date",
+            format!(
+                "Ngày quyết định không thể trước ngày họp Hội đồng ({}).",
+                sangkien_domain::time::display_date(held_on)
+            ),
+        );
+    }
     e.into_result(())?;
     let date = date.map(|d| d.to_string()).unwrap_or_default();
     let a = load(&mut tx, user, id).await?;
@@ -530,6 +549,9 @@ pub async fn approve(
             "awards_returned",
             "Danh sách giải đã được trả lại Ban Tổ chức: chờ Ban Tổ chức điều chỉnh và trình lại rồi mới phê duyệt.",
         ));
+    }
+    if let Some(refusal) = meeting.approval_blocker() {
+        return Err(refusal);
     }
     let actor = Actor::user(&user.username, now);
     store::approve(&mut tx, &actor, id, &number, &date, &signer).await?;

@@ -111,6 +111,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0016_unit_email.sql"),
         postgres: include_str!("../migrations/postgres/0016_unit_email.sql"),
     },
+    Step {
+        version: 17,
+        name: "council_meeting",
+        sqlite: include_str!("../migrations/sqlite/0017_council_meeting.sql"),
+        postgres: include_str!("../migrations/postgres/0017_council_meeting.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -321,6 +321,7 @@ fn payload(method: &str, route: &str) -> Payload {
             }
             "/contests/{id}/transition" => "&to=archived",
             "/contests/{id}/awards/return" => "&reason=Xem+l%E1%BA%A1i",
+            "/contests/{id}/meeting" => "&held_on=2021-11-20&present=hd.vpubnd&votes_for=1",
             "/login" => "&username=snv.tochuc&password=sai",
             _ => "",
         });
@@ -337,6 +338,9 @@ fn payload(method: &str, route: &str) -> Payload {
             json!({"decision": {"number": "2468", "date": "2021-11-26", "signer": "Lê Hải Hòa"}})
         }
         ("POST", "/contests/{id}/awards/return") => json!({"reason": "Xem lại"}),
+        ("PUT", "/contests/{id}/meeting") => {
+            json!({"held_on": "2021-11-20", "present": ["hd.vpubnd"], "votes_for": 1})
+        }
         ("POST", "/contests/{id}/conflicts") => {
             json!({"username": "hd.stttt", "entry_id": 999, "reason": "Người thân là tác giả"})
         }

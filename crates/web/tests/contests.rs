@@ -239,6 +239,7 @@ async fn the_demo_contest_walks_its_lifecycle_with_the_right_roles() {
         .post("/api/v1/contests/1/awards/propose", &org, json!({}))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.council_votes(&org, 1).await;
     let res = app
         .post(
             "/api/v1/contests/1/awards/approve",

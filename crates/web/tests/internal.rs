@@ -197,6 +197,7 @@ async fn a_district_contest_forwards_its_winner_to_the_provincial_contest() {
         json!({}),
     )
     .await;
+    app.council_votes(&district, inner).await;
     // The district's chair approves its contest; the province's approver may not.
     let decision = json!({"decision": {"number": "310", "date": "2021-10-21", "signer": "Chủ tịch UBND huyện"}});
     let province = app.login("ubnd.pheduyet").await;

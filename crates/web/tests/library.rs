@@ -106,6 +106,7 @@ async fn published(app: &TestApp) -> (String, Vec<i64>) {
         app.transition(&org, CONTEST, "deliberation").await.status,
         StatusCode::OK
     );
+    app.council_votes(&org, CONTEST).await;
     let res = app
         .post(
             &format!("/api/v1/contests/{CONTEST}/awards/propose"),

@@ -126,7 +126,7 @@ pub async fn load_stage(
         ("hd.snv", "vice_chair"),
         ("hd.skhcn", "member"),
         ("hd.stc", "member"),
-        ("hd.stp", "secretary"),
+        ("hd.stp", "clerk"),
     ]
     .iter()
     .map(|(u, r)| judging::council::MemberInput {
@@ -225,6 +225,20 @@ pub async fn load_stage(
             "đề xuất giải của dữ liệu minh họa có trường hợp bằng điểm".into(),
         ));
     }
+    // The council meets the day the list is proposed: everyone present, the four who
+    // vote in favour (the clerk takes the minutes).
+    judging::meeting::put(
+        &app,
+        &org,
+        id,
+        &judging::meeting::MeetingInput {
+            held_on: "2021-11-26".into(),
+            present: members.iter().map(|m| m.username.clone()).collect(),
+            votes_for: 4,
+        },
+    )
+    .await
+    .map_err(|e| step_error("họp Hội đồng", e))?;
     award::approve(
         &app,
         &approver,

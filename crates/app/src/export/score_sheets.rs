@@ -2,8 +2,12 @@
 //! table, from deliberation on.
 
 use sangkien_domain::{
-    account::Role, contest::ContestState, judging::council::role_label, labels::Label,
-    points::Points, time,
+    account::Role,
+    contest::ContestState,
+    judging::council::{role_label, role_scores},
+    labels::Label,
+    points::Points,
+    time,
 };
 use sangkien_export::official::{self, SheetFacts, SummaryRow};
 use sangkien_storage::judging::SheetRecord;
@@ -36,7 +40,13 @@ impl Export for ScoreSheets {
                 return Err(too_early(ContestState::Deliberation, "Phiếu chấm để ký"));
             }
             let s = &a.contest().settings;
-            let members = &a.scores.members;
+            // Only members who score have a column (the clerk takes the minutes).
+            let members: Vec<_> = a
+                .scores
+                .members
+                .iter()
+                .filter(|m| role_scores(&m.role))
+                .collect();
             let mut submitted: Vec<&SheetRecord> = a
                 .scores
                 .sheets

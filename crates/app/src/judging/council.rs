@@ -23,7 +23,7 @@ pub struct DecisionInput {
     pub date: String,
 }
 
-/// A member and their council role (`chair`, `vice_chair`, `member`, `secretary`).
+/// A member and their council role (`chair`, `vice_chair`, `member`, `secretary`, `clerk`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {

@@ -1,10 +1,12 @@
-//! Judging (SPEC §3.4, §3.5): the council (`council`), who scores what (`assignment`),
+//! Judging (SPEC §3.4, §3.5): the council (`council`) and its meeting (`meeting`), who
+//! scores what (`assignment`),
 //! score sheets (`sheet`), and the ranking and progress views (`ranking`). Conflicts of
 //! interest are here: computed when automatic (the member's unit is the entry's, or the
 //! member is an author), stored when declared.
 
 pub mod assignment;
 pub mod council;
+pub mod meeting;
 pub mod ranking;
 pub mod sheet;
 

@@ -2,12 +2,15 @@
 
 use crate::{ValidationErrors, similarity::fold, text};
 
-/// Council roles; the chair, vice-chairs and members score, the secretary does not.
-pub const ROLES: [(&str, &str, bool); 4] = [
+/// Council roles (TT 18/2013 Điều 8): the chair, vice-chairs, members and the ủy viên
+/// thư ký are members of the council, score and vote; the clerk (thư ký giúp việc) takes
+/// the minutes and does neither.
+pub const ROLES: [(&str, &str, bool); 5] = [
     ("chair", "Chủ tịch Hội đồng", true),
     ("vice_chair", "Phó Chủ tịch Hội đồng", true),
     ("member", "Thành viên", true),
-    ("secretary", "Thư ký", false),
+    ("secretary", "Ủy viên thư ký", true),
+    ("clerk", "Thư ký giúp việc Hội đồng", false),
 ];
 
 pub fn role_scores(role: &str) -> bool {
@@ -52,7 +55,7 @@ pub fn validate(
         if !ROLES.iter().any(|(r, _, _)| r == role) {
             e.add(
                 format!("members[{i}].role"),
-                "Vai trò phải là chair, vice_chair, member hoặc secretary.",
+                "Vai trò phải là chair (Chủ tịch), vice_chair (Phó Chủ tịch), member (Thành viên), secretary (Ủy viên thư ký) hoặc clerk (Thư ký giúp việc).",
             );
         }
         if seen.contains(username) {
@@ -71,6 +74,66 @@ pub fn validate(
         );
     }
     e.into_result((number, date))
+}
+
+/// Whether the votes in favour reach the two thirds of the council's voting members
+/// that TT 18/2013 Điều 8 requires. Counted in whole people: 4 of 6 passes, 3 does not.
+pub fn vote_passes(voting_members: usize, votes_for: usize) -> bool {
+    voting_members > 0 && votes_for * 3 >= voting_members * 2
+}
+
+/// The fewest votes in favour that pass with `voting_members` on the council.
+pub fn votes_needed(voting_members: usize) -> usize {
+    (voting_members * 2).div_ceil(3)
+}
+
+/// Checks a council meeting as recorded: `present` are the usernames marked present,
+/// `voting_present` how many of them vote. Returns the date.
+pub fn validate_meeting(
+    held_on: &str,
+    present: &[String],
+    voting_present: usize,
+    votes_for: i64,
+    earliest: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
+) -> Result<jiff::civil::Date, ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let date = crate::time::parse_date(held_on);
+    match date {
+        None => e.add(
+            "held_on",
+            "Ngày họp phải có dạng YYYY-MM-DD, ví dụ 2021-11-20.",
+        ),
+        Some(d) if d > today => e.add(
+            "held_on",
+            format!(
+                "Ngày họp {} chưa đến: chỉ ghi cuộc họp đã diễn ra.",
+                crate::time::display_date(d)
+            ),
+        ),
+        Some(d) if earliest.is_some_and(|x| d < x) => e.add(
+            "held_on",
+            format!(
+                "Ngày họp không thể trước ngày có kết quả chấm ({}).",
+                earliest.map(crate::time::display_date).unwrap_or_default()
+            ),
+        ),
+        Some(_) => {}
+    }
+    if present.is_empty() {
+        e.add("present", "Chưa đánh dấu thành viên nào có mặt.");
+    }
+    if votes_for < 0 {
+        e.add("votes_for", "Số phiếu tán thành không thể âm.");
+    } else if votes_for as usize > voting_present {
+        e.add(
+            "votes_for",
+            format!(
+                "Số phiếu tán thành ({votes_for}) nhiều hơn số thành viên có quyền biểu quyết có mặt ({voting_present})."
+            ),
+        );
+    }
+    e.into_result(date.unwrap_or(today))
 }
 
 /// Why a judge may not score an entry without anyone declaring it: same unit, or the
@@ -100,6 +163,54 @@ mod tests {
         assert!(automatic_conflict("STP", "Lê Văn B", "STP", &[]).is_some());
         assert!(automatic_conflict("SNV", "Lê Văn B", "STP", &["le van b"]).is_some());
         assert!(automatic_conflict("SNV", "Lê Văn B", "STP", &["Lê Văn C"]).is_none());
+    }
+
+    #[test]
+    fn two_thirds_of_the_voting_members_must_agree() {
+        assert!(!vote_passes(6, 3));
+        assert!(vote_passes(6, 4));
+        assert_eq!(votes_needed(6), 4);
+        assert_eq!(votes_needed(7), 5);
+        assert!(!vote_passes(7, 4));
+        assert!(vote_passes(7, 5));
+        assert!(vote_passes(3, 2));
+        assert!(!vote_passes(0, 0));
+    }
+
+    #[test]
+    fn the_secretary_scores_and_the_clerk_does_not() {
+        assert!(role_scores("secretary"));
+        assert!(!role_scores("clerk"));
+        assert_eq!(role_label("clerk"), "Thư ký giúp việc Hội đồng");
+    }
+
+    #[test]
+    fn a_meeting_is_dated_in_the_past_with_no_more_votes_than_voters() {
+        let d = |s: &str| crate::time::parse_date(s).unwrap();
+        let present = vec!["a".to_string(), "b".to_string()];
+        let ok = validate_meeting(
+            "2021-11-20",
+            &present,
+            2,
+            2,
+            Some(d("2021-11-15")),
+            d("2021-11-25"),
+        );
+        assert_eq!(ok, Ok(d("2021-11-20")));
+        let e = validate_meeting("2021-11-30", &[], 0, 1, None, d("2021-11-25")).unwrap_err();
+        let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["held_on", "present", "votes_for"]);
+        assert!(
+            validate_meeting(
+                "2021-11-10",
+                &present,
+                2,
+                2,
+                Some(d("2021-11-15")),
+                d("2021-11-25")
+            )
+            .is_err()
+        );
     }
 
     #[test]

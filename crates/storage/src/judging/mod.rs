@@ -339,3 +339,106 @@ pub async fn version(conn: &mut Conn, contest_id: i64) -> Result<i64> {
             .unwrap_or(0),
     )
 }
+
+/// The council's meeting on the proposed awards.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    /// The members present, in the council's order.
+    pub present: Vec<Member>,
+    pub votes_for: i64,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+}
+
+/// The meeting of a contest's council, if one was recorded.
+pub async fn meeting(conn: &mut Conn, contest_id: i64) -> Result<Option<Meeting>> {
+    let Some(row) = sql::query(
+        "select held_on, votes_for, recorded_by, recorded_at from council_meeting where contest_id = $1",
+    )
+    .bind(contest_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let present: Vec<i64> =
+        sql::query("select account_id from council_meeting_present where contest_id = $1")
+            .bind(contest_id)
+            .fetch_column(&mut *conn)
+            .await?;
+    let present = members(conn, contest_id)
+        .await?
+        .into_iter()
+        .filter(|m| present.contains(&m.account_id))
+        .collect();
+    Ok(Some(Meeting {
+        held_on: row.get("held_on")?,
+        present,
+        votes_for: row.get("votes_for")?,
+        recorded_by: row.get("recorded_by")?,
+        recorded_at: row.get("recorded_at")?,
+    }))
+}
+
+/// Records (or corrects) the council's meeting: date, members present (account ids),
+/// votes in favour.
+pub async fn put_meeting(
+    conn: &mut Conn,
+    actor: &Actor,
+    contest_id: i64,
+    held_on: &str,
+    present: &[i64],
+    votes_for: i64,
+) -> Result<()> {
+    let before = meeting(conn, contest_id).await?;
+    sql::query("delete from council_meeting_present where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sql::query("delete from council_meeting where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sql::query(
+        "insert into council_meeting (contest_id, held_on, votes_for, recorded_by, recorded_at) \
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(contest_id)
+    .bind(held_on)
+    .bind(votes_for)
+    .bind(actor.username.as_deref().unwrap_or("system"))
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    crate::insert_many(
+        conn,
+        "insert into council_meeting_present (contest_id, account_id)",
+        2,
+        present,
+        |q, account_id| q.bind(contest_id).bind(*account_id),
+    )
+    .await?;
+    let after = meeting(conn, contest_id).await?;
+    let view = |m: &Option<Meeting>| {
+        m.as_ref().map(|m| {
+            json!({"held_on": m.held_on, "votes_for": m.votes_for,
+                   "present": m.present.iter().map(|p| p.username.clone()).collect::<Vec<_>>()})
+        })
+    };
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "council.meeting",
+            object_type: "council",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: view(&before),
+            after: view(&after),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,4 +1,4 @@
-//! Judging (SPEC §3.4, §3.5): the council, conflicts of interest, assignments, score
+//! Judging (SPEC §3.4, §3.5): the council and its meeting, conflicts of interest, assignments, score
 //! sheets and the ranking.
 
 use axum::{
@@ -13,6 +13,7 @@ use sangkien_app::{
         self, NewConflict,
         assignment::{self, AssignInput},
         council::{self, CouncilInput},
+        meeting::{self, MeetingInput},
         ranking,
         sheet::{self, SheetInput},
     },
@@ -31,6 +32,7 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/contests/{id}/council", put(put_council).get(get_council))
+        .route("/contests/{id}/meeting", put(put_meeting).get(get_meeting))
         .route(
             "/contests/{id}/conflicts",
             post(declare).get(list_conflicts),
@@ -63,6 +65,23 @@ async fn get_council(
     Id(id): Id,
 ) -> ApiResult<Json<Value>> {
     Ok(reply(&council::get(&state, &user.0, id).await?))
+}
+
+async fn put_meeting(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<MeetingInput>,
+) -> ApiResult<Json<Value>> {
+    Ok(reply(&meeting::put(&state, &user.0, id, &body).await?))
+}
+
+async fn get_meeting(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Value>> {
+    Ok(reply(&meeting::get(&state, &user.0, id).await?))
 }
 
 async fn declare(

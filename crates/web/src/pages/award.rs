@@ -12,7 +12,9 @@ use axum::{
 use sangkien_app::{
     Error,
     award::{self, AwardInput, Awards, DecisionInput},
-    contest, export, internal, publication,
+    contest, export, internal,
+    judging::meeting::{self, MeetingInput},
+    publication,
 };
 use sangkien_domain::{
     account::Role,
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/awards/return", post(return_list))
         .route("/contests/{id}/awards/publish", post(publish))
         .route("/contests/{id}/awards/forward", post(forward))
+        .route("/contests/{id}/meeting", post(record_meeting))
         .route("/contests/{id}/exports/{name}", get(download))
 }
 
@@ -111,6 +114,10 @@ struct AwardsPage {
     decision: Option<(String, String, String)>,
     /// The list's latest submission or return: what happened, when, by whom, why.
     review: Option<ReviewLine>,
+    /// The council's meeting and vote; none for those who may not see it.
+    meeting: Option<MeetingCard>,
+    /// Why the approver cannot approve yet (no vote, or short of two thirds).
+    approve_blocker: Option<String>,
     /// The message after a form.
     done: Option<&'static str>,
     /// What the approver typed as the reason of a refused return.
@@ -122,6 +129,25 @@ struct AwardsPage {
     typed_decision: (String, String, String),
     /// Today in Vietnam, `YYYY-MM-DD`: a decision cannot be dated later.
     today: String,
+}
+
+/// The council's meeting as the page shows it, and its form.
+pub struct MeetingCard {
+    /// `dd/mm/yyyy`, when recorded.
+    pub held_on: Option<String>,
+    /// Names of the members present, with their council role.
+    pub present: Vec<String>,
+    pub votes_for: i64,
+    pub voting_members: usize,
+    pub needed: usize,
+    pub passed: bool,
+    /// The organizer may record it now (deliberation).
+    pub can_record: bool,
+    /// The form: every council member (username, name and role, ticked), the date
+    /// (`YYYY-MM-DD`) and the votes as typed or recorded.
+    pub members: Vec<(String, String, bool)>,
+    pub typed_held_on: String,
+    pub typed_votes: String,
 }
 
 pub struct ReviewLine {
@@ -213,9 +239,17 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
         }),
         None => None,
     };
+    let meeting_view = meeting::get(state, account, id).await.ok();
+    let approve_blocker = meeting_view
+        .as_ref()
+        .and_then(|m| m.approval_blocker())
+        .map(|e| e.message);
+    let meeting = meeting_view.map(|v| meeting_card(&v, role, st, &today.to_string()));
     Ok(AwardsPage {
         nav: user.nav(),
         contest_id: id,
+        meeting,
+        approve_blocker,
         contest_title: s.title.clone(),
         state_label: st.vi().to_string(),
         can_edit: role == Role::Organizer && st == ContestState::Deliberation,
@@ -265,6 +299,47 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
     })
 }
 
+fn meeting_card(
+    v: &meeting::MeetingView,
+    role: Role,
+    st: ContestState,
+    today: &str,
+) -> MeetingCard {
+    let m = v.meeting.as_ref();
+    let label = |name: &str, role: &str| {
+        format!(
+            "{name} ({})",
+            sangkien_domain::judging::council::role_label(role)
+        )
+    };
+    MeetingCard {
+        held_on: m.map(|m| super::date_vi(&m.held_on)),
+        present: m
+            .map(|m| {
+                m.present
+                    .iter()
+                    .map(|p| label(&p.full_name, &p.role))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        votes_for: m.map_or(0, |m| m.votes_for),
+        voting_members: v.voting_members,
+        needed: v.needed(),
+        passed: v.passed(),
+        can_record: role == Role::Organizer && st == ContestState::Deliberation,
+        members: v
+            .members
+            .iter()
+            .map(|x| {
+                let ticked = m.is_none_or(|m| m.present.iter().any(|p| p.username == x.username));
+                (x.username.clone(), label(&x.full_name, &x.role), ticked)
+            })
+            .collect(),
+        typed_held_on: m.map_or_else(|| today.to_string(), |m| m.held_on.clone()),
+        typed_votes: m.map(|m| m.votes_for.to_string()).unwrap_or_default(),
+    }
+}
+
 /// The full name of an account for the page, or its username if it is gone.
 async fn user_name(state: &AppState, username: &str) -> String {
     sangkien_app::user::full_name(state, username)
@@ -286,6 +361,7 @@ async fn show(
         "approved" => Some("Đã phê duyệt khen thưởng: điểm số và danh sách giải đã khóa."),
         "published" => Some("Đã công bố kết quả."),
         "forwarded" => Some("Đã chuyển các sáng kiến đã chọn lên cuộc thi cấp trên."),
+        "meeting" => Some("Đã ghi kết quả cuộc họp Hội đồng."),
         _ => None,
     };
     page(
@@ -472,6 +548,73 @@ async fn return_list(
                     typed_reason: f.reason,
                     ..p
                 };
+                render_status(status(e.kind), &p)
+            }
+            Err(_) => page_error(e),
+        },
+    }
+}
+
+/// The council's meeting as posted: the date, the members ticked present, the votes.
+#[derive(Default)]
+pub struct MeetingForm {
+    csrf: String,
+    held_on: String,
+    present: Vec<String>,
+    votes_for: String,
+}
+
+super::form::csrf_field!(MeetingForm);
+
+impl FromPairs for MeetingForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        MeetingForm {
+            csrf: p.get("csrf"),
+            held_on: p.get("held_on"),
+            present: p.all("present"),
+            votes_for: p.get("votes_for"),
+        }
+    }
+}
+
+async fn record_meeting(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Rows(f): Rows<MeetingForm>,
+) -> Response {
+    let result = match f.votes_for.trim().parse::<i64>() {
+        Ok(votes_for) => {
+            let input = MeetingInput {
+                held_on: f.held_on.clone(),
+                present: f.present.clone(),
+                votes_for,
+            };
+            meeting::put(&state, user.account(), id, &input)
+                .await
+                .map(|_| ())
+        }
+        Err(_) => Err(Error::field(
+            "votes_for",
+            "Số phiếu tán thành phải là một số nguyên, ví dụ 5.",
+        )),
+    };
+    match result {
+        Ok(()) => axum::response::Redirect::to(&format!(
+            "/contests/{id}/awards?done=meeting#meeting-heading"
+        ))
+        .into_response(),
+        Err(e) => match view(&state, &user, id).await {
+            Ok(mut p) => {
+                if let Some(m) = &mut p.meeting {
+                    m.typed_held_on = f.held_on;
+                    m.typed_votes = f.votes_for;
+                    for (username, _, ticked) in &mut m.members {
+                        *ticked = f.present.contains(username);
+                    }
+                }
+                p.field_errors = e.fields().into_iter().map(|(_, m)| m).collect();
+                p.error = Some(e.message.clone());
                 render_status(status(e.kind), &p)
             }
             Err(_) => page_error(e),

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod decision;
+mod meeting;
 mod publication;
 mod review;
 
@@ -88,6 +89,7 @@ async fn deliberation(app: &TestApp) -> (String, Vec<i64>) {
     );
     let res = app.transition(&org, CONTEST, "deliberation").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.council_votes(&org, CONTEST).await;
     (org, ids)
 }
 

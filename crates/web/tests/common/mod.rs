@@ -218,6 +218,30 @@ impl TestApp {
         assert_eq!(res.status, StatusCode::OK, "assignments: {}", res.text);
     }
 
+    /// The council meets on the proposed awards today (by the application's clock):
+    /// every member present, every voting member in favour.
+    pub async fn council_votes(&self, org: &str, id: i64) {
+        let council = self
+            .get(&format!("/api/v1/contests/{id}/council"), org)
+            .await;
+        let members = council.body["members"].as_array().expect("council");
+        let present: Vec<&str> = members
+            .iter()
+            .filter_map(|m| m["username"].as_str())
+            .collect();
+        let voting = members.iter().filter(|m| m["role"] != "clerk").count();
+        let held_on = sangkien_domain::time::date_vn(self.clock_now()).to_string();
+        let res = self
+            .call(
+                Method::PUT,
+                &format!("/api/v1/contests/{id}/meeting"),
+                Some(org),
+                Some(json!({"held_on": held_on, "present": present, "votes_for": voting})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "meeting: {}", res.text);
+    }
+
     /// The demo contest in judging: closed an hour after its deadline, the council of
     /// three, every member assigned every entry. Returns the organizer's token and the
     /// submitted entries.

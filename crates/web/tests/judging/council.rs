@@ -47,7 +47,7 @@ async fn council_rules_and_conflicts_by_unit_hide_entries_from_judges() {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    // Mode all: every judge scores every entry they are free for; the secretary scores nothing.
+    // Mode all: every judge scores every entry they are free for; the clerk (thư ký giúp việc) scores nothing.
     let res = app
         .post(
             &format!("/api/v1/contests/{CONTEST}/assignments"),

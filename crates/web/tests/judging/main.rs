@@ -18,7 +18,7 @@ fn council() -> Value {
     json!({"decision": {"number": "2950/QĐ-UBND", "date": "2021-11-01"},
            "members": [{"username": "hd.vpubnd", "role": "chair"}, {"username": "hd.snv", "role": "member"},
                        {"username": "hd.stp", "role": "member"}, {"username": "hd.stc", "role": "member"},
-                       {"username": "hd.skhcn", "role": "secretary"}]})
+                       {"username": "hd.skhcn", "role": "clerk"}]})
 }
 
 /// The demo after the deadline: closed, the council set up. Demo entries: HHA (1),

@@ -67,6 +67,46 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     // The list can be saved from the start, before any proposal is stored.
     assert!(res.text.contains("id=\"save-awards\""), "{}", res.text);
     let csrf = hidden(&res.text, "csrf");
+    // The council's meeting: a vote that is not a number is refused and what was
+    // typed stays (the date, who was ticked); a good one is recorded.
+    let today = sangkien_domain::time::date_vn(app.clock_now()).to_string();
+    let meeting = |votes: &str| {
+        encode(&[
+            ("csrf", &csrf),
+            ("held_on", &today),
+            ("present", "hd.vpubnd"),
+            ("present", "hd.snv"),
+            ("votes_for", votes),
+        ])
+    };
+    let res = form(&app, "/contests/1/meeting", &cookie, &meeting("hai")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text
+            .contains("Số phiếu tán thành phải là một số nguyên")
+    );
+    assert!(res.text.contains(&format!("value=\"{today}\"")));
+    assert!(res.text.contains("value=\"hai\""));
+    assert!(
+        res.text.contains("value=\"hd.snv\" checked"),
+        "{}",
+        res.text
+    );
+    assert!(
+        !res.text.contains("value=\"hd.stc\" checked"),
+        "{}",
+        res.text
+    );
+    let res = form(&app, "/contests/1/meeting", &cookie, &meeting("2")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = page(&app, "/contests/1/awards?done=meeting", Some(&session)).await;
+    assert!(
+        res.text
+            .contains("2 trên 3 thành viên có quyền biểu quyết tán thành"),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("danh sách được thông qua"));
     let res = form(
         &app,
         "/contests/1/awards/propose",

@@ -328,6 +328,22 @@ pub const OPERATIONS: &[Operation] = &[
         true,
     ),
     op(
+        "put",
+        "/contests/{id}/meeting",
+        "Ghi cuộc họp Hội đồng: ngày họp, thành viên có mặt, số phiếu tán thành",
+        Some("MeetingInput"),
+        "Meeting",
+        true,
+    ),
+    op(
+        "get",
+        "/contests/{id}/meeting",
+        "Cuộc họp và biểu quyết của Hội đồng",
+        None,
+        "Meeting",
+        true,
+    ),
+    op(
         "post",
         "/contests/{id}/conflicts",
         "Khai báo xung đột lợi ích",
