@@ -40,11 +40,32 @@ pub struct Awards {
     pub decision: Option<Decision>,
     /// The list's latest submission to the approver or return from them.
     pub review: Option<Review>,
+    /// The organizer's memo, once its number and date are recorded.
+    pub memo: Option<store::Memo>,
 }
 
 impl Awards {
     pub fn contest(&self) -> &ContestRecord {
         &self.scores.contest
+    }
+    /// The memo's date: as recorded, or else the day the proposal was made (the latest
+    /// submission to the approver, or the day the list was last saved).
+    pub fn memo_date(&self) -> Option<jiff::civil::Date> {
+        if let Some(d) = self
+            .memo
+            .as_ref()
+            .and_then(|m| sangkien_domain::time::parse_date(&m.date))
+        {
+            return Some(d);
+        }
+        let submitted = self
+            .review
+            .as_ref()
+            .filter(|r| r.status == ReviewStatus::Submitted)
+            .map(|r| r.at);
+        submitted
+            .or(self.list.as_ref().map(|l| l.updated_at))
+            .map(sangkien_domain::time::date_vn)
     }
     /// A list computed from another ranking or other settings than the current ones.
     pub fn stale(&self) -> bool {
@@ -112,6 +133,7 @@ pub async fn load(conn: &mut Conn, caller: &Account, id: i64) -> Result<Awards> 
         list: store::list(conn, id).await?,
         decision: store::decision(conn, id).await?,
         review: store::review(conn, id).await?,
+        memo: store::memo(conn, id).await?,
         scores,
         rows,
         proposal,
@@ -175,6 +197,8 @@ fn awards_json(a: &Awards) -> Value {
         "review": a.review.as_ref().map(|r| json!({
             "status": r.status, "reason": r.reason, "by": r.by, "at": time::rfc3339_vn(r.at),
         })),
+        "memo": a.memo.as_ref().map(|m| json!({"number": m.number, "date": m.date})),
+        "memo_date": a.memo_date().map(|d| d.to_string()),
         "decision": a.decision.as_ref().map(|d| json!({
             "number": d.number, "date": d.date, "signer": d.signer,
             "approved_by": d.approved_by, "approved_at": time::rfc3339_vn(d.approved_at),
@@ -453,6 +477,75 @@ pub async fn return_list(app: &App, user: &Account, id: i64, reason: &str) -> Re
             notify::account(&mut tx, now, &organizer, &note).await?;
         }
     }
+    let a = load(&mut tx, user, id).await?;
+    Store::commit(tx).await?;
+    Ok(a)
+}
+
+/// The memo's number and date, as the organizer records them once it is signed.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoInput {
+    pub number: String,
+    pub date: String,
+}
+
+/// Records the number and date of the organizer's memo (organizers, in deliberation or
+/// once approved): the decision then cites it.
+pub async fn record_memo(app: &App, user: &Account, id: i64, m: &MemoInput) -> Result<Awards> {
+    user_is(user, Role::Organizer)?;
+    let mut tx = app.store.begin().await?;
+    let a = load(&mut tx, user, id).await?;
+    let state = a.contest().state;
+    if !matches!(state, ContestState::Deliberation | ContestState::Approved) {
+        return Err(Error::wrong_state(
+            state.as_str(),
+            "deliberation|approved",
+            "Chỉ ghi số và ngày tờ trình khi đang xét chọn hoặc đã phê duyệt (trước khi công bố).",
+        ));
+    }
+    if a.list.is_none() {
+        return Err(Error::conflict(
+            "no_proposal",
+            "Chưa có danh sách giải để trình: hãy đề xuất giải trước.",
+        ));
+    }
+    let now = app.now();
+    let mut e = ValidationErrors::new();
+    let number = text::check(&mut e, "number", "Số tờ trình", &m.number, 1, 50);
+    let date = sangkien_domain::time::parse_date(&m.date);
+    match date {
+        None => e.add(
+            "date",
+            "Ngày tờ trình phải có dạng YYYY-MM-DD, ví dụ 2021-11-22.",
+        ),
+        Some(d) => {
+            let final_at =
+                sangkien_storage::audit::last_transition_at(&mut tx, id, "deliberation").await?;
+            let decided = a
+                .decision
+                .as_ref()
+                .and_then(|x| sangkien_domain::time::parse_date(&x.date));
+            if let Some(problem) = award::memo_date_problem(
+                d,
+                sangkien_domain::time::date_vn(now),
+                final_at.map(sangkien_domain::time::date_vn),
+                decided,
+            ) {
+                e.add("date", problem);
+            }
+        }
+    }
+    e.into_result(())?;
+    let date = date.map(|d| d.to_string()).unwrap_or_default();
+    store::put_memo(
+        &mut tx,
+        &Actor::user(&user.username, now),
+        id,
+        &number,
+        &date,
+    )
+    .await?;
     let a = load(&mut tx, user, id).await?;
     Store::commit(tx).await?;
     Ok(a)

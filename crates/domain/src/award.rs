@@ -335,6 +335,36 @@ pub fn decision_date_problem(
     }
 }
 
+/// Why a memo's date is refused: in the future, before judging ended, or after the
+/// decision that answers it.
+pub fn memo_date_problem(
+    date: jiff::civil::Date,
+    today: jiff::civil::Date,
+    scores_final_on: Option<jiff::civil::Date>,
+    decided_on: Option<jiff::civil::Date>,
+) -> Option<String> {
+    let show = crate::time::display_date;
+    if date > today {
+        return Some(format!(
+            "Ngày tờ trình không được sau hôm nay ({}).",
+            show(today)
+        ));
+    }
+    if let Some(final_on) = scores_final_on.filter(|f| date < *f) {
+        return Some(format!(
+            "Ngày tờ trình không được trước ngày kết thúc chấm điểm ({}).",
+            show(final_on)
+        ));
+    }
+    match decided_on {
+        Some(d) if date > d => Some(format!(
+            "Tờ trình không thể đề ngày sau quyết định khen thưởng mà nó đề nghị ({}).",
+            show(d)
+        )),
+        _ => None,
+    }
+}
+
 pub type UnitLookup<'a> = &'a dyn Fn(&str) -> Option<(crate::unit::UnitKind, Option<String>)>;
 
 /// Whether an approver of unit `approver` may approve the awards of a contest organized by
@@ -371,6 +401,27 @@ pub fn may_approve(approver: &str, organizer: &str, unit: UnitLookup<'_>) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_memo_is_dated_between_the_end_of_judging_and_its_decision() {
+        let d = |s: &str| crate::time::parse_date(s).unwrap();
+        let check = |date, decided| {
+            memo_date_problem(d(date), d("2021-11-30"), Some(d("2021-11-15")), decided)
+        };
+        assert_eq!(check("2021-11-20", None), None);
+        assert_eq!(check("2021-11-20", Some(d("2021-11-26"))), None);
+        assert!(check("2021-12-01", None).unwrap().contains("sau hôm nay"));
+        assert!(
+            check("2021-11-14", None)
+                .unwrap()
+                .contains("kết thúc chấm điểm")
+        );
+        assert!(
+            check("2021-11-27", Some(d("2021-11-26")))
+                .unwrap()
+                .contains("26/11/2021")
+        );
+    }
 
     #[test]
     fn awards_are_approved_in_the_organizers_unit_or_above() {

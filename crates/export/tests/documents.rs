@@ -157,7 +157,13 @@ fn pdf_text(bytes: &[u8]) -> (String, String, String) {
 
 #[test]
 fn the_decision_as_docx_has_the_decree_layout() {
-    let doc = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    let doc = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        Some(&decision()),
+        &official::MemoFacts::default(),
+    );
     let bytes = docx::render(&doc).expect("docx");
     let xml = docx_part(&bytes, "word/document.xml");
     // A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm (twips).
@@ -197,7 +203,7 @@ fn the_decision_as_docx_has_the_decree_layout() {
         "Căn cứ Kế hoạch số 2684/KH-UBND ngày 30 tháng 9 năm 2021",
         "QUYẾT ĐỊNH:",
         "1. Giải Nhất (01 giải, mức thưởng 5.000.000 đồng/giải):",
-        "«Số hóa hồ sơ một cửa cấp xã bằng mã QR» của UBND huyện Hòa An",
+        "“Số hóa hồ sơ một cửa cấp xã bằng mã QR” của UBND huyện Hòa An",
         "Tổng số tiền thưởng là 8.000.000 đồng (bằng chữ: Tám triệu đồng)",
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
@@ -214,7 +220,13 @@ fn the_decision_as_docx_has_the_decree_layout() {
 
 #[test]
 fn the_decision_as_pdf_keeps_vietnamese_text_and_a4() {
-    let doc = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    let doc = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        Some(&decision()),
+        &official::MemoFacts::default(),
+    );
     let bytes = pdf::render(&doc, &fonts()).expect("pdf");
     let (text, info, fonts) = pdf_text(&bytes);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -293,22 +305,91 @@ fn certificates_and_score_sheets_render() {
 
 #[test]
 fn snapshot_of_the_decision_and_memo_text() {
-    let d = official::decision(&issuer(), &contest(), &winners(), Some(&decision()));
+    let d = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        Some(&decision()),
+        &official::MemoFacts::default(),
+    );
     insta::assert_snapshot!("decision", d.plain_text());
-    let draft = official::decision(&issuer(), &contest(), &winners(), None);
+    let draft = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        None,
+        &official::MemoFacts::default(),
+    );
     assert!(
         draft
             .plain_text()
             .contains("Số: \u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}/QĐ-UBND")
     );
     assert!(draft.plain_text().contains("DỰ THẢO"));
-    let m = official::memo(
+    // Proposed on 02/11/2021, number not yet recorded.
+    let proposed = official::MemoFacts {
+        number: None,
+        date: Some(jiff::civil::date(2021, 11, 2)),
+        recorded: false,
+    };
+    let m = official::memo(&issuer(), &contest(), &winners(), &proposed);
+    insta::assert_snapshot!("memo", m.plain_text());
+}
+
+/// The decision cites the memo once its number and date are recorded; before that its
+/// blanks carry no year but the decision's own.
+#[test]
+fn the_decision_cites_the_memo_once_recorded() {
+    let recorded = official::MemoFacts {
+        number: Some("45".into()),
+        date: Some(jiff::civil::date(2021, 11, 22)),
+        recorded: true,
+    };
+    let text = official::decision(
         &issuer(),
         &contest(),
         &winners(),
-        jiff::civil::date(2021, 11, 2),
+        Some(&decision()),
+        &recorded,
+    )
+    .plain_text();
+    assert!(
+        text.contains("tại Tờ trình số 45/TTr-SNV ngày 22 tháng 11 năm 2021."),
+        "{text}"
     );
-    insta::assert_snapshot!("memo", m.plain_text());
+    let memo = official::memo(&issuer(), &contest(), &winners(), &recorded).plain_text();
+    assert!(memo.contains("Số: 45/TTr-SNV"), "{memo}");
+    assert!(memo.contains("ngày 22 tháng 11 năm 2021"), "{memo}");
+    // A 2021 contest decided in January 2022: the blank line says 2022, not 2021.
+    let mut later = decision();
+    later.date = jiff::civil::date(2022, 1, 10);
+    let text = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        Some(&later),
+        &official::MemoFacts::default(),
+    )
+    .plain_text();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Theo đề nghị"))
+        .unwrap_or_default();
+    assert!(line.ends_with("năm 2022."), "{line}");
+    // The draft, before any decision: no year at all.
+    let draft = official::decision(
+        &issuer(),
+        &contest(),
+        &winners(),
+        None,
+        &official::MemoFacts::default(),
+    )
+    .plain_text();
+    let line = draft
+        .lines()
+        .find(|l| l.starts_with("Theo đề nghị"))
+        .unwrap_or_default();
+    assert!(!line.contains("2021") && !line.contains("2022"), "{line}");
 }
 
 #[test]
@@ -325,7 +406,13 @@ fn a_long_decision_paginates_with_numbers_from_page_two() {
             score: "70".into(),
         })
         .collect();
-    let doc = official::decision(&issuer(), &contest(), &many, Some(&decision()));
+    let doc = official::decision(
+        &issuer(),
+        &contest(),
+        &many,
+        Some(&decision()),
+        &official::MemoFacts::default(),
+    );
     let bytes = pdf::render(&doc, &fonts()).expect("pdf");
     let (_, info, _) = pdf_text(&bytes);
     let n = pages(&info);

@@ -380,3 +380,71 @@ pub async fn publications(conn: &mut Conn) -> Result<Vec<Publication>> {
     .map(publication_of)
     .collect()
 }
+
+/// The organizer's memo as recorded: its number and date (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Memo {
+    pub number: String,
+    pub date: String,
+    pub by: String,
+    pub at: i64,
+}
+
+/// The memo of a contest, once recorded.
+pub async fn memo(conn: &mut Conn, contest_id: i64) -> Result<Option<Memo>> {
+    sql::query(
+        "select number, memo_date, recorded_by, recorded_at from award_memo where contest_id = $1",
+    )
+    .bind(contest_id)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| {
+        Ok(Memo {
+            number: r.get("number")?,
+            date: r.get("memo_date")?,
+            by: r.get("recorded_by")?,
+            at: r.get("recorded_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records (or corrects) the memo's number and date, audited as `awards.memo`.
+pub async fn put_memo(
+    conn: &mut Conn,
+    actor: &Actor,
+    contest_id: i64,
+    number: &str,
+    date: &str,
+) -> Result<()> {
+    let before = memo(conn, contest_id).await?;
+    sql::query("delete from award_memo where contest_id = $1")
+        .bind(contest_id)
+        .execute(&mut *conn)
+        .await?;
+    sql::query(
+        "insert into award_memo (contest_id, number, memo_date, recorded_by, recorded_at) \
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(contest_id)
+    .bind(number)
+    .bind(date)
+    .bind(actor.name())
+    .bind(actor.at)
+    .execute(&mut *conn)
+    .await?;
+    audit::append(
+        conn,
+        actor,
+        Event {
+            action: "awards.memo",
+            object_type: "awards",
+            object_id: contest_id.to_string(),
+            contest_id: Some(contest_id),
+            before: before.map(|b| json!({"number": b.number, "date": b.date})),
+            after: Some(json!({"number": number, "date": date})),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -117,6 +117,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0017_council_meeting.sql"),
         postgres: include_str!("../migrations/postgres/0017_council_meeting.sql"),
     },
+    Step {
+        version: 18,
+        name: "award_memo",
+        sqlite: include_str!("../migrations/sqlite/0018_award_memo.sql"),
+        postgres: include_str!("../migrations/postgres/0018_award_memo.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

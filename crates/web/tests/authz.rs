@@ -322,6 +322,7 @@ fn payload(method: &str, route: &str) -> Payload {
             "/contests/{id}/transition" => "&to=archived",
             "/contests/{id}/awards/return" => "&reason=Xem+l%E1%BA%A1i",
             "/contests/{id}/meeting" => "&held_on=2021-11-20&present=hd.vpubnd&votes_for=1",
+            "/contests/{id}/awards/memo" => "&number=45&date=2021-11-20",
             "/login" => "&username=snv.tochuc&password=sai",
             _ => "",
         });
@@ -338,6 +339,7 @@ fn payload(method: &str, route: &str) -> Payload {
             json!({"decision": {"number": "2468", "date": "2021-11-26", "signer": "Lê Hải Hòa"}})
         }
         ("POST", "/contests/{id}/awards/return") => json!({"reason": "Xem lại"}),
+        ("PUT", "/contests/{id}/awards/memo") => json!({"number": "45", "date": "2021-11-20"}),
         ("PUT", "/contests/{id}/meeting") => {
             json!({"held_on": "2021-11-20", "present": ["hd.vpubnd"], "votes_for": 1})
         }

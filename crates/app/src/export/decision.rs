@@ -1,13 +1,12 @@
 //! The award decision (Quyết định, DOCX and PDF), the organizer's memo asking for it (Tờ
 //! trình, DOCX) and the winners' certificates (PDF), in the format of Nghị định 30/2020.
 
-use sangkien_domain::{account::Role, contest::ContestState, time};
+use sangkien_domain::{account::Role, contest::ContestState};
 use sangkien_export::official;
 
 use super::{
     Context, Export, Format, Gathering, Made, facts, organizers, results_readers, too_early,
 };
-use crate::Error;
 
 /// Quyết định khen thưởng, in one of two formats.
 pub struct Decision(pub Format);
@@ -46,6 +45,7 @@ impl Export for Decision {
                 &facts::contest(cx.conn, &a).await?,
                 &facts::winners(cx.conn, &a).await?,
                 facts::decision(&a).as_ref(),
+                &facts::memo(&a),
             )))
         })
     }
@@ -73,14 +73,11 @@ impl Export for Memo {
     fn gather<'a>(&'a self, cx: &'a mut Context<'_>) -> Gathering<'a> {
         Box::pin(async move {
             let a = facts::proposed(cx.conn, cx.user, cx.contest.id, "Tờ trình").await?;
-            let today = jiff::Timestamp::from_second(cx.now)
-                .map(|t| t.to_zoned(time::vn_tz()).date())
-                .map_err(|_| Error::internal())?;
             Ok(Made::Doc(official::memo(
                 &cx.agency,
                 &facts::contest(cx.conn, &a).await?,
                 &facts::winners(cx.conn, &a).await?,
-                today,
+                &facts::memo(&a),
             )))
         })
     }

@@ -1,7 +1,7 @@
 //! What the official documents say about a contest, gathered once for all of them.
 
 use sangkien_domain::contest::{ContestState, PrizeTier};
-use sangkien_export::official::{ContestFacts, DecisionFacts, Winner};
+use sangkien_export::official::{ContestFacts, DecisionFacts, MemoFacts, Winner};
 use sangkien_storage::{Conn, account::Account, entry as entries, judging as judging_store, unit};
 
 use crate::{Error, Result, award::Awards, coverage};
@@ -61,6 +61,15 @@ pub fn decision(a: &Awards) -> Option<DecisionFacts> {
             signer: d.signer.clone(),
         })
     })
+}
+
+/// The memo: its number and date once recorded, else dated the day the proposal was made.
+pub fn memo(a: &Awards) -> MemoFacts {
+    MemoFacts {
+        number: a.memo.as_ref().map(|m| m.number.clone()),
+        date: a.memo_date(),
+        recorded: a.memo.is_some(),
+    }
 }
 
 /// Awards for a document that needs a list (deliberation on).

@@ -52,7 +52,7 @@ pub fn certificates(
                 .space(8.0, 8.0),
             Para::new(w.tier.vi().to_uppercase(), 22.0).bold().center(),
             Para::new(c.title.clone(), 15.0).center().space(6.0, 0.0),
-            Para::new(format!("Sáng kiến, giải pháp: «{}»", w.entry_title), 15.0)
+            Para::new(format!("Sáng kiến, giải pháp: “{}”", w.entry_title), 15.0)
                 .bold()
                 .center()
                 .space(8.0, 0.0),

@@ -1,6 +1,5 @@
 //! The award decision (Quyết định) and the organizer's memo asking for it (Tờ trình).
 
-use jiff::civil::Date;
 use sangkien_domain::{
     agency::Agency,
     award::{BLANK, document_number, place_date_line},
@@ -17,6 +16,7 @@ pub fn decision(
     c: &ContestFacts,
     winners: &[Winner],
     d: Option<&DecisionFacts>,
+    memo: &MemoFacts,
 ) -> Doc {
     let number = document_number(d.map_or("", |d| d.number.as_str()), &issuer.decision_code);
     let date_line = place_date_line(&issuer.place, d.map(|d| d.date), c.year);
@@ -70,11 +70,25 @@ pub fn decision(
                 .space(3.0, 0.0),
         ));
     }
+    // The memo once recorded; until then blanks, and a year only when it is known (the
+    // decision's own), never the contest's.
+    let cited = match (memo.recorded, &memo.number, memo.date) {
+        (true, Some(n), Some(date)) => format!(
+            "Tờ trình số {} {}",
+            document_number(n, &format!("TTr-{}", c.organizer_code)),
+            date_words(date)
+        ),
+        _ => format!(
+            "Tờ trình số {BLANK}/TTr-{} ngày{BLANK}tháng{BLANK}năm {}",
+            c.organizer_code,
+            d.map_or_else(|| BLANK.to_string(), |d| d.date.year().to_string())
+        ),
+    };
     doc.blocks.push(Block::Para(
         Para::new(
             format!(
-                "Theo đề nghị của Giám đốc {} tại Tờ trình số {BLANK}/TTr-{} ngày{BLANK}tháng{BLANK}năm {}.",
-                c.organizer_name, c.organizer_code, c.year
+                "Theo đề nghị của Giám đốc {} tại {cited}.",
+                c.organizer_name
             ),
             BODY,
         )
@@ -133,8 +147,9 @@ pub fn decision(
     doc
 }
 
-/// The organizer's memo proposing the awards (Tờ trình), dated `today`.
-pub fn memo(issuer: &Agency, c: &ContestFacts, winners: &[Winner], today: Date) -> Doc {
+/// The organizer's memo proposing the awards (Tờ trình), numbered and dated as
+/// recorded, or dated the day the proposal was made with the number left blank.
+pub fn memo(issuer: &Agency, c: &ContestFacts, winners: &[Winner], m: &MemoFacts) -> Doc {
     let mut doc = base(format!("Tờ trình đề nghị tặng giải {}", c.title));
     // The parent line of a department's header abbreviates the committee, as
     // Cao Bằng's departments write it: "UBND TỈNH CAO BẰNG".
@@ -146,8 +161,11 @@ pub fn memo(issuer: &Agency, c: &ContestFacts, winners: &[Winner], today: Date) 
     doc.blocks.push(header(
         &parent,
         &c.organizer_name.to_uppercase(),
-        &format!("{BLANK}/TTr-{}", c.organizer_code),
-        &place_date_line(&issuer.place, Some(today), c.year),
+        &document_number(
+            m.number.as_deref().unwrap_or(""),
+            &format!("TTr-{}", c.organizer_code),
+        ),
+        &place_date_line(&issuer.place, m.date, c.year),
     ));
     doc.blocks.push(Block::Para(
         Para::new("TỜ TRÌNH", BODY).bold().center().space(18.0, 0.0),

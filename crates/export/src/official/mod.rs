@@ -43,6 +43,16 @@ pub struct Winner {
     pub score: String,
 }
 
+/// The organizer's memo: its number once recorded, and its date (as recorded, or the
+/// day the proposal was made).
+#[derive(Debug, Clone, Default)]
+pub struct MemoFacts {
+    pub number: Option<String>,
+    pub date: Option<Date>,
+    /// Number and date were recorded: the decision may cite the memo.
+    pub recorded: bool,
+}
+
 /// The approved decision, or nothing for a draft.
 #[derive(Debug, Clone)]
 pub struct DecisionFacts {
@@ -301,7 +311,7 @@ pub(super) fn winner_paras(winners: &[Winner]) -> Vec<Para> {
             out.push(
                 Para::new(
                     format!(
-                        "- Sáng kiến, giải pháp «{}» của {}{authors} (điểm: {}).",
+                        "- Sáng kiến, giải pháp “{}” của {}{authors} (điểm: {}).",
                         w.entry_title, w.unit_name, w.score
                     ),
                     BODY,

@@ -408,7 +408,7 @@ pub async fn put_meeting(
     .bind(contest_id)
     .bind(held_on)
     .bind(votes_for)
-    .bind(actor.username.as_deref().unwrap_or("system"))
+    .bind(actor.name())
     .bind(actor.at)
     .execute(&mut *conn)
     .await?;

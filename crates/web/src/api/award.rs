@@ -1,13 +1,13 @@
 //! Awards (SPEC §3.6): `GET/PUT /contests/{id}/awards`, `POST …/awards/propose`,
 //! `POST …/awards/submit` (to the approver), `POST …/awards/return` (back, with a reason),
-//! `POST …/awards/approve`.
+//! `PUT …/awards/memo` (the memo's number and date), `POST …/awards/approve`.
 
 use axum::{
     Json, Router,
     extract::State,
-    routing::{get, post},
+    routing::{get, post, put},
 };
-use sangkien_app::award::{self, AwardInput, DecisionInput};
+use sangkien_app::award::{self, AwardInput, DecisionInput, MemoInput};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,6 +26,18 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/awards/approve", post(approve))
         .route("/contests/{id}/awards/submit", post(submit))
         .route("/contests/{id}/awards/return", post(return_list))
+        .route("/contests/{id}/awards/memo", put(record_memo))
+}
+
+async fn record_memo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<MemoInput>,
+) -> ApiResult<Json<Value>> {
+    Ok(reply(
+        &award::record_memo(&state, &user.0, id, &body).await?,
+    ))
 }
 
 async fn submit(

@@ -11,7 +11,7 @@ use axum::{
 };
 use sangkien_app::{
     Error,
-    award::{self, AwardInput, Awards, DecisionInput},
+    award::{self, AwardInput, Awards, DecisionInput, MemoInput},
     contest, export, internal,
     judging::meeting::{self, MeetingInput},
     publication,
@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/contests/{id}/awards/publish", post(publish))
         .route("/contests/{id}/awards/forward", post(forward))
         .route("/contests/{id}/meeting", post(record_meeting))
+        .route("/contests/{id}/awards/memo", post(record_memo))
         .route("/contests/{id}/exports/{name}", get(download))
 }
 
@@ -118,6 +119,12 @@ struct AwardsPage {
     meeting: Option<MeetingCard>,
     /// Why the approver cannot approve yet (no vote, or short of two thirds).
     approve_blocker: Option<String>,
+    /// The memo as recorded («Số 45/TTr-SNV ngày 22/11/2021»), if it is.
+    memo_recorded: Option<String>,
+    /// The organizer may record the memo's number and date now.
+    can_record_memo: bool,
+    /// The memo form: number and date (`YYYY-MM-DD`) as typed or recorded.
+    typed_memo: (String, String),
     /// The message after a form.
     done: Option<&'static str>,
     /// What the approver typed as the reason of a refused return.
@@ -245,9 +252,25 @@ async fn view(state: &AppState, user: &PageUser, id: i64) -> Result<AwardsPage, 
         .and_then(|m| m.approval_blocker())
         .map(|e| e.message);
     let meeting = meeting_view.map(|v| meeting_card(&v, role, st, &today.to_string()));
+    let memo_recorded = a
+        .memo
+        .as_ref()
+        .map(|m| format!("Tờ trình số {} ngày {}", m.number, super::date_vi(&m.date)));
+    let typed_memo = (
+        a.memo
+            .as_ref()
+            .map(|m| m.number.clone())
+            .unwrap_or_default(),
+        a.memo_date().map(|d| d.to_string()).unwrap_or_default(),
+    );
     Ok(AwardsPage {
         nav: user.nav(),
         contest_id: id,
+        memo_recorded,
+        typed_memo,
+        can_record_memo: role == Role::Organizer
+            && a.list.is_some()
+            && matches!(st, ContestState::Deliberation | ContestState::Approved),
         meeting,
         approve_blocker,
         contest_title: s.title.clone(),
@@ -362,6 +385,7 @@ async fn show(
         "published" => Some("Đã công bố kết quả."),
         "forwarded" => Some("Đã chuyển các sáng kiến đã chọn lên cuộc thi cấp trên."),
         "meeting" => Some("Đã ghi kết quả cuộc họp Hội đồng."),
+        "memo" => Some("Đã ghi số và ngày tờ trình; quyết định khen thưởng sẽ dẫn tờ trình này."),
         _ => None,
     };
     page(
@@ -546,6 +570,46 @@ async fn return_list(
                     field_errors: e.fields().into_iter().map(|(_, m)| m).collect(),
                     error: Some(e.message.clone()),
                     typed_reason: f.reason,
+                    ..p
+                };
+                render_status(status(e.kind), &p)
+            }
+            Err(_) => page_error(e),
+        },
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MemoForm {
+    csrf: String,
+    number: String,
+    date: String,
+}
+
+super::form::csrf_field!(MemoForm);
+
+async fn record_memo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Posted(f): Posted<MemoForm>,
+) -> Response {
+    let input = MemoInput {
+        number: f.number.clone(),
+        date: f.date.clone(),
+    };
+    match award::record_memo(&state, user.account(), id, &input).await {
+        Ok(_) => {
+            axum::response::Redirect::to(&format!("/contests/{id}/awards?done=memo#memo-heading"))
+                .into_response()
+        }
+        Err(e) => match view(&state, &user, id).await {
+            Ok(p) => {
+                let p = AwardsPage {
+                    field_errors: e.fields().into_iter().map(|(_, m)| m).collect(),
+                    error: Some(e.message.clone()),
+                    typed_memo: (f.number, f.date),
                     ..p
                 };
                 render_status(status(e.kind), &p)

@@ -307,3 +307,128 @@ async fn exports_parse_back() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// The memo is dated the day the proposal was made, not the day it is printed; once
+/// its number and date are recorded, the memo carries them and the decision cites it.
+#[tokio::test]
+async fn the_memo_is_dated_by_the_proposal_and_cited_once_recorded() {
+    let app = TestApp::new().await;
+    let (_, ids) = deliberation(&app).await;
+    // Proposed on 02/11/2021 (the council met on 01/11).
+    app.set_now(DEADLINE + 3600 + DAY);
+    let org = app.organizer().await;
+    let path = format!("/api/v1/contests/{CONTEST}/awards");
+    let res = app.post(&format!("{path}/propose"), &org, json!({})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = app
+        .call(Method::PUT, &path, Some(&org), Some(resolved_list(&ids)))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["memo_date"], "2021-11-02");
+    // Printed on 04/11: still dated 02/11, the number left blank.
+    app.set_now(DEADLINE + 3600 + 3 * DAY);
+    let org = app.organizer().await;
+    let export = |name: &'static str, token: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .get(
+                    &format!("/api/v1/contests/{CONTEST}/exports/{name}"),
+                    &token,
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+            zip_text(&res.bytes, "word/document.xml")
+        }
+    };
+    let memo = export("memo.docx", org.clone()).await;
+    assert!(memo.contains("ngày 02 tháng 11 năm 2021"), "{memo}");
+    assert!(!memo.contains("ngày 04 tháng 11"), "{memo}");
+    // The draft decision leaves the memo blank, with no year.
+    let draft = export("decision.docx", org.clone()).await;
+    let line = draft
+        .split("Theo đề nghị")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        line.contains("/TTr-SNV") && !line.contains("2021"),
+        "{line}"
+    );
+    // Bad numbers and dates are refused, each with its reason.
+    let memo_path = format!("{path}/memo");
+    let put = |body: Value| {
+        let app = &app;
+        let org = org.clone();
+        let memo_path = memo_path.clone();
+        async move {
+            app.call(Method::PUT, &memo_path, Some(&org), Some(body))
+                .await
+        }
+    };
+    let res = put(json!({"number": "", "date": "2021-11-05"})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(
+        TestApp::fields(&res),
+        vec!["number", "date"],
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("không được sau hôm nay"));
+    let res = put(json!({"number": "45", "date": "2021-10-30"})).await;
+    assert!(
+        res.text.contains("trước ngày kết thúc chấm điểm"),
+        "{}",
+        res.text
+    );
+    let approver = app.login("ubnd.pheduyet").await;
+    let res = app
+        .call(
+            Method::PUT,
+            &memo_path,
+            Some(&approver),
+            Some(json!({"number": "45", "date": "2021-11-03"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    let res = put(json!({"number": "45", "date": "2021-11-03"})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(
+        res.body["memo"],
+        json!({"number": "45", "date": "2021-11-03"})
+    );
+    let memo = export("memo.docx", org.clone()).await;
+    assert!(memo.contains("Số: 45/TTr-SNV"), "{memo}");
+    assert!(memo.contains("ngày 03 tháng 11 năm 2021"), "{memo}");
+    let res = approve(
+        &app,
+        &approver,
+        json!({"number": "2345", "date": "2021-11-04", "signer": "Lê Hải Hòa"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let decision = export("decision.docx", org.clone()).await;
+    assert!(
+        decision.contains("tại Tờ trình số 45/TTr-SNV ngày 03 tháng 11 năm 2021."),
+        "{decision}"
+    );
+    assert!(decision.contains("“"), "titles in “ ” quotation marks");
+    // A memo cannot be dated after the decision that answers it.
+    app.set_now(DEADLINE + 3600 + 5 * DAY);
+    let org = app.organizer().await;
+    let res = app
+        .call(
+            Method::PUT,
+            &memo_path,
+            Some(&org),
+            Some(json!({"number": "45", "date": "2021-11-05"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("sau quyết định khen thưởng"),
+        "{}",
+        res.text
+    );
+}

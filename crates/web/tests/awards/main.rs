@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 const DEADLINE: i64 = 1_635_699_599;
 const CONTEST: i64 = 1;
+const DAY: i64 = 86_400;
 const JUDGES: [&str; 3] = ["hd.vpubnd", "hd.snv", "hd.stc"];
 
 /// The demo contest judged: the first two submitted entries tie on everything (83),

@@ -151,6 +151,31 @@ async fn the_organizer_decides_a_tie_on_the_awards_page_and_a_failed_save_keeps_
     let memo = page(&app, "/contests/1/exports/memo.docx", Some(&session)).await;
     assert_eq!(memo.status, StatusCode::OK);
     assert!(memo.bytes.starts_with(b"PK"));
+    // The memo's number and date: the form starts from the proposal's date; a missing
+    // number is refused and the date typed stays; then it is recorded.
+    assert!(
+        res.text
+            .contains(&format!("name=\"date\" type=\"date\" value=\"{today}\""))
+    );
+    let memo_form = |number: &str| encode(&[("csrf", &csrf), ("number", number), ("date", &today)]);
+    let res = form(&app, "/contests/1/awards/memo", &cookie, &memo_form("")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("Số tờ trình"), "{}", res.text);
+    assert!(res.text.contains(&format!("value=\"{today}\"")));
+    let res = form(
+        &app,
+        "/contests/1/awards/memo",
+        &cookie,
+        &memo_form("45/TTr-SNV"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = page(&app, "/contests/1/awards?done=memo", Some(&session)).await;
+    assert!(
+        res.text.contains("Tờ trình số 45/TTr-SNV ngày"),
+        "{}",
+        res.text
+    );
 }
 
 #[tokio::test]

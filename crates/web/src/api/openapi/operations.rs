@@ -329,6 +329,14 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "put",
+        "/contests/{id}/awards/memo",
+        "Ghi số và ngày tờ trình đề nghị khen thưởng",
+        Some("MemoInput"),
+        "Awards",
+        true,
+    ),
+    op(
+        "put",
         "/contests/{id}/meeting",
         "Ghi cuộc họp Hội đồng: ngày họp, thành viên có mặt, số phiếu tán thành",
         Some("MeetingInput"),

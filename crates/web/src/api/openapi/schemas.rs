@@ -114,6 +114,7 @@ pub(super) fn schemas() -> Value {
         "MessagePage": obj(json!({"items": {"type": "array", "items": s("object")}, "page": s("integer"), "per_page": s("integer"), "total": s("integer")})),
         "Council": obj(json!({"decision": {"type": ["object", "null"], "properties": {"number": s("string"), "date": s("string")}},
             "members": {"type": "array", "items": obj(json!({"username": s("string"), "role": {"enum": ["chair", "vice_chair", "member", "secretary", "clerk"]}}))}})),
+        "MemoInput": obj(json!({"number": s("string"), "date": s("string")})),
         "MeetingInput": obj(json!({"held_on": s("string"), "present": {"type": "array", "items": s("string")}, "votes_for": s("integer")})),
         "Meeting": obj(json!({"meeting": {"type": ["object", "null"], "properties": {"held_on": s("string"), "votes_for": s("integer"),
                 "present": {"type": "array", "items": obj(json!({"username": s("string"), "role": s("string")}))}}},
