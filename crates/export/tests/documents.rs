@@ -265,6 +265,7 @@ fn certificates_and_score_sheets_render() {
     );
     let sheets = official::score_sheets(
         &contest(),
+        "Cao Bằng",
         &[official::SheetFacts {
             judge_name: "Trần Văn Bình".into(),
             judge_role: "Chủ tịch Hội đồng".into(),
@@ -279,8 +280,8 @@ fn certificates_and_score_sheets_render() {
             total: "27,5".into(),
             rubric_total: "30".into(),
             comment: "Đạt".into(),
+            submitted_on: Some(jiff::civil::date(2021, 11, 18)),
         }],
-        &["Bình".into()],
         &[official::SummaryRow {
             rank: 1,
             entry_title: "Số hóa hồ sơ một cửa".into(),
@@ -289,7 +290,12 @@ fn certificates_and_score_sheets_render() {
             score: "27,5".into(),
             prize: "Giải Nhất".into(),
         }],
-        "Cao Bằng, ngày 20 tháng 11 năm 2021",
+        &official::SummaryFacts {
+            judges: vec!["Trần Văn Bình".into()],
+            chair: Some("Trần Văn Bình".into()),
+            secretary: Some(("ỦY VIÊN THƯ KÝ".into(), "Hoàng Thị Thu".into())),
+            dated: Some(jiff::civil::date(2021, 11, 20)),
+        },
     );
     let (text, info, _) = pdf_text(&pdf::render(&sheets, &fonts()).expect("pdf"));
     assert_eq!(pages(&info), 2, "{info}");
@@ -298,9 +304,49 @@ fn certificates_and_score_sheets_render() {
         "Tính mới, tính sáng tạo",
         "BẢNG TỔNG HỢP",
         "CHỦ TỊCH HỘI ĐỒNG",
+        // The sheet is dated the day it was submitted, the table the day it records.
+        "Cao Bằng, ngày 18 tháng 11 năm 2021",
+        "Cao Bằng, ngày 20 tháng 11 năm 2021",
+        "ỦY VIÊN THƯ KÝ",
+        "Hoàng Thị Thu",
+        "TV1: Trần Văn Bình",
     ] {
         assert!(text.contains(s), "missing {s} in {text}");
     }
+    // Seven judges with long names: every header cell of the summary stays inside its
+    // column (the columns are numbered, the names listed under the table).
+    let judges: Vec<String> = (1..=7)
+        .map(|k| format!("Nguyễn Thị Phương Thảo Số {k}"))
+        .collect();
+    let wide = official::score_sheets(
+        &contest(),
+        "Cao Bằng",
+        &[],
+        &[official::SummaryRow {
+            rank: 1,
+            entry_title: "Số hóa hồ sơ một cửa".into(),
+            unit_name: "UBND huyện Hòa An".into(),
+            judge_totals: vec!["87,25".into(); 7],
+            score: "87,25".into(),
+            prize: "Giải Nhất".into(),
+        }],
+        &official::SummaryFacts {
+            judges: judges.clone(),
+            ..Default::default()
+        },
+    );
+    let (text, _, _) = pdf_text(&pdf::render(&wide, &fonts()).expect("pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("TV7: Nguyễn Thị Phương Thảo Số 7"), "{text}");
+    // A word too wide for its column is split inside the column rather than run into
+    // the next one: with seven judges the numbered headers and scores still fit whole.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for k in 1..=7 {
+        let label = format!("TV{k}");
+        assert!(words.contains(&label.as_str()), "{label} split in:\n{text}");
+    }
+    assert!(words.contains(&"87,25"), "{text}");
+    assert!(words.contains(&"Hạng"), "{text}");
 }
 
 #[test]

@@ -14,21 +14,30 @@ use sangkien_storage::judging::SheetRecord;
 
 use super::{Context, Export, Format, Gathering, Made, facts, organizers, too_early};
 
-/// Phiếu chấm và bảng tổng hợp điểm.
-pub struct ScoreSheets;
+/// Phiếu chấm và bảng tổng hợp điểm: PDF to sign, DOCX for the secretary to edit first.
+pub struct ScoreSheets(pub Format);
 
 impl Export for ScoreSheets {
     fn name(&self) -> &'static str {
-        "score-sheets.pdf"
+        match self.0 {
+            Format::Docx => "score-sheets.docx",
+            _ => "score-sheets.pdf",
+        }
     }
     fn label(&self) -> &'static str {
-        "Phiếu chấm và bảng tổng hợp điểm để ký (PDF)"
+        match self.0 {
+            Format::Docx => "Phiếu chấm và bảng tổng hợp điểm (DOCX, để chỉnh sửa)",
+            _ => "Phiếu chấm và bảng tổng hợp điểm để ký (PDF)",
+        }
     }
     fn format(&self) -> Format {
-        Format::Pdf
+        self.0
     }
     fn file_name(&self, contest_id: i64) -> String {
-        format!("phieu-cham-{contest_id}.pdf")
+        match self.0 {
+            Format::Docx => format!("phieu-cham-{contest_id}.docx"),
+            _ => format!("phieu-cham-{contest_id}.pdf"),
+        }
     }
     fn may_download(&self, role: Role) -> bool {
         organizers(role)
@@ -83,6 +92,7 @@ impl Export for ScoreSheets {
                         total: sh.total().display_vi(),
                         rubric_total: s.rubric_total().display_vi(),
                         comment: sh.comment.clone(),
+                        submitted_on: sh.submitted_at.map(time::date_vn),
                     }
                 })
                 .collect();
@@ -114,17 +124,38 @@ impl Export for ScoreSheets {
                     }
                 })
                 .collect();
-            let today = jiff::Timestamp::from_second(cx.now)
-                .map(|t| t.to_zoned(time::vn_tz()).date())
-                .ok();
+            // The table records the council's meeting, or else the end of judging.
+            let meeting = sangkien_storage::judging::meeting(cx.conn, cx.contest.id).await?;
+            let dated = match meeting.as_ref().and_then(|m| time::parse_date(&m.held_on)) {
+                Some(d) => Some(d),
+                None => sangkien_storage::audit::last_transition_at(
+                    cx.conn,
+                    cx.contest.id,
+                    "deliberation",
+                )
+                .await?
+                .map(time::date_vn),
+            };
+            let all = &a.scores.members;
+            let named = |role: &str| all.iter().find(|m| m.role == role);
+            let secretary = named("clerk")
+                .map(|m| ("THƯ KÝ HỘI ĐỒNG".to_string(), m.full_name.clone()))
+                .or_else(|| {
+                    named("secretary").map(|m| ("ỦY VIÊN THƯ KÝ".to_string(), m.full_name.clone()))
+                });
+            let who = official::SummaryFacts {
+                judges: members.iter().map(|m| m.full_name.clone()).collect(),
+                chair: named("chair").map(|m| m.full_name.clone()),
+                secretary,
+                dated,
+            };
             let contest = facts::contest(cx.conn, &a).await?;
-            let judges: Vec<String> = members.iter().map(|m| m.full_name.clone()).collect();
             Ok(Made::Doc(official::score_sheets(
                 &contest,
+                &cx.agency.place,
                 &sheets,
-                &judges,
                 &summary,
-                &sangkien_domain::award::place_date_line(&cx.agency.place, today, s.year),
+                &who,
             )))
         })
     }

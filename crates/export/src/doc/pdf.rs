@@ -262,6 +262,46 @@ impl Layout<'_> {
         out
     }
 
+    /// Splits a word wider than the whole `width` (a long name in a narrow table
+    /// column) between characters, so no text runs past its column.
+    fn fit(&self, words: Vec<Word>, p: &Para, width: f32) -> Vec<Word> {
+        let room = width - pt(p.indent);
+        let mut out = Vec::with_capacity(words.len());
+        for w in words {
+            if w.width <= room {
+                out.push(w);
+                continue;
+            }
+            let mut chunk = String::new();
+            for c in w.text.chars() {
+                let mut longer = chunk.clone();
+                longer.push(c);
+                if !chunk.is_empty() && self.m.width(&longer, w.bold, w.italic, p.size) > room {
+                    let width = self.m.width(&chunk, w.bold, w.italic, p.size);
+                    out.push(Word {
+                        text: std::mem::take(&mut chunk),
+                        bold: w.bold,
+                        italic: w.italic,
+                        width,
+                        space_after: false,
+                    });
+                    chunk.push(c);
+                } else {
+                    chunk = longer;
+                }
+            }
+            let width = self.m.width(&chunk, w.bold, w.italic, p.size);
+            out.push(Word {
+                text: chunk,
+                bold: w.bold,
+                italic: w.italic,
+                width,
+                space_after: w.space_after,
+            });
+        }
+        out
+    }
+
     /// Breaks a paragraph into lines of at most `width` (the first line less the
     /// indent); returns the index ranges of the words of each line.
     fn lines(&self, words: &[Word], p: &Para, width: f32) -> Vec<(usize, usize)> {
@@ -294,7 +334,7 @@ impl Layout<'_> {
     /// `paginate`, breaks pages between lines.
     fn para(&mut self, p: &Para, x: f32, width: f32, paginate: bool) {
         self.y += p.before;
-        let words = self.words(p);
+        let words = self.fit(self.words(p), p, width);
         let lines = self.lines(&words, p, width);
         let line_h = p.size * LEADING;
         let space = self.m.width(" ", false, false, p.size);
@@ -405,7 +445,7 @@ impl Layout<'_> {
 
     /// The height a paragraph takes in `width`.
     fn para_height(&self, p: &Para, width: f32) -> f32 {
-        let words = self.words(p);
+        let words = self.fit(self.words(p), p, width);
         let lines = self.lines(&words, p, width);
         let rule = if p.rule.is_some() { 3.0 } else { 0.0 };
         p.before + lines.len() as f32 * p.size * LEADING + rule + p.after

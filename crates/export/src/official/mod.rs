@@ -10,7 +10,7 @@ mod score_sheets;
 
 pub use certificates::certificates;
 pub use decision::{decision, memo};
-pub use score_sheets::{SheetFacts, SummaryRow, score_sheets};
+pub use score_sheets::{SheetFacts, SummaryFacts, SummaryRow, score_sheets};
 
 use jiff::civil::Date;
 use sangkien_domain::{agency::Agency, contest::PrizeTier, labels::Label, points::format_vnd};

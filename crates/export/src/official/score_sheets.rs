@@ -15,6 +15,22 @@ pub struct SheetFacts {
     pub total: String,
     pub rubric_total: String,
     pub comment: String,
+    /// The day the judge submitted the sheet: its date line.
+    pub submitted_on: Option<Date>,
+}
+
+/// Who signs the summary table and when.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryFacts {
+    /// The judges who score, in the columns' order.
+    pub judges: Vec<String>,
+    pub chair: Option<String>,
+    /// The one who keeps the council's papers: its title («THƯ KÝ HỘI ĐỒNG» for the
+    /// clerk, «ỦY VIÊN THƯ KÝ» for the secretary) and name.
+    pub secretary: Option<(String, String)>,
+    /// The day of the act the table records: the council's meeting, or the end of
+    /// judging.
+    pub dated: Option<Date>,
 }
 
 /// A line of the council's summary table.
@@ -32,14 +48,18 @@ fn council_title(c: &ContestFacts) -> String {
     format!("HỘI ĐỒNG ĐÁNH GIÁ {}", c.title.to_uppercase())
 }
 
-/// Score sheets (one a page) and the council's summary table, for signing.
+/// Score sheets (one a page, each dated the day it was submitted) and the council's
+/// summary table, for signing. The summary numbers its judge columns and names the
+/// judges under the table, so no name has to fit a narrow column.
 pub fn score_sheets(
     c: &ContestFacts,
+    place: &str,
     sheets: &[SheetFacts],
-    judges: &[String],
     summary: &[SummaryRow],
-    place_date: &str,
+    who: &SummaryFacts,
 ) -> Doc {
+    let judges = &who.judges;
+    let place_date = |d: Option<Date>| sangkien_domain::award::place_date_line(place, d, c.year);
     let mut doc = base(format!("Phiếu chấm điểm {}", c.title));
     doc.page_numbers = false;
     let cell = |t: &str, bold: bool, align: Align| {
@@ -60,7 +80,7 @@ pub fn score_sheets(
                 .space(12.0, 6.0),
         ));
         doc.blocks.push(Block::Para(Para::new(
-            format!("Sáng kiến, giải pháp: {}", s.entry_title),
+            format!("Sáng kiến, giải pháp: “{}”", s.entry_title),
             13.0,
         )));
         doc.blocks.push(Block::Para(Para::new(
@@ -115,7 +135,7 @@ pub fn score_sheets(
             Column {
                 width: 0.5,
                 paras: vec![
-                    Para::new(place_date, 13.0)
+                    Para::new(place_date(s.submitted_on), 13.0)
                         .italic()
                         .center()
                         .space(6.0, 0.0),
@@ -141,12 +161,17 @@ pub fn score_sheets(
             .center()
             .space(12.0, 6.0),
     ));
+    // The summary is set a size smaller than the sheets, to give the judges' columns room.
+    let cell = |t: &str, bold: bool, align: Align| {
+        let p = Para::new(t, 11.0).align(align);
+        if bold { p.bold() } else { p }
+    };
     let mut head = vec![
         cell("Hạng", true, Align::Center),
         cell("Sáng kiến, giải pháp", true, Align::Center),
         cell("Đơn vị", true, Align::Center),
     ];
-    head.extend(judges.iter().map(|j| cell(j, true, Align::Center)));
+    head.extend((1..=judges.len()).map(|k| cell(&format!("TV{k}"), true, Align::Center)));
     head.push(cell("Điểm", true, Align::Center));
     head.push(cell("Giải", true, Align::Center));
     let mut rows = vec![head];
@@ -161,39 +186,66 @@ pub fn score_sheets(
         row.push(cell(&r.prize, false, Align::Center));
         rows.push(row);
     }
-    let judge_share = if judges.is_empty() {
-        0.0
-    } else {
-        0.32 / judges.len() as f32
-    };
-    let mut widths = vec![0.07, 0.3, 0.17];
+    // Up to seven judges share 48 % of the width (room for «87,25» each); what fewer
+    // leave goes to the title.
+    let judge_share = 0.068_f32.min(0.48 / judges.len().max(1) as f32);
+    let spare = 0.48 - judge_share * judges.len() as f32;
+    let mut widths = vec![0.07, 0.17 + spare, 0.11];
     widths.extend(judges.iter().map(|_| judge_share));
-    widths.extend([0.08, 0.06 + if judges.is_empty() { 0.32 } else { 0.0 }]);
+    widths.extend([0.08, 0.09]);
     doc.blocks.push(Block::Table(Table {
         widths,
         rows,
         header_rows: 1,
     }));
+    if !judges.is_empty() {
+        let legend: Vec<String> = judges
+            .iter()
+            .enumerate()
+            .map(|(k, j)| format!("TV{}: {j}", k + 1))
+            .collect();
+        doc.blocks.push(Block::Para(
+            Para::new(
+                format!("Điểm của từng thành viên Hội đồng: {}.", legend.join("; ")),
+                12.0,
+            )
+            .italic()
+            .justify()
+            .space(6.0, 0.0),
+        ));
+    }
+    let (secretary_title, secretary_name) = who
+        .secretary
+        .clone()
+        .unwrap_or_else(|| ("THƯ KÝ HỘI ĐỒNG".into(), String::new()));
     doc.blocks.push(Block::Columns(vec![
         Column {
             width: 0.5,
             paras: vec![
-                Para::new("THƯ KÝ HỘI ĐỒNG", 13.0)
+                Para::new(secretary_title, 13.0)
                     .bold()
                     .center()
                     .space(24.0, 0.0),
                 Para::new("(Ký, ghi rõ họ tên)", 12.0).italic().center(),
+                Para::new(secretary_name, 13.0)
+                    .bold()
+                    .center()
+                    .space(50.0, 0.0),
             ],
         },
         Column {
             width: 0.5,
             paras: vec![
-                Para::new(place_date, 13.0)
+                Para::new(place_date(who.dated), 13.0)
                     .italic()
                     .center()
                     .space(6.0, 0.0),
                 Para::new("CHỦ TỊCH HỘI ĐỒNG", 13.0).bold().center(),
                 Para::new("(Ký, ghi rõ họ tên)", 12.0).italic().center(),
+                Para::new(who.chair.clone().unwrap_or_default(), 13.0)
+                    .bold()
+                    .center()
+                    .space(50.0, 0.0),
             ],
         },
     ]));

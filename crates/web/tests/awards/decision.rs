@@ -270,6 +270,35 @@ async fn exports_parse_back() {
     let text = pdftotext(&res.bytes);
     assert_eq!(text.matches("PHIẾU CHẤM ĐIỂM").count(), 4 * JUDGES.len());
     assert!(text.contains("BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM"));
+    // Printed ten days later, every sheet keeps the day it was submitted (01/11/2021)
+    // and every signature line its signer's name; the DOCX says the same, to edit.
+    app.set_now(DEADLINE + 3600 + 10 * DAY);
+    let org = app.organizer().await;
+    for name in ["score-sheets.pdf", "score-sheets.docx"] {
+        let res = app
+            .get(&format!("/api/v1/contests/{CONTEST}/exports/{name}"), &org)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.text);
+        let text = if name.ends_with(".pdf") {
+            pdftotext(&res.bytes)
+        } else {
+            zip_text(&res.bytes, "word/document.xml")
+        };
+        assert_eq!(
+            text.matches("Cao Bằng, ngày 01 tháng 11 năm 2021").count(),
+            4 * JUDGES.len() + 1,
+            "{name}: {text}"
+        );
+        assert!(!text.contains("ngày 11 tháng 11"), "{name}");
+        for full_name in ["Triệu Văn Đức", "Lương Thị Hạnh", "Mã Thị Hoa"] {
+            assert!(text.contains(full_name), "{name} lacks {full_name}");
+        }
+        assert!(
+            text.contains("TV3: "),
+            "{name}: the judges named under the table"
+        );
+    }
+    app.set_now(DEADLINE + 3600);
 
     for name in ["entries.csv", "audit.csv"] {
         let res = get(name).await;
