@@ -5,6 +5,7 @@
 //! connection is given back, PDFs on the pool for heavy work.
 
 mod budget;
+mod council;
 mod coverage;
 mod decision;
 mod facts;
@@ -109,9 +110,15 @@ pub static EXPORTS: &[&dyn Export] = &[
     &decision::Memo,
     &decision::Decision(Format::Docx),
     &decision::Decision(Format::Pdf),
+    &council::CouncilDecision(Format::Docx),
+    &council::CouncilDecision(Format::Pdf),
     &score_sheets::ScoreSheets(Format::Docx),
     &score_sheets::ScoreSheets(Format::Pdf),
+    &council::Minutes(Format::Docx),
+    &council::Minutes(Format::Pdf),
     &decision::Certificates,
+    &council::ResultsNotice(Format::Docx),
+    &council::ResultsNotice(Format::Pdf),
     &lists::Entries,
     &lists::AuditLog,
 ];

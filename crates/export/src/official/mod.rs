@@ -1,14 +1,19 @@
 //! The official documents of a contest, in the format of Nghị định 30/2020/NĐ-CP:
 //! the award decision and the organizer's memo (`decision`), certificates
-//! (`certificates`), score sheets and the council's summary table (`score_sheets`).
+//! (`certificates`), score sheets and the council's summary table (`score_sheets`), the
+//! council's decision, minutes and the notice of results (`council`).
 //! Built once as a [`Doc`] and rendered to DOCX or PDF. The parts they share (the
 //! header, the signature, the winners by tier) are here.
 
 mod certificates;
+mod council;
 mod decision;
 mod score_sheets;
 
 pub use certificates::certificates;
+pub use council::{
+    CouncilMember, MeetingFacts, RankedFacts, council_decision, minutes, results_notice,
+};
 pub use decision::{decision, memo};
 pub use score_sheets::{SheetFacts, SummaryFacts, SummaryRow, score_sheets};
 

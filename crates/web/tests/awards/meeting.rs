@@ -247,3 +247,112 @@ async fn approval_needs_two_thirds_of_the_voting_members() {
     let res = meet(&app, &org, vec!["hd.vpubnd"], 1, today.to_string()).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
 }
+
+/// The council's paperwork, parsed back: the decision that set it up (its number and
+/// date, every member with post and role), the minutes of the meeting (its date, who
+/// came, the ranking, the vote) and the notice of results (dated the day they were
+/// published).
+#[tokio::test]
+async fn the_council_s_paperwork_parses_back() {
+    let app = TestApp::new().await;
+    judged_by_the_council(&app).await;
+    let export = |name: &'static str, token: String| {
+        let app = &app;
+        async move {
+            app.get(
+                &format!("/api/v1/contests/{CONTEST}/exports/{name}"),
+                &token,
+            )
+            .await
+        }
+    };
+    let text_of = |name: &str, res: &common::Response| {
+        assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.text);
+        if name.ends_with(".pdf") {
+            pdftotext(&res.bytes)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            zip_text(&res.bytes, "word/document.xml")
+        }
+    };
+    // The council met the next day; Vi Thị Ngọc was away; five of six voted for.
+    app.set_now(DEADLINE + 3600 + DAY);
+    let org = app.organizer().await;
+    let res = export("minutes.docx", org.clone()).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert_eq!(res.body["error"]["code"], "no_meeting");
+    let present: Vec<&str> = COUNCIL
+        .iter()
+        .map(|(u, _)| *u)
+        .filter(|u| *u != "hd.stttt")
+        .collect();
+    let res = meet(&app, &org, present, 5, "2021-11-02".into()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    for name in ["council-decision.docx", "council-decision.pdf"] {
+        let text = text_of(name, &export(name, org.clone()).await);
+        for s in [
+            "Số: 2950/QĐ-UBND",
+            "Cao Bằng, ngày 01 tháng 11 năm 2021",
+            "Về việc thành lập Hội đồng đánh giá",
+            "Lương Thị Hạnh, Phó Giám đốc Sở Nội vụ",
+            "Ủy viên thư ký",
+            "Thư ký giúp việc Hội đồng",
+            "Chủ tịch Hội đồng",
+            "Vi Thị Ngọc",
+        ] {
+            assert!(text.contains(s), "{name} lacks «{s}»:\n{text}");
+        }
+    }
+    for name in ["minutes.docx", "minutes.pdf"] {
+        let text = text_of(name, &export(name, org.clone()).await);
+        for s in [
+            "BIÊN BẢN",
+            "Cao Bằng, ngày 02 tháng 11 năm 2021",
+            "Hôm nay, ngày 02 tháng 11 năm 2021",
+            "Quyết định số 2950/QĐ-UBND ngày 01 tháng 11 năm 2021",
+            "có mặt 06/07 thành viên",
+            "Vắng mặt: Vi Thị Ngọc",
+            "05 trên 06 thành viên có quyền biểu quyết tán thành",
+            "Danh sách được Hội đồng thông qua",
+            "Triệu Văn Đức",
+            "Đàm Văn Minh",
+        ] {
+            assert!(text.contains(s), "{name} lacks «{s}»:\n{text}");
+        }
+    }
+    // The notice waits for the decision, and is dated the day the results are published.
+    let res = export("results-notice.docx", org.clone()).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    let approver = app.login("ubnd.pheduyet").await;
+    let res = approve(
+        &app,
+        &approver,
+        json!({"number": "2468", "date": "2021-11-02", "signer": "Lê Hải Hòa"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.set_now(DEADLINE + 3600 + 2 * DAY);
+    let org = app.organizer().await;
+    let res = app.transition(&org, CONTEST, "published").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    app.set_now(DEADLINE + 3600 + 9 * DAY);
+    let org = app.organizer().await;
+    for name in ["results-notice.docx", "results-notice.pdf"] {
+        let text = text_of(name, &export(name, org.clone()).await);
+        for s in [
+            "THÔNG BÁO",
+            "Cao Bằng, ngày 03 tháng 11 năm 2021",
+            "Quyết định số 2468/QĐ-UBND ngày 02 tháng 11 năm 2021",
+            "Giải Nhất",
+            "“",
+        ] {
+            assert!(text.contains(s), "{name} lacks «{s}»:\n{text}");
+        }
+        assert!(
+            !text.contains("ngày 10 tháng 11"),
+            "{name} is dated by the print"
+        );
+    }
+}

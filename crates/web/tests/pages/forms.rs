@@ -395,6 +395,17 @@ async fn the_organizer_sets_up_the_council_declares_a_conflict_and_assigns_from_
     )
     .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    let council_page = page(&app, "/contests/1/council", Some(&s)).await;
+    assert!(
+        council_page
+            .text
+            .contains("/contests/1/exports/council-decision.docx"),
+        "{}",
+        council_page.text
+    );
+    let docx = page(&app, "/contests/1/exports/council-decision.docx", Some(&s)).await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert!(docx.bytes.starts_with(b"PK"));
     let conflict = form(
         &app,
         "/contests/1/conflicts",
