@@ -177,7 +177,20 @@ test('a whole contest, every step in the browser', async () => {
     await page.getByRole('button', { name: 'Xác nhận nộp' }).click();
     await page.waitForURL(/done=submitted/);
     assert.equal(await page.locator('#entry-status').innerText(), 'Đã nộp');
-    if (i === 0) await see('unit-entry-submitted');
+    if (i === 0) {
+      await see('unit-entry-submitted');
+      // The receipt and the request for recognition open from the entry page.
+      for (const [name, type, marker] of [
+        ['Giấy biên nhận (PDF)', 'application/pdf', '%PDF'],
+        ['Đơn yêu cầu công nhận sáng kiến theo mẫu Thông tư 18/2013 (DOCX)', 'officedocument', 'PK'],
+      ]) {
+        const href = await page.getByRole('link', { name }).getAttribute('href');
+        const res = await page.request.get(new URL(href, page.url()).toString());
+        assert.equal(res.status(), 200, name);
+        assert.match(res.headers()['content-type'], new RegExp(type), name);
+        assert.equal((await res.body()).subarray(0, marker.length).toString('latin1'), marker, name);
+      }
+    }
   }
 
   // A month later: the deadline has passed.

@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod change;
+pub mod documents;
 mod similar;
 
 use sangkien_domain::{

@@ -8,6 +8,7 @@
 mod certificates;
 mod council;
 mod decision;
+mod entry;
 mod score_sheets;
 
 pub use certificates::certificates;
@@ -15,6 +16,7 @@ pub use council::{
     CouncilMember, MeetingFacts, RankedFacts, council_decision, minutes, results_notice,
 };
 pub use decision::{decision, memo};
+pub use entry::{ReceiptFacts, application, receipt};
 pub use score_sheets::{SheetFacts, SummaryFacts, SummaryRow, score_sheets};
 
 use jiff::civil::Date;

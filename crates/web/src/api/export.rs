@@ -1,5 +1,5 @@
 //! `GET /contests/{id}/exports/{name}`: the documents and tables of the registry
-//! (`sangkien_app::export::EXPORTS`).
+//! (`sangkien_app::export::EXPORTS`); an entry's receipt and request for recognition.
 
 use axum::{
     Router,
@@ -7,12 +7,29 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use sangkien_app::{Error, export};
+use sangkien_app::{Error, entry::documents, export};
 
-use crate::{AppState, auth::ApiUser, download, error::ApiError};
+use crate::{AppState, auth::ApiUser, download, error::ApiError, extract::Id};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/contests/{id}/exports/{name}", get(make))
+    Router::new()
+        .route("/contests/{id}/exports/{name}", get(make))
+        .route("/entries/{id}/receipt.pdf", get(receipt))
+        .route("/entries/{id}/application.docx", get(application))
+}
+
+async fn receipt(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> Response {
+    match documents::receipt(&state, &user.0, id).await {
+        Ok(file) => download::file(file),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn application(State(state): State<AppState>, user: ApiUser, Id(id): Id) -> Response {
+    match documents::application(&state, &user.0, id).await {
+        Ok(file) => download::file(file),
+        Err(e) => ApiError(e).into_response(),
+    }
 }
 
 async fn make(

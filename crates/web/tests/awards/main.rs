@@ -10,10 +10,8 @@ mod meeting;
 mod publication;
 mod review;
 
-use std::io::Read;
-
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::{TestApp, pdftotext, zip_text};
 use serde_json::{Value, json};
 
 const DEADLINE: i64 = 1_635_699_599;
@@ -153,32 +151,6 @@ async fn approved(app: &TestApp) -> (String, Vec<i64>) {
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     (org, ids)
-}
-
-fn zip_text(bytes: &[u8], part: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-    let mut s = String::new();
-    z.by_name(part)
-        .expect(part)
-        .read_to_string(&mut s)
-        .expect("utf-8");
-    s
-}
-
-fn pdftotext(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8", path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {

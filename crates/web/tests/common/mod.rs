@@ -459,3 +459,32 @@ for m in mailbox.Maildir(sys.argv[1], create=False):
         .map(String::from)
         .collect()
 }
+
+/// The text of one part of a zip (a DOCX's `word/document.xml`).
+pub fn zip_text(bytes: &[u8], part: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut s = String::new();
+    z.by_name(part)
+        .expect(part)
+        .read_to_string(&mut s)
+        .expect("utf-8");
+    s
+}
+
+/// The text of a PDF by poppler's pdftotext, whitespace collapsed.
+pub fn pdftotext(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

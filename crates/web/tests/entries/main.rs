@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod documents;
 mod extension;
 mod review;
 mod submission;

@@ -56,6 +56,8 @@ pub fn router() -> Router<AppState> {
         .route("/entries/{id}/attachments/{aid}", get(download))
         .route("/entries/{id}/attachments/{aid}/delete", post(delete))
         .route("/entries/{id}/screening", post(screening))
+        .route("/entries/{id}/receipt.pdf", get(receipt))
+        .route("/entries/{id}/application.docx", get(application))
         .route("/contests/{id}/entries/screening", post(screen_many))
 }
 
@@ -707,4 +709,20 @@ async fn screening(
         .await
         .map(|_| "screened");
     back(&state, &user, id, result).await
+}
+
+/// The receipt of the entry's latest submission (PDF).
+async fn receipt(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    match sangkien_app::entry::documents::receipt(&state, user.account(), id).await {
+        Ok(file) => crate::download::file(file),
+        Err(e) => super::page_error(e),
+    }
+}
+
+/// The request for recognition in the TT 18/2013 form (DOCX).
+async fn application(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Response {
+    match sangkien_app::entry::documents::application(&state, user.account(), id).await {
+        Ok(file) => crate::download::file(file),
+        Err(e) => super::page_error(e),
+    }
 }
