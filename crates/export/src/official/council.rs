@@ -78,50 +78,20 @@ pub fn council_decision(issuer: &Agency, c: &ContestFacts, members: &[CouncilMem
         &document_number(&number, &issuer.decision_code),
         &place_date_line(&issuer.place, date, c.year),
     ));
-    doc.blocks.push(Block::Para(
-        Para::new("QUYẾT ĐỊNH", BODY)
-            .bold()
-            .center()
-            .space(18.0, 0.0),
-    ));
-    doc.blocks.push(Block::Para(
-        Para::new(
-            format!("Về việc thành lập Hội đồng đánh giá {}", c.title),
-            BODY,
-        )
-        .bold()
-        .center()
-        .rule(Rule::Mm(45.0)),
-    ));
-    doc.blocks.push(Block::Para(
-        Para::new(authority(issuer), BODY)
-            .bold()
-            .center()
-            .space(12.0, 6.0),
-    ));
-    let mut bases: Vec<String> = issuer
-        .legal_bases
-        .iter()
-        .map(|b| b.trim().trim_end_matches([';', '.']).to_string())
-        .collect();
-    bases.push(
-        "Căn cứ Thông tư số 18/2013/TT-BKHCN ngày 01 tháng 8 năm 2013 của Bộ trưởng Bộ Khoa học và Công nghệ hướng dẫn thi hành một số quy định của Điều lệ Sáng kiến".into(),
+    decision_opening(
+        &mut doc,
+        issuer,
+        format!("Về việc thành lập Hội đồng đánh giá {}", c.title),
+        vec![
+            "Căn cứ Thông tư số 18/2013/TT-BKHCN ngày 01 tháng 8 năm 2013 của Bộ trưởng Bộ Khoa học và Công nghệ hướng dẫn thi hành một số quy định của Điều lệ Sáng kiến".into(),
+            format!(
+                "Căn cứ Kế hoạch số {} {} về việc tổ chức {}",
+                c.plan_number,
+                date_words(c.plan_date),
+                c.title
+            ),
+        ],
     );
-    bases.push(format!(
-        "Căn cứ Kế hoạch số {} {} về việc tổ chức {}",
-        c.plan_number,
-        date_words(c.plan_date),
-        c.title
-    ));
-    for b in bases {
-        doc.blocks.push(Block::Para(
-            Para::new(format!("{b};"), BODY)
-                .italic()
-                .indented()
-                .justify()
-                .space(3.0, 0.0),
-        ));
-    }
     doc.blocks.push(Block::Para(
         Para::new(
             format!("Theo đề nghị của Giám đốc {}.", c.organizer_name),
@@ -192,39 +162,6 @@ pub fn council_decision(issuer: &Agency, c: &ContestFacts, members: &[CouncilMem
     doc
 }
 
-fn council_header(c: &ContestFacts, number: &str, date_line: &str) -> Block {
-    let left = vec![
-        Para::new(c.organizer_name.to_uppercase(), 13.0).center(),
-        Para::new("HỘI ĐỒNG ĐÁNH GIÁ", 13.0)
-            .bold()
-            .center()
-            .rule(Rule::Mm(22.0)),
-        Para::new(format!("Số: {number}"), 13.0)
-            .center()
-            .space(6.0, 0.0),
-    ];
-    let right = vec![
-        Para::new("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12.0)
-            .bold()
-            .center(),
-        Para::new("Độc lập - Tự do - Hạnh phúc", 13.0)
-            .bold()
-            .center()
-            .rule(Rule::TextWidth),
-        Para::new(date_line, 14.0).italic().center().space(8.0, 0.0),
-    ];
-    Block::Columns(vec![
-        Column {
-            width: 0.4,
-            paras: left,
-        },
-        Column {
-            width: 0.6,
-            paras: right,
-        },
-    ])
-}
-
 fn body(text: String) -> Block {
     Block::Para(Para::new(text, BODY).indented().justify().space(3.0, 0.0))
 }
@@ -246,8 +183,9 @@ pub fn minutes(
     ranking: &[RankedFacts],
 ) -> Doc {
     let mut doc = base(format!("Biên bản họp Hội đồng đánh giá {}", c.title));
-    doc.blocks.push(council_header(
-        c,
+    doc.blocks.push(header(
+        &c.organizer_name,
+        "HỘI ĐỒNG ĐÁNH GIÁ",
         &format!("{BLANK}/BB-HĐ"),
         &place_date_line(place, Some(m.held_on), c.year),
     ));
@@ -417,11 +355,7 @@ pub fn results_notice(
     published_on: Option<Date>,
 ) -> Doc {
     let mut doc = base(format!("Thông báo kết quả {}", c.title));
-    let parent = issuer
-        .agency
-        .replace('\n', " ")
-        .replace("ỦY BAN NHÂN DÂN", "UBND")
-        .replace("UỶ BAN NHÂN DÂN", "UBND");
+    let parent = parent_abbreviated(issuer);
     let year = published_on.map_or(d.date.year() as i64, |p| p.year() as i64);
     doc.blocks.push(header(
         &parent,

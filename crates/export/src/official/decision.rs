@@ -32,44 +32,17 @@ pub fn decision(
             Para::new("DỰ THẢO", 13.0).bold().align(Align::Right),
         ));
     }
-    doc.blocks.push(Block::Para(
-        Para::new("QUYẾT ĐỊNH", BODY)
-            .bold()
-            .center()
-            .space(18.0, 0.0),
-    ));
-    doc.blocks.push(Block::Para(
-        Para::new(format!("Về việc tặng giải {}", c.title), BODY)
-            .bold()
-            .center()
-            .rule(Rule::Mm(45.0)),
-    ));
-    doc.blocks.push(Block::Para(
-        Para::new(authority(issuer), BODY)
-            .bold()
-            .center()
-            .space(12.0, 6.0),
-    ));
-    let mut bases: Vec<String> = issuer
-        .legal_bases
-        .iter()
-        .map(|b| b.trim().trim_end_matches([';', '.']).to_string())
-        .collect();
-    bases.push(format!(
-        "Căn cứ Kế hoạch số {} {} về việc tổ chức {}",
-        c.plan_number,
-        date_words(c.plan_date),
-        c.title
-    ));
-    for b in bases {
-        doc.blocks.push(Block::Para(
-            Para::new(format!("{b};"), BODY)
-                .italic()
-                .indented()
-                .justify()
-                .space(3.0, 0.0),
-        ));
-    }
+    decision_opening(
+        &mut doc,
+        issuer,
+        format!("Về việc tặng giải {}", c.title),
+        vec![format!(
+            "Căn cứ Kế hoạch số {} {} về việc tổ chức {}",
+            c.plan_number,
+            date_words(c.plan_date),
+            c.title
+        )],
+    );
     // The memo once recorded; until then blanks, and a year only when it is known (the
     // decision's own), never the contest's.
     let cited = match (memo.recorded, &memo.number, memo.date) {
@@ -151,13 +124,7 @@ pub fn decision(
 /// recorded, or dated the day the proposal was made with the number left blank.
 pub fn memo(issuer: &Agency, c: &ContestFacts, winners: &[Winner], m: &MemoFacts) -> Doc {
     let mut doc = base(format!("Tờ trình đề nghị tặng giải {}", c.title));
-    // The parent line of a department's header abbreviates the committee, as
-    // Cao Bằng's departments write it: "UBND TỈNH CAO BẰNG".
-    let parent = issuer
-        .agency
-        .replace('\n', " ")
-        .replace("ỦY BAN NHÂN DÂN", "UBND")
-        .replace("UỶ BAN NHÂN DÂN", "UBND");
+    let parent = parent_abbreviated(issuer);
     doc.blocks.push(header(
         &parent,
         &c.organizer_name.to_uppercase(),

@@ -52,11 +52,7 @@ fn motto(date_line: &str) -> Vec<Para> {
 pub fn receipt(issuer: &Agency, r: &ReceiptFacts) -> Doc {
     let mut doc = base(format!("Giấy biên nhận sáng kiến số {}", r.entry_id));
     doc.page_numbers = false;
-    let parent = issuer
-        .agency
-        .replace('\n', " ")
-        .replace("ỦY BAN NHÂN DÂN", "UBND")
-        .replace("UỶ BAN NHÂN DÂN", "UBND");
+    let parent = parent_abbreviated(issuer);
     let year = i64::from(r.submitted_on.year());
     doc.blocks.push(Block::Columns(vec![
         Column {

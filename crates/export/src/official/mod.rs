@@ -185,6 +185,54 @@ pub(super) fn addressee(issuer: &Agency) -> String {
     }
 }
 
+/// The committee above a department, as Cao Bằng's departments write it on their
+/// header's first line: "UBND TỈNH CAO BẰNG".
+pub(super) fn parent_abbreviated(issuer: &Agency) -> String {
+    issuer
+        .agency
+        .replace('\n', " ")
+        .replace("ỦY BAN NHÂN DÂN", "UBND")
+        .replace("UỶ BAN NHÂN DÂN", "UBND")
+}
+
+/// The opening of a decision issued by `issuer`: «QUYẾT ĐỊNH», its subject under a rule,
+/// the deciding authority, and the legal bases (the agency's, then `more`), each in
+/// italics ending with a semicolon.
+pub(super) fn decision_opening(doc: &mut Doc, issuer: &Agency, subject: String, more: Vec<String>) {
+    doc.blocks.push(Block::Para(
+        Para::new("QUYẾT ĐỊNH", BODY)
+            .bold()
+            .center()
+            .space(18.0, 0.0),
+    ));
+    doc.blocks.push(Block::Para(
+        Para::new(subject, BODY)
+            .bold()
+            .center()
+            .rule(Rule::Mm(45.0)),
+    ));
+    doc.blocks.push(Block::Para(
+        Para::new(authority(issuer), BODY)
+            .bold()
+            .center()
+            .space(12.0, 6.0),
+    ));
+    let bases = issuer
+        .legal_bases
+        .iter()
+        .map(|b| b.trim().trim_end_matches([';', '.']).to_string())
+        .chain(more);
+    for b in bases {
+        doc.blocks.push(Block::Para(
+            Para::new(format!("{b};"), BODY)
+                .italic()
+                .indented()
+                .justify()
+                .space(3.0, 0.0),
+        ));
+    }
+}
+
 /// The two-column header: agency and number on the left, the national motto and the
 /// place-and-date line on the right.
 pub(super) fn header(parent: &str, agency: &str, number: &str, date_line: &str) -> Block {
