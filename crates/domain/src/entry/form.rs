@@ -43,7 +43,7 @@ pub fn validate(
         e.add(
             "topic_code",
             format!(
-                "Lĩnh vực/chủ đề \"{topic_code}\" không có trong cuộc thi này; chọn một trong: {}.",
+                "Lĩnh vực/chủ đề «{topic_code}» không có trong cuộc thi này; chọn một trong: {}.",
                 settings
                     .topics
                     .iter()
@@ -60,7 +60,7 @@ pub fn validate(
             _ => e.add(
                 "form",
                 format!(
-                    "Hình thức \"{form}\" không được cuộc thi chấp nhận; chọn một trong: {}.",
+                    "Hình thức «{form}» không được cuộc thi chấp nhận; chọn một trong: {}.",
                     settings
                         .forms
                         .iter()
@@ -169,6 +169,16 @@ pub fn validate(
             let f = |name: &str| format!("trial_participants[{i}].{name}");
             TrialParticipant {
                 full_name: text::check(&mut e, &f("full_name"), "Họ và tên", &p.full_name, 1, 100),
+                birth_date: check_date(&mut e, &f("birth_date"), "Ngày sinh", &p.birth_date),
+                position: text::check(&mut e, &f("position"), "Chức danh", &p.position, 0, 200),
+                qualification: text::check(
+                    &mut e,
+                    &f("qualification"),
+                    "Trình độ chuyên môn",
+                    &p.qualification,
+                    0,
+                    200,
+                ),
                 workplace: text::check(
                     &mut e,
                     &f("workplace"),
@@ -196,8 +206,26 @@ pub fn validate(
         0,
         SECTION_MAX,
     );
+    let investor = text::check(
+        &mut e,
+        "investor",
+        "Chủ đầu tư tạo ra sáng kiến",
+        &input.investor,
+        0,
+        LINE_MAX,
+    );
+    let trial_benefits = text::check(
+        &mut e,
+        "trial_benefits",
+        "Lợi ích theo đánh giá của đơn vị áp dụng thử",
+        &input.trial_benefits,
+        0,
+        SECTION_MAX,
+    );
     e.into_result(EntryContent {
         title,
+        investor,
+        trial_benefits,
         topic_code,
         form,
         authors,

@@ -33,6 +33,12 @@ pub struct EntryContent {
     pub trial_participants: Vec<TrialParticipant>,
     /// Never shown publicly.
     pub confidential: String,
+    /// «Chủ đầu tư tạo ra sáng kiến» (TT 18/2013 Điều 5): who funded the initiative, when
+    /// it is not the authors themselves; empty otherwise.
+    pub investor: String,
+    /// The benefits as the units that applied the initiative first or on trial assess
+    /// them (the authors' own assessment is `description.benefits`).
+    pub trial_benefits: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -93,7 +99,11 @@ impl Description {
 #[serde(default, deny_unknown_fields)]
 pub struct TrialParticipant {
     pub full_name: String,
+    /// `YYYY-MM-DD` or empty; never shown publicly.
+    pub birth_date: String,
     pub workplace: String,
+    pub position: String,
+    pub qualification: String,
     pub task: String,
 }
 

@@ -29,6 +29,13 @@ pub struct ReceiptFacts {
     pub main_file: Option<(String, String)>,
 }
 
+/// A stored `YYYY-MM-DD` as `dd/mm/yyyy`, or empty.
+fn shown(d: &str) -> String {
+    sangkien_domain::time::parse_date(d)
+        .map(sangkien_domain::time::display_date)
+        .unwrap_or_default()
+}
+
 fn cell(t: &str, bold: bool, align: Align) -> Para {
     let p = Para::new(t, 13.0).align(align);
     if bold { p.bold() } else { p }
@@ -190,9 +197,7 @@ pub fn application(
         .collect::<Vec<_>>(),
     ];
     for (i, a) in content.authors.iter().enumerate() {
-        let born = sangkien_domain::time::parse_date(&a.birth_date)
-            .map(sangkien_domain::time::display_date)
-            .unwrap_or_default();
+        let born = shown(&a.birth_date);
         let share = a
             .contribution_percent
             .map(|p| format!("{p}").replace('.', ","))
@@ -218,7 +223,11 @@ pub fn application(
     )));
     doc.blocks.push(heading(
         "Chủ đầu tư tạo ra sáng kiến (trường hợp tác giả không đồng thời là chủ đầu tư)",
-        "",
+        if content.investor.trim().is_empty() {
+            "Tác giả đồng thời là chủ đầu tư."
+        } else {
+            content.investor.as_str()
+        },
     ));
     doc.blocks.push(heading(
         "Lĩnh vực áp dụng sáng kiến",
@@ -229,9 +238,7 @@ pub fn application(
             .collect::<Vec<_>>()
             .join("; "),
     ));
-    let first = sangkien_domain::time::parse_date(&content.first_applied_on)
-        .map(sangkien_domain::time::display_date)
-        .unwrap_or_default();
+    let first = shown(&content.first_applied_on);
     doc.blocks.push(heading(
         "Ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử",
         &first,
@@ -268,7 +275,11 @@ pub fn application(
     ));
     doc.blocks.push(heading(
         "Đánh giá lợi ích thu được hoặc dự kiến có thể thu được do áp dụng sáng kiến theo ý kiến của tổ chức, cá nhân đã tham gia áp dụng sáng kiến lần đầu, kể cả áp dụng thử (nếu có)",
-        "",
+        if content.trial_benefits.trim().is_empty() {
+            "Không có."
+        } else {
+            content.trial_benefits.as_str()
+        },
     ));
     doc.blocks.push(heading(
         "Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu (nếu có)",
@@ -297,10 +308,10 @@ pub fn application(
             rows.push(vec![
                 small(&(i + 1).to_string(), false, Align::Center),
                 small(&p.full_name, false, Align::Left),
-                small("", false, Align::Center),
+                small(&shown(&p.birth_date), false, Align::Center),
                 small(&p.workplace, false, Align::Left),
-                small("", false, Align::Left),
-                small("", false, Align::Left),
+                small(&p.position, false, Align::Left),
+                small(&p.qualification, false, Align::Left),
                 small(&p.task, false, Align::Left),
             ]);
         }

@@ -8,12 +8,31 @@ use common::{pdftotext, zip_text};
 async fn the_receipt_and_the_request_for_recognition_parse_back() {
     let app = TestApp::new().await;
     let t = app.login("hoaan.daumoi").await;
-    let res = app
+    // The whole TT 18 form: the investor, the trial participants with birth date, post
+    // and qualification, and the benefits as the trial unit sees them.
+    let mut body = complete_entry("Một cửa liên thông hộ tịch tại xã Bế Triều");
+    body["investor"] = json!("Ủy ban nhân dân huyện Hòa An (ngân sách nhà nước)");
+    body["trial_benefits"] = json!("UBND xã Bế Triều: hồ sơ trả đúng hẹn tăng từ 80% lên 98%.");
+    body["trial_participants"] = json!([{"full_name": "Hoàng Văn Chiến", "birth_date": "1990-02-30",
+        "workplace": "UBND xã Bế Triều", "position": "Công chức Tư pháp - Hộ tịch",
+        "qualification": "Cử nhân Luật", "task": "Áp dụng thử tại bộ phận một cửa"}]);
+    let bad = app
         .post(
             &format!("/api/v1/contests/{CONTEST}/entries"),
             &t,
-            complete_entry("Một cửa liên thông hộ tịch tại xã Bế Triều"),
+            body.clone(),
         )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(
+        TestApp::fields(&bad),
+        vec!["trial_participants[0].birth_date"],
+        "{}",
+        bad.text
+    );
+    body["trial_participants"][0]["birth_date"] = json!("1990-02-03");
+    let res = app
+        .post(&format!("/api/v1/contests/{CONTEST}/entries"), &t, body)
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let id = res.body["id"].as_i64().unwrap();
@@ -68,6 +87,12 @@ async fn the_receipt_and_the_request_for_recognition_parse_back() {
         "“Một cửa liên thông hộ tịch tại xã Bế Triều”",
         "01/03/2021",
         "xin cam đoan mọi thông tin nêu trong đơn là trung thực",
+        "Ủy ban nhân dân huyện Hòa An (ngân sách nhà nước)",
+        "hồ sơ trả đúng hẹn tăng từ 80% lên 98%",
+        "Hoàng Văn Chiến",
+        "03/02/1990",
+        "Công chức Tư pháp - Hộ tịch",
+        "Cử nhân Luật",
         "Cao Bằng, ngày 15 tháng 10 năm 2021",
     ] {
         assert!(xml.contains(s), "application lacks «{s}»");

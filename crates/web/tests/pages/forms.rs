@@ -180,9 +180,21 @@ async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
             "Lập nhóm Zalo của từng xóm; cán bộ trả lời trong 24 giờ.",
         ),
         ("p0_full_name", "Hoàng Thị Én"),
+        ("p0_birth_date", "1991-13-01"),
+        ("p0_qualification", "Cử nhân Luật"),
+        ("investor", "UBND huyện Hòa An"),
+        (
+            "trial_benefits",
+            "Xóm Nà Rụa trả lời đúng hẹn mọi phản ánh.",
+        ),
     ]);
     let res = form(&app, "/contests/1/entries/new", &cookie, &body).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("Ngày sinh phải là một ngày có thật"),
+        "{}",
+        res.text
+    );
     assert!(res.text.contains("Chưa lưu được"));
     assert!(res.text.contains("Tỷ lệ đóng góp phải là một số"));
     assert!(
@@ -197,6 +209,10 @@ async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
         "năm mươi",
         "Lập nhóm Zalo của từng xóm; cán bộ trả lời trong 24 giờ.",
         "Hoàng Thị Én",
+        "1991-13-01",
+        "Cử nhân Luật",
+        "UBND huyện Hòa An",
+        "Xóm Nà Rụa trả lời đúng hẹn mọi phản ánh.",
     ] {
         assert!(res.text.contains(typed), "lost: {typed}");
     }
@@ -207,13 +223,32 @@ async fn a_failed_entry_save_shows_every_error_and_keeps_what_was_typed() {
         ("title", "Ứng dụng Zalo trả lời phản ánh của người dân"),
         ("topic_code", "TTHC"),
         ("a0_full_name", "Nông Văn Hải"),
+        ("a0_birth_date", "1979-04-12"),
         ("a0_contribution_percent", "100"),
+        ("p0_full_name", "Hoàng Thị Én"),
+        ("p0_birth_date", "1991-12-01"),
+        ("p0_qualification", "Cử nhân Luật"),
+        ("investor", "UBND huyện Hòa An"),
+        (
+            "trial_benefits",
+            "Xóm Nà Rụa trả lời đúng hẹn mọi phản ánh.",
+        ),
     ]);
     let res = form(&app, "/contests/1/entries/new", &cookie, &body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
     let location = res.headers["location"].to_str().unwrap().to_string();
     assert!(location.ends_with("?done=created"), "{location}");
     let entry = page(&app, &location, Some(&s)).await;
+    // The entry page shows every field entered, birth dates included.
+    for shown in [
+        "12/04/1979",
+        "01/12/1991",
+        "Cử nhân Luật",
+        "UBND huyện Hòa An",
+        "Xóm Nà Rụa trả lời đúng hẹn mọi phản ánh.",
+    ] {
+        assert!(entry.text.contains(shown), "not shown: {shown}");
+    }
     assert!(entry.text.contains("Cần bổ sung trước khi nộp"));
     assert!(entry.text.contains("Chưa tải lên văn bản sáng kiến"));
     assert!(!entry.text.contains(">Nộp sáng kiến<"));

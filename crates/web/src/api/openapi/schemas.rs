@@ -90,8 +90,9 @@ pub(super) fn schemas() -> Value {
             "field_of_application": s("string"), "first_applied_on": s("string"), "implementation_status": {"enum": ["implemented", "in_progress", ""]},
             "description": obj(json!({"current_situation": s("string"), "solution": s("string"), "novelty": s("string"),
                 "conditions": s("string"), "benefits": s("string"), "replication_scope": s("string")})),
-            "trial_participants": {"type": "array", "items": obj(json!({"full_name": s("string"), "workplace": s("string"), "task": s("string")}))},
-            "confidential": s("string")
+            "trial_participants": {"type": "array", "items": obj(json!({"full_name": s("string"), "birth_date": s("string"), "workplace": s("string"),
+                "position": s("string"), "qualification": s("string"), "task": s("string")}))},
+            "confidential": s("string"), "investor": s("string"), "trial_benefits": s("string")
         })),
         "Entry": {"allOf": [{"$ref": "#/components/schemas/EntryInput"}, obj(json!({
             "id": s("integer"), "contest_id": s("integer"), "unit_code": s("string"), "status": {"enum": ["draft", "submitted", "withdrawn"]},

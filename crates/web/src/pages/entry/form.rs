@@ -44,8 +44,10 @@ struct FormValues {
     implementation_status: String,
     sections: Vec<(&'static str, &'static str, String)>,
     confidential: String,
+    investor: String,
+    trial_benefits: String,
     authors: Vec<[String; 6]>,
-    participants: Vec<[String; 3]>,
+    participants: Vec<[String; 6]>,
 }
 
 const AUTHOR_FIELDS: [&str; 6] = [
@@ -56,7 +58,14 @@ const AUTHOR_FIELDS: [&str; 6] = [
     "qualification",
     "contribution_percent",
 ];
-const PARTICIPANT_FIELDS: [&str; 3] = ["full_name", "workplace", "task"];
+const PARTICIPANT_FIELDS: [&str; 6] = [
+    "full_name",
+    "birth_date",
+    "workplace",
+    "position",
+    "qualification",
+    "task",
+];
 const MAX_ROWS: usize = 30;
 
 impl FormValues {
@@ -75,6 +84,8 @@ impl FormValues {
                 .map(|(n, l, t)| (*n, *l, t.to_string()))
                 .collect(),
             confidential: c.confidential.clone(),
+            investor: c.investor.clone(),
+            trial_benefits: c.trial_benefits.clone(),
             authors: c
                 .authors
                 .iter()
@@ -94,7 +105,16 @@ impl FormValues {
             participants: c
                 .trial_participants
                 .iter()
-                .map(|p| [p.full_name.clone(), p.workplace.clone(), p.task.clone()])
+                .map(|p| {
+                    [
+                        p.full_name.clone(),
+                        p.birth_date.clone(),
+                        p.workplace.clone(),
+                        p.position.clone(),
+                        p.qualification.clone(),
+                        p.task.clone(),
+                    ]
+                })
                 .collect(),
             ..FormValues::default()
         };
@@ -125,6 +145,8 @@ impl FormValues {
                 .map(|(n, l, _)| (*n, *l, get(&format!("description.{n}"))))
                 .collect(),
             confidential: get("confidential"),
+            investor: get("investor"),
+            trial_benefits: get("trial_benefits"),
             ..FormValues::default()
         };
         for i in 0..MAX_ROWS {
@@ -220,11 +242,16 @@ impl FormValues {
                     .iter()
                     .map(|r| TrialParticipant {
                         full_name: r[0].clone(),
-                        workplace: r[1].clone(),
-                        task: r[2].clone(),
+                        birth_date: r[1].clone(),
+                        workplace: r[2].clone(),
+                        position: r[3].clone(),
+                        qualification: r[4].clone(),
+                        task: r[5].clone(),
                     })
                     .collect(),
                 confidential: self.confidential.clone(),
+                investor: self.investor.clone(),
+                trial_benefits: self.trial_benefits.clone(),
             },
             bad,
         )

@@ -387,6 +387,8 @@ struct EntryPage {
     sections: Vec<(&'static str, String)>,
     participants: Vec<TrialParticipant>,
     confidential: String,
+    investor: String,
+    trial_benefits: String,
     attachments: Vec<AttachmentRow>,
     missing: Vec<String>,
     changeable: bool,
@@ -510,7 +512,15 @@ async fn entry_page(
         deadline: time::display_vn(entry::unit_deadline(&contest.settings, e.extension)),
         eligible: eligible_label(e.eligible),
         screening_reason: e.screening_reason.clone().unwrap_or_default(),
-        authors: c.authors.clone(),
+        // Birth dates as people read them (`dd/mm/yyyy`).
+        authors: c
+            .authors
+            .iter()
+            .map(|a| Author {
+                birth_date: shown_date(&a.birth_date),
+                ..a.clone()
+            })
+            .collect(),
         field_of_application: c.field_of_application.clone(),
         first_applied_on: time::parse_date(&c.first_applied_on)
             .map(time::display_date)
@@ -526,8 +536,17 @@ async fn entry_page(
             .iter()
             .map(|(_, l, t)| (*l, t.to_string()))
             .collect(),
-        participants: c.trial_participants.clone(),
+        participants: c
+            .trial_participants
+            .iter()
+            .map(|p| TrialParticipant {
+                birth_date: shown_date(&p.birth_date),
+                ..p.clone()
+            })
+            .collect(),
         confidential: c.confidential.clone(),
+        investor: c.investor.clone(),
+        trial_benefits: c.trial_benefits.clone(),
         attachments: files
             .iter()
             .map(|a| AttachmentRow {
@@ -725,4 +744,11 @@ async fn application(State(state): State<AppState>, user: PageUser, Id(id): Id) 
         Ok(file) => crate::download::file(file),
         Err(e) => super::page_error(e),
     }
+}
+
+/// A stored `YYYY-MM-DD` as `dd/mm/yyyy`, or empty.
+fn shown_date(d: &str) -> String {
+    time::parse_date(d)
+        .map(time::display_date)
+        .unwrap_or_default()
 }
