@@ -21,7 +21,7 @@ use axum::{
 use http_body_util::BodyExt;
 use sangkien_files::FileStore;
 use sangkien_storage::{Store, testing};
-use sangkien_web::{AppState, Clock, WebConfig, api::openapi::OPERATIONS, demo};
+use sangkien_web::{AppState, Clock, WebConfig, api::openapi::operations, demo};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -161,7 +161,7 @@ async fn all_get_paths(app: &Router, token: &str) -> Vec<String> {
         }
     }
     let mut paths = Vec::new();
-    for op in OPERATIONS.iter().filter(|o| o.method == "get") {
+    for op in operations().filter(|o| o.method == "get") {
         let p = op.path;
         let filled: Vec<String> = if p.contains("{aid}") {
             if p.starts_with("/entries/") || p.starts_with("/public/library/{id}/attachments") {

@@ -14,7 +14,7 @@ use axum::{
 use http_body_util::BodyExt;
 use sangkien_files::FileStore;
 use sangkien_storage::testing;
-use sangkien_web::{AppState, Clock, WebConfig, api::openapi::OPERATIONS, demo};
+use sangkien_web::{AppState, Clock, WebConfig, api::openapi::operations, demo};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -185,7 +185,7 @@ async fn api_paths(app: &Router, auth: &[(header::HeaderName, String)]) -> Vec<S
         "nope.txt",
     ];
     let mut paths = Vec::new();
-    for op in OPERATIONS.iter().filter(|o| o.method == "get") {
+    for op in operations().filter(|o| o.method == "get") {
         let p = op.path;
         let filled: Vec<String> = if p.contains("{aid}") {
             attachments

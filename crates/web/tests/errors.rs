@@ -193,7 +193,7 @@ async fn health_openapi_and_security_headers() {
             count += 1;
         }
     }
-    assert_eq!(count, sangkien_web::api::openapi::OPERATIONS.len());
+    assert_eq!(count, sangkien_web::api::openapi::operations().count());
 }
 
 #[tokio::test]
