@@ -103,7 +103,7 @@ await pool(Number(process.env.ENTRIES_POOL || 10), Array.from({ length: 300 }, (
     description: { current_situation: para(i), solution: para(i + 1), novelty: para(i + 2), conditions: para(i + 3), benefits: para(i + 4), replication_scope: para(i + 5) },
   });
   await api('POST', `/entries/${e.id}/attachments`, org, multipart({ kind: 'main' }, { name: 'sang-kien.pdf', type: 'application/pdf', parts: [pdf] }));
-  await api('POST', `/entries/${e.id}/submit`, org);
+  await api('POST', `/entries/${e.id}/submit`, org, { sworn: true });
   entryIds.push(e.id);
 });
 phase('entries');

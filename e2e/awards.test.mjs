@@ -113,7 +113,7 @@ test('the approver approves, the organizer publishes, the public sees the winner
 
   await context.clearCookies();
   await page.goto(`${server.url}public/contests`);
-  await page.getByRole('link', { name: /Cuộc thi Sáng kiến/ }).click();
+  await page.getByRole('link', { name: /Cuộc thi Sáng kiến.*năm 2021/ }).click();
   await page.waitForURL(/\/public\/contests\/1$/);
   const results = await page.locator('#results').innerText();
   assert.match(results, /Giải Nhất/);

@@ -30,7 +30,7 @@ test('a focal user creates an entry, uploads the PDF, submits and sees it submit
   await page.getByLabel('Tên đăng nhập').fill('hoaan.daumoi');
   await page.getByLabel('Mật khẩu').fill('CaoBang@2021');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('link', { name: /Cuộc thi Sáng kiến/ }).click();
+  await page.getByRole('link', { name: /Cuộc thi Sáng kiến.*năm 2021/ }).click();
   await page.getByRole('link', { name: 'Sáng kiến dự thi' }).click();
   await page.getByRole('link', { name: 'Tạo sáng kiến mới' }).click();
 
@@ -81,6 +81,8 @@ test('a focal user creates an entry, uploads the PDF, submits and sees it submit
   await page.getByRole('link', { name: 'Nộp sáng kiến' }).click();
   await page.waitForURL(/confirm=submit/);
   assert.match(await page.locator('#confirm').innerText(), /Nộp sáng kiến «/);
+  // The authors' sworn statement is ticked before the entry goes.
+  await page.getByLabel(/xin cam đoan/).check();
   await page.getByRole('button', { name: 'Xác nhận nộp' }).click();
   await page.waitForURL(/done=submitted/);
   assert.equal(await page.locator('#entry-status').innerText(), 'Đã nộp');

@@ -55,7 +55,7 @@ async function login(page, username) {
 test('a judge scores an assigned entry and the submitted sheet is locked', async () => {
   const page = await context.newPage();
   await login(page, 'hd.snv');
-  await page.getByRole('link', { name: /Cuộc thi Sáng kiến/ }).click();
+  await page.getByRole('link', { name: /Cuộc thi Sáng kiến.*năm 2021/ }).click();
   await page.getByRole('link', { name: 'Chấm điểm' }).click();
   await page.waitForURL(/\/contests\/1\/judging$/);
   const first = page.locator('tbody tr').first();

@@ -99,6 +99,11 @@ test('a whole contest, every step in the browser', async () => {
   await see('admin-user-new');
   await page.getByRole('button', { name: 'Tạo người dùng' }).click();
   await page.waitForURL(/done=created/);
+  // Since 01/7/2025 huyện Hòa An no longer exists: its focal user now works for xã Hòa An.
+  await page.goto(`${server.url}users/hoaan.daumoi`);
+  await page.locator('[name=unit_code]').selectOption('X-HOAAN');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await page.waitForURL(/done=/);
   await page.goto(`${server.url}settings`);
   await page.getByLabel('Tên cơ quan ban hành').fill('ỦY BAN NHÂN DÂN TỈNH CAO BẰNG');
   await page.getByLabel('Địa danh (ghi ở dòng ngày tháng)').fill('Cao Bằng');
@@ -118,7 +123,7 @@ test('a whole contest, every step in the browser', async () => {
   await page.getByLabel('Mở nhận bài').fill('2027-03-01T08:00');
   await page.getByLabel('Hạn nộp bài').fill('2027-03-31T17:00');
   await page.getByLabel('Hạn chấm điểm (nếu có)').fill('2027-04-30T17:00');
-  for (const unit of ['huyện Hòa An', 'Sở Tư pháp', 'Trung tâm Phục vụ hành chính công tỉnh']) {
+  for (const unit of ['xã Hòa An', 'Sở Tư pháp', 'Trung tâm Phục vụ hành chính công tỉnh']) {
     await page.getByLabel(unit, { exact: true }).check();
   }
   await page.locator('[name=t0_group]').fill('Cải cách thủ tục hành chính');
@@ -174,6 +179,7 @@ test('a whole contest, every step in the browser', async () => {
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await page.waitForURL(/done=uploaded/);
     await page.getByRole('link', { name: 'Nộp sáng kiến' }).click();
+    await page.getByLabel(/xin cam đoan/).check();
     await page.getByRole('button', { name: 'Xác nhận nộp' }).click();
     await page.waitForURL(/done=submitted/);
     assert.equal(await page.locator('#entry-status').innerText(), 'Đã nộp');

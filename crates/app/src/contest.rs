@@ -1,9 +1,13 @@
 //! Contests (SPEC §3.1): who sees which, creating and changing one with every setting
 //! validated at once, moving it along its state machine, and its audit log.
 
+use std::collections::HashMap;
+
 use sangkien_domain::{
+    ValidationErrors,
     account::Role,
     contest::{self, ContestInput, ContestSettings, ContestState},
+    time, unit as unit_rules,
 };
 use sangkien_storage::{
     Conn, Store,
@@ -95,6 +99,7 @@ pub async fn create(app: &App, organizer: &Account, input: &ContestInput) -> Res
         ));
     }
     check_parent(&mut tx, &settings, None).await?;
+    check_participants_dated(&mut tx, &settings, &[]).await?;
     let record = store::create(
         &mut tx,
         &Actor::user(&organizer.username, app.now()),
@@ -103,6 +108,39 @@ pub async fn create(app: &App, organizer: &Account, input: &ContestInput) -> Res
     .await?;
     Store::commit(tx).await?;
     Ok(record)
+}
+
+/// Participants must exist on the contest's opening day (units are dated: a district
+/// that ended on 30/06/2025 takes no part in a 2026 contest). `already` are participants
+/// the contest had with the same opening day, left as they were.
+async fn check_participants_dated(
+    conn: &mut Conn,
+    settings: &ContestSettings,
+    already: &[String],
+) -> Result<()> {
+    let day = time::date_vn(settings.opens_at);
+    let units: HashMap<String, unit::Unit> = unit::list(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code.clone(), u))
+        .collect();
+    let successors: HashMap<String, Option<String>> = units
+        .values()
+        .map(|u| (u.code.clone(), u.validity.successor_code.clone()))
+        .collect();
+    let mut errors = ValidationErrors::new();
+    for (i, code) in settings.participant_unit_codes.iter().enumerate() {
+        let Some(u) = units.get(code).filter(|_| !already.contains(code)) else {
+            continue;
+        };
+        let now_is = unit_rules::final_successor(&successors, code)
+            .and_then(|s| units.get(&s))
+            .map(|s| s.name.as_str());
+        if let Some(why) = unit_rules::not_valid_on(&u.name, &u.validity, day, now_is) {
+            errors.add(format!("participant_unit_codes[{i}]"), why);
+        }
+    }
+    Ok(errors.into_result(())?)
 }
 
 /// An internal contest's parent must exist, be another contest, and count the internal
@@ -177,6 +215,12 @@ pub async fn update(
         ));
     }
     check_parent(&mut tx, &after, Some(id)).await?;
+    let unchanged: &[String] = if after.opens_at == before.settings.opens_at {
+        &before.settings.participant_unit_codes
+    } else {
+        &[]
+    };
+    check_participants_dated(&mut tx, &after, unchanged).await?;
     if after != before.settings {
         store::update(
             &mut tx,

@@ -126,7 +126,12 @@ pub async fn forward(app: &App, user: &Account, id: i64, entry_ids: &[i64]) -> R
             )
             .await?;
         }
-        entries::write_version(&mut tx, &actor, copy.id).await?;
+        // The copy stands on the statement its authors made for the original.
+        let sworn = entries::sworn_of(&mut tx, source.id, source.version).await?;
+        let sworn = sworn
+            .as_deref()
+            .map_or(entries::Sworn::AsBefore, entries::Sworn::Ticked);
+        entries::write_version(&mut tx, &actor, copy.id, sworn).await?;
         entries::set_origin(
             &mut tx,
             &actor,

@@ -7,6 +7,7 @@
 //!
 //! Result types serialise to the API's JSON (SPEC §4), so the API only passes them on.
 
+pub mod archive;
 pub mod audit_log;
 pub mod award;
 pub mod contest;

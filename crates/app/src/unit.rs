@@ -19,6 +19,34 @@ pub async fn list(app: &App) -> Result<Vec<unit::Unit>> {
     Ok(unit::list(&mut conn).await?)
 }
 
+/// What each merged unit is now («nay là …»): the name of the unit its mergers end
+/// in, by the merged unit's code. Units never merged are not listed.
+pub async fn now_is(app: &App) -> Result<HashMap<String, String>> {
+    let mut conn = app.store.reader().await?;
+    now_is_on(&mut conn).await
+}
+
+pub(crate) async fn now_is_on(
+    conn: &mut sangkien_storage::Conn,
+) -> Result<HashMap<String, String>> {
+    let units = unit::list(conn).await?;
+    let successors: HashMap<String, Option<String>> = units
+        .iter()
+        .map(|u| (u.code.clone(), u.validity.successor_code.clone()))
+        .collect();
+    let names: HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    Ok(units
+        .iter()
+        .filter_map(|u| {
+            let last = rules::final_successor(&successors, &u.code)?;
+            Some((u.code.clone(), names.get(last.as_str())?.to_string()))
+        })
+        .collect())
+}
+
 /// One unit by its code.
 pub async fn get(app: &App, code: &str) -> Result<unit::Unit> {
     let mut conn = app.store.reader().await?;
@@ -41,6 +69,15 @@ pub struct NewUnit {
     /// The unit's own mailbox, for reminders when it has no focal user.
     #[serde(default)]
     pub email: Option<String>,
+    /// The day the unit began (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    /// The last day the unit existed.
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    /// The unit it was merged into.
+    #[serde(default)]
+    pub successor_code: Option<String>,
 }
 
 /// Creates a unit (administrators).
@@ -49,11 +86,16 @@ pub async fn create(app: &App, admin: &Account, body: &NewUnit) -> Result<unit::
     let mut tx = app.store.begin().await?;
     let known = unit::active_codes(&mut tx).await?;
     let new = rules::validate(
-        &body.code,
-        &body.name,
-        &body.kind,
-        body.parent_code.as_deref(),
-        body.email.as_deref(),
+        &rules::UnitInput {
+            code: &body.code,
+            name: &body.name,
+            kind: &body.kind,
+            parent_code: body.parent_code.as_deref(),
+            email: body.email.as_deref(),
+            valid_from: body.valid_from.as_deref(),
+            valid_to: body.valid_to.as_deref(),
+            successor_code: body.successor_code.as_deref(),
+        },
         &|c| known.contains(c),
     )?;
     if unit::get(&mut tx, &new.code).await?.is_some() {
@@ -79,6 +121,13 @@ pub struct UnitPatch {
     /// `null` or `""` removes the unit's e-mail.
     #[serde(default, with = "double_option")]
     pub email: Option<Option<String>>,
+    /// `null` or `""` removes the date (or the successor).
+    #[serde(default, with = "double_option")]
+    pub valid_from: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub valid_to: Option<Option<String>>,
+    #[serde(default, with = "double_option")]
+    pub successor_code: Option<Option<String>>,
 }
 
 /// Tells a missing field (keep) from an explicit `null` (clear).
@@ -104,20 +153,28 @@ pub async fn update(
         .await?
         .ok_or_else(|| Error::not_found("đơn vị"))?;
     let known = unit::active_codes(&mut tx).await?;
-    let parent = match &patch.parent_code {
+    // A field the patch leaves out keeps its value; `null` clears it.
+    let keep = |patched: &Option<Option<String>>, was: Option<String>| match patched {
         Some(p) => p.clone(),
-        None => before.parent_code.clone(),
+        None => was,
     };
-    let email = match &patch.email {
-        Some(e) => e.clone(),
-        None => before.email.clone(),
-    };
+    let v = &before.validity;
+    let parent = keep(&patch.parent_code, before.parent_code.clone());
+    let email = keep(&patch.email, before.email.clone());
+    let valid_from = keep(&patch.valid_from, v.valid_from.map(|d| d.to_string()));
+    let valid_to = keep(&patch.valid_to, v.valid_to.map(|d| d.to_string()));
+    let successor = keep(&patch.successor_code, v.successor_code.clone());
     let checked = rules::validate(
-        &before.code,
-        patch.name.as_deref().unwrap_or(&before.name),
-        patch.kind.as_deref().unwrap_or(before.kind.as_str()),
-        parent.as_deref(),
-        email.as_deref(),
+        &rules::UnitInput {
+            code: &before.code,
+            name: patch.name.as_deref().unwrap_or(&before.name),
+            kind: patch.kind.as_deref().unwrap_or(before.kind.as_str()),
+            parent_code: parent.as_deref(),
+            email: email.as_deref(),
+            valid_from: valid_from.as_deref(),
+            valid_to: valid_to.as_deref(),
+            successor_code: successor.as_deref(),
+        },
         &|c| known.contains(c),
     )?;
     if let Some(p) = &checked.parent_code
@@ -128,6 +185,14 @@ pub async fn update(
             "Không thể đặt một đơn vị cấp dưới làm đơn vị cấp trên của chính nó.",
         ));
     }
+    if let Some(s) = &checked.validity.successor_code
+        && rules::creates_cycle(&unit::successor_map(&mut tx).await?, &before.code, s)
+    {
+        return Err(Error::field(
+            "successor_code",
+            "Đơn vị kế thừa đã được sáp nhập vào chính đơn vị này: chuỗi sáp nhập không thể vòng lại.",
+        ));
+    }
     let after = unit::Unit {
         code: before.code.clone(),
         name: checked.name,
@@ -135,6 +200,7 @@ pub async fn update(
         parent_code: checked.parent_code,
         active: patch.active.unwrap_or(before.active),
         email: checked.email,
+        validity: checked.validity,
     };
     if after != before {
         unit::update(
@@ -182,8 +248,9 @@ pub async fn import(app: &App, admin: &Account, bytes: &[u8]) -> Result<Imported
     let table = crate::import::read(bytes, &["code", "name", "kind"], &COLUMNS)?;
     let mut tx = app.store.begin().await?;
     let existing = unit::parent_map(&mut tx).await?;
+    let successors = unit::successor_map(&mut tx).await?;
     let active = unit::active_codes(&mut tx).await?;
-    let rows = check_import(&table, &existing, &active)?;
+    let rows = check_import(&table, &existing, &successors, &active)?;
     let (created, updated) =
         unit::import(&mut tx, &Actor::user(&admin.username, app.now()), &rows).await?;
     Store::commit(tx).await?;
@@ -194,12 +261,22 @@ pub async fn import(app: &App, admin: &Account, bytes: &[u8]) -> Result<Imported
     })
 }
 
-const COLUMNS: [&str; 5] = ["code", "name", "kind", "parent_code", "email"];
+const COLUMNS: [&str; 8] = [
+    "code",
+    "name",
+    "kind",
+    "parent_code",
+    "email",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+];
 
 /// Validates every row; any bad row refuses the whole file with every bad row listed.
 fn check_import(
     table: &table::Table,
     existing: &HashMap<String, Option<String>>,
+    existing_successors: &HashMap<String, Option<String>>,
     active: &HashSet<String>,
 ) -> Result<Vec<rules::NewUnit>> {
     let col = |name: &str| table.header.iter().position(|h| h == name);
@@ -218,16 +295,32 @@ fn check_import(
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
     let mut parents = existing.clone();
+    let mut successors = existing_successors.clone();
     for (line, cells) in &table.rows {
         let code = cell(cells, "code");
         let parent = cell(cells, "parent_code");
         let parent_known = |p: &str| active.contains(p) || in_file.contains(p);
+        let (name, kind, email) = (
+            cell(cells, "name"),
+            cell(cells, "kind"),
+            cell(cells, "email"),
+        );
+        let (from, to, successor) = (
+            cell(cells, "valid_from"),
+            cell(cells, "valid_to"),
+            cell(cells, "successor_code"),
+        );
         match rules::validate(
-            &code,
-            &cell(cells, "name"),
-            &cell(cells, "kind"),
-            Some(&parent),
-            Some(&cell(cells, "email")),
+            &rules::UnitInput {
+                code: &code,
+                name: &name,
+                kind: &kind,
+                parent_code: Some(&parent),
+                email: Some(&email),
+                valid_from: Some(&from),
+                valid_to: Some(&to),
+                successor_code: Some(&successor),
+            },
             &parent_known,
         ) {
             Ok(u) if !seen.insert(u.code.clone()) => errors.push(crate::import::row_error(
@@ -240,6 +333,7 @@ fn check_import(
             )),
             Ok(u) => {
                 parents.insert(u.code.clone(), u.parent_code.clone());
+                successors.insert(u.code.clone(), u.validity.successor_code.clone());
                 rows.push((*line, u));
             }
             Err(ValidationErrors { fields }) => errors.push(crate::import::row_error(
@@ -260,6 +354,20 @@ fn check_import(
                     vec![(
                         "parent_code".into(),
                         "Quan hệ cấp trên tạo thành vòng lặp.".into(),
+                    )],
+                ));
+            }
+        }
+        if let Some(next) = &u.validity.successor_code {
+            let mut without = successors.clone();
+            without.insert(u.code.clone(), None);
+            if rules::creates_cycle(&without, &u.code, next) {
+                errors.push(crate::import::row_error(
+                    *line,
+                    &u.code,
+                    vec![(
+                        "successor_code".into(),
+                        "Chuỗi sáp nhập vòng lại chính đơn vị này.".into(),
                     )],
                 ));
             }

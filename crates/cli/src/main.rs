@@ -277,7 +277,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 (false, s) => s,
             };
             match stage {
-                None => demo::load(&store, &cli.db.files()?, now).await?,
+                None => demo::load_with_2026(&store, &cli.db.files()?, now).await?,
                 Some(s) => {
                     demo::load_stage(&store, &cli.db.files()?, now, s).await?;
                     if s == demo::Stage::Published {
@@ -321,7 +321,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let now = clock.now();
             if with_demo {
-                match demo::load(&store, &files, now).await {
+                match demo::load_with_2026(&store, &files, now).await {
                     Ok(()) => println!("Đã nạp dữ liệu minh họa Cao Bằng 2021."),
                     Err(demo::DemoError::NotEmpty) => println!(
                         "Cơ sở dữ liệu đã có dữ liệu: giữ nguyên, không nạp lại dữ liệu minh họa."
@@ -474,8 +474,13 @@ async fn create_admin(
         let Some(name) = unit_name else {
             bail!("chưa có đơn vị {unit_code}: thêm --unit-name để tạo đơn vị này");
         };
-        let u = unit::validate(unit_code, name, "other", None, None, &|_| false)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let input = unit::UnitInput {
+            code: unit_code,
+            name,
+            kind: "other",
+            ..unit::UnitInput::default()
+        };
+        let u = unit::validate(&input, &|_| false).map_err(|e| anyhow::anyhow!("{e}"))?;
         units::create(&mut tx, &actor, &u).await?;
     }
     let active = units::active_codes(&mut tx).await?;

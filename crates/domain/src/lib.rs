@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod archive;
 pub mod audit;
 pub mod award;
 pub mod collate;

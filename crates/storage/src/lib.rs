@@ -4,6 +4,7 @@
 //! with rusqlite. See docs/DECISIONS.md.
 
 pub mod account;
+pub mod archive;
 pub mod audit;
 pub mod award;
 pub mod backup;

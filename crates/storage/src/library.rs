@@ -43,6 +43,8 @@ pub struct LibraryLine {
     pub topic_code: String,
     pub year: i64,
     pub tier: Option<String>,
+    /// What the unit became since («nay là …»), filled by the caller.
+    pub unit_now: Option<String>,
 }
 
 /// Filters of `GET /public/library`; empty strings and 0 mean "any".
@@ -68,7 +70,9 @@ pub async fn version(conn: &mut Conn) -> Result<i64> {
         .await
 }
 
-async fn bump(conn: &mut Conn) -> Result<()> {
+/// Marks the library changed (its cached pages are rebuilt); also when a unit's name or
+/// successor changes, which the library shows.
+pub(crate) async fn bump(conn: &mut Conn) -> Result<()> {
     sql::query("update library_version set version = version + 1 where library_version_id = 1")
         .execute(conn)
         .await?;
@@ -196,6 +200,7 @@ fn line(r: &sql::Row) -> Result<LibraryLine> {
         topic_code: r.get("topic_code")?,
         year: r.get("year")?,
         tier: r.get("tier")?,
+        unit_now: None,
     })
 }
 

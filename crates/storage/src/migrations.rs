@@ -123,6 +123,24 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0018_award_memo.sql"),
         postgres: include_str!("../migrations/postgres/0018_award_memo.sql"),
     },
+    Step {
+        version: 19,
+        name: "entry_sworn",
+        sqlite: include_str!("../migrations/sqlite/0019_entry_sworn.sql"),
+        postgres: include_str!("../migrations/postgres/0019_entry_sworn.sql"),
+    },
+    Step {
+        version: 20,
+        name: "unit_validity",
+        sqlite: include_str!("../migrations/sqlite/0020_unit_validity.sql"),
+        postgres: include_str!("../migrations/postgres/0020_unit_validity.sql"),
+    },
+    Step {
+        version: 21,
+        name: "archive",
+        sqlite: include_str!("../migrations/sqlite/0021_archive.sql"),
+        postgres: include_str!("../migrations/postgres/0021_archive.sql"),
+    },
 ];
 
 /// The versions and names of all migrations, the same for both databases.

@@ -106,11 +106,12 @@ pub async fn fill_library(store: &Store, items: &[(String, String)]) -> Result<V
     let actor = crate::audit::Actor::system(1_600_000_000);
     let mut tx = store.begin().await?;
     let u = unit::validate(
-        "SNV",
-        "Sở Nội vụ",
-        UnitKind::Department.as_str(),
-        None,
-        None,
+        &unit::UnitInput {
+            code: "SNV",
+            name: "Sở Nội vụ",
+            kind: UnitKind::Department.as_str(),
+            ..unit::UnitInput::default()
+        },
         &|_| true,
     )
     .map_err(invalid)?;

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::sql::{self, Conn};
-use sangkien_domain::unit::{NewUnit, UnitKind};
+use sangkien_domain::unit::{NewUnit, UnitKind, Validity};
 use serde::Serialize;
 
 use crate::{
@@ -21,10 +21,29 @@ pub struct Unit {
     pub active: bool,
     /// The unit's own mailbox (reminders go there when it has no focal user).
     pub email: Option<String>,
+    /// `valid_from`, `valid_to` and `successor_code`.
+    #[serde(flatten)]
+    pub validity: Validity,
 }
 
-const SELECT: &str = "select u.code, u.name, u.kind, p.code as parent_code, u.active, u.email from unit u \
-                      left join unit p on p.unit_id = u.parent_id";
+const SELECT: &str = "select u.code, u.name, u.kind, p.code as parent_code, u.active, u.email, \
+                      u.valid_from, u.valid_to, s.code as successor_code from unit u \
+                      left join unit p on p.unit_id = u.parent_id \
+                      left join unit s on s.unit_id = u.successor_id";
+
+/// A stored `YYYY-MM-DD`.
+fn day(r: &sql::Row, column: &str) -> Result<Option<jiff::civil::Date>> {
+    r.get::<Option<String>>(column)?
+        .map(|d| {
+            sangkien_domain::time::parse_date(&d)
+                .ok_or_else(|| StorageError::Corrupt(format!("unit {column} {d}")))
+        })
+        .transpose()
+}
+
+fn day_text(d: Option<jiff::civil::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
 
 fn from_row(r: &sql::Row) -> Result<Unit> {
     let kind: String = r.get("kind")?;
@@ -36,6 +55,11 @@ fn from_row(r: &sql::Row) -> Result<Unit> {
         parent_code: r.get("parent_code")?,
         active: flag(r.get("active")?),
         email: r.get("email")?,
+        validity: Validity {
+            valid_from: day(r, "valid_from")?,
+            valid_to: day(r, "valid_to")?,
+            successor_code: r.get("successor_code")?,
+        },
     })
 }
 
@@ -81,6 +105,15 @@ pub async fn parent_map(conn: &mut Conn) -> Result<HashMap<String, Option<String
         .collect())
 }
 
+/// Every unit's successor, by code (for cycle checks and «nay là …»).
+pub async fn successor_map(conn: &mut Conn) -> Result<HashMap<String, Option<String>>> {
+    Ok(list(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.validity.successor_code))
+        .collect())
+}
+
 pub(crate) async fn id_of(conn: &mut Conn, code: &str) -> Result<Option<i64>> {
     sql::query("select unit_id from unit where code = $1")
         .bind(code)
@@ -88,13 +121,14 @@ pub(crate) async fn id_of(conn: &mut Conn, code: &str) -> Result<Option<i64>> {
         .await
 }
 
-async fn parent_id(conn: &mut Conn, parent_code: Option<&str>) -> Result<Option<i64>> {
-    match parent_code {
+/// The row of a unit another one names (its parent or successor).
+async fn other_id(conn: &mut Conn, code: Option<&str>) -> Result<Option<i64>> {
+    match code {
         None => Ok(None),
         Some(code) => id_of(conn, code)
             .await?
             .map(Some)
-            .ok_or_else(|| StorageError::Corrupt(format!("parent unit {code} vanished"))),
+            .ok_or_else(|| StorageError::Corrupt(format!("unit {code} vanished"))),
     }
 }
 
@@ -103,17 +137,24 @@ fn json(u: &Unit) -> serde_json::Value {
 }
 
 pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Unit> {
-    let parent = parent_id(conn, unit.parent_code.as_deref()).await?;
-    sql::query("insert into unit (code, name, kind, parent_id, active, created_at, email) values ($1, $2, $3, $4, 1, $5, $6)")
-        .bind(&unit.code)
-        .bind(&unit.name)
-        .bind(unit.kind.as_str())
-        .bind(parent)
-        .bind(actor.at)
-        .bind(&unit.email)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_unique)?;
+    let parent = other_id(conn, unit.parent_code.as_deref()).await?;
+    let successor = other_id(conn, unit.validity.successor_code.as_deref()).await?;
+    sql::query(
+        "insert into unit (code, name, kind, parent_id, active, created_at, email, valid_from, valid_to, successor_id) \
+         values ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)",
+    )
+    .bind(&unit.code)
+    .bind(&unit.name)
+    .bind(unit.kind.as_str())
+    .bind(parent)
+    .bind(actor.at)
+    .bind(&unit.email)
+    .bind(day_text(unit.validity.valid_from))
+    .bind(day_text(unit.validity.valid_to))
+    .bind(successor)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_unique)?;
     let created = Unit {
         code: unit.code.clone(),
         name: unit.name.clone(),
@@ -121,6 +162,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Un
         parent_code: unit.parent_code.clone(),
         active: true,
         email: unit.email.clone(),
+        validity: unit.validity.clone(),
     };
     audit::append(
         conn,
@@ -138,20 +180,27 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Un
     Ok(created)
 }
 
-/// Replaces a unit's name, kind, parent, active flag and e-mail; records before and after.
+/// Replaces a unit's name, kind, parent, active flag, e-mail and dates; records before
+/// and after.
 pub async fn update(conn: &mut Conn, actor: &Actor, before: &Unit, after: &Unit) -> Result<()> {
-    let parent = parent_id(conn, after.parent_code.as_deref()).await?;
+    let parent = other_id(conn, after.parent_code.as_deref()).await?;
+    let successor = other_id(conn, after.validity.successor_code.as_deref()).await?;
     sql::query(
-        "update unit set name = $1, kind = $2, parent_id = $3, active = $4, email = $5 where code = $6",
+        "update unit set name = $1, kind = $2, parent_id = $3, active = $4, email = $5, \
+         valid_from = $6, valid_to = $7, successor_id = $8 where code = $9",
     )
     .bind(&after.name)
     .bind(after.kind.as_str())
     .bind(parent)
     .bind(i64::from(after.active))
     .bind(&after.email)
+    .bind(day_text(after.validity.valid_from))
+    .bind(day_text(after.validity.valid_to))
+    .bind(successor)
     .bind(&before.code)
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *conn)
+    .await?;
+    crate::library::bump(conn).await?;
     audit::append(
         conn,
         actor,
@@ -209,8 +258,8 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, unit: &Unit) -> Result<()> {
 /// Creates or updates every unit of an import in one transaction (the caller's).
 /// Rows are written without parents first, then parents are set, so a row may name a
 /// parent that comes later in the file. Returns (created, updated); unchanged rows
-/// count as neither and write no audit record. A row without an e-mail keeps the
-/// unit's address (an import never erases one).
+/// count as neither and write no audit record. A row without an e-mail, dates or a
+/// successor keeps the unit's (an import never erases one).
 pub async fn import(conn: &mut Conn, actor: &Actor, rows: &[NewUnit]) -> Result<(usize, usize)> {
     let mut befores = Vec::with_capacity(rows.len());
     for row in rows {
@@ -218,24 +267,30 @@ pub async fn import(conn: &mut Conn, actor: &Actor, rows: &[NewUnit]) -> Result<
         match &before {
             Some(_) => {
                 sql::query(
-                    "update unit set name = $1, kind = $2, email = coalesce($3, email) where code = $4",
+                    "update unit set name = $1, kind = $2, email = coalesce($3, email), \
+                     valid_from = coalesce($4, valid_from), valid_to = coalesce($5, valid_to) where code = $6",
                 )
                 .bind(&row.name)
                 .bind(row.kind.as_str())
                 .bind(&row.email)
+                .bind(day_text(row.validity.valid_from))
+                .bind(day_text(row.validity.valid_to))
                 .bind(&row.code)
-                    .execute(&mut *conn)
-                    .await?;
+                .execute(&mut *conn)
+                .await?;
             }
             None => {
                 sql::query(
-                    "insert into unit (code, name, kind, parent_id, active, created_at, email) values ($1, $2, $3, null, 1, $4, $5)",
+                    "insert into unit (code, name, kind, parent_id, active, created_at, email, valid_from, valid_to) \
+                     values ($1, $2, $3, null, 1, $4, $5, $6, $7)",
                 )
                 .bind(&row.code)
                 .bind(&row.name)
                 .bind(row.kind.as_str())
                 .bind(actor.at)
                 .bind(&row.email)
+                .bind(day_text(row.validity.valid_from))
+                .bind(day_text(row.validity.valid_to))
                 .execute(&mut *conn)
                 .await
                 .map_err(map_unique)?;
@@ -243,11 +298,14 @@ pub async fn import(conn: &mut Conn, actor: &Actor, rows: &[NewUnit]) -> Result<
         }
         befores.push(before);
     }
+    crate::library::bump(conn).await?;
     let (mut created, mut updated) = (0, 0);
     for (row, before) in rows.iter().zip(befores) {
-        let parent = parent_id(conn, row.parent_code.as_deref()).await?;
-        sql::query("update unit set parent_id = $1 where code = $2")
+        let parent = other_id(conn, row.parent_code.as_deref()).await?;
+        let successor = other_id(conn, row.validity.successor_code.as_deref()).await?;
+        sql::query("update unit set parent_id = $1, successor_id = coalesce($2, successor_id) where code = $3")
             .bind(parent)
+            .bind(successor)
             .bind(&row.code)
             .execute(&mut *conn)
             .await?;

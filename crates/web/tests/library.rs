@@ -531,3 +531,81 @@ async fn a_change_made_by_another_server_process_shows_within_a_second() {
         after.text
     );
 }
+
+#[tokio::test]
+async fn a_2021_entry_shows_what_its_unit_became_after_a_merger() {
+    let app = TestApp::new().await;
+    let (_, ids) = published(&app).await;
+    let hoa_an = ids[1];
+    let page = |path: String| {
+        let app = &app;
+        async move { app.call(Method::GET, &path, None, None).await.text }
+    };
+    assert!(
+        page(format!("/public/library/{hoa_an}"))
+            .await
+            .contains("huyện Hòa An")
+    );
+    assert!(
+        !page(format!("/public/library/{hoa_an}"))
+            .await
+            .contains("nay là")
+    );
+    // Since 01/7/2025 the district is gone; say it was merged into the commune.
+    let admin = app.admin().await;
+    let res = app
+        .patch(
+            "/api/v1/units/HHA",
+            &admin,
+            json!({"valid_to": "2025-06-30", "successor_code": "X-HOAAN"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["valid_to"], "2025-06-30");
+    assert_eq!(res.body["successor_code"], "X-HOAAN");
+    // The library and the old results keep the unit as it was, with what it is now.
+    let now = "huyện Hòa An (nay là xã Hòa An)";
+    let text = page(format!("/public/library/{hoa_an}")).await;
+    assert!(text.contains(now), "{text}");
+    let text = page(format!("/public/contests/{CONTEST}")).await;
+    assert!(text.contains(now), "{text}");
+    let text = page("/public/library".into()).await;
+    assert!(text.contains(now), "{text}");
+    let doc = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/public/library/{hoa_an}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(doc.body["unit_name"], "huyện Hòa An");
+    assert_eq!(doc.body["unit_now"], "xã Hòa An");
+    let found = search(&app, "unit=HHA").await;
+    assert_eq!(found["items"][0]["unit_now"], "xã Hòa An", "{found}");
+    // A merger cannot loop back, and a merged unit must have ended.
+    let res = app
+        .patch(
+            "/api/v1/units/X-HOAAN",
+            &admin,
+            json!({"valid_to": "2030-01-01", "successor_code": "HHA"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(
+        res.body["error"]["details"]["fields"][0]["field"],
+        "successor_code"
+    );
+    let res = app
+        .patch(
+            "/api/v1/units/STP",
+            &admin,
+            json!({"successor_code": "SNV"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(
+        res.body["error"]["details"]["fields"][0]["field"],
+        "valid_to"
+    );
+}

@@ -160,9 +160,13 @@ async fn automatic_reminders_fire_once_per_offset_even_with_two_processes() {
         .await;
     assert_eq!(up.status, StatusCode::CREATED);
     assert_eq!(
-        app.post(&format!("/api/v1/entries/{id}/submit"), &hbl, json!({}))
-            .await
-            .status,
+        app.post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &hbl,
+            json!({"sworn": true})
+        )
+        .await
+        .status,
         StatusCode::OK
     );
     assert_eq!(both(DEADLINE - DAY + 60).await, 1);

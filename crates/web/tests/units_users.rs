@@ -65,7 +65,8 @@ async fn admin_manages_units_and_referenced_units_are_only_deactivated() {
             .as_array()
             .unwrap()
             .len(),
-        30
+        38,
+        "the 30 units of 2021 and the 8 new ones of 2025"
     );
     let res = app
         .post(
@@ -385,4 +386,75 @@ async fn users_are_imported_through_the_api_with_their_first_passwords() {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn units_are_dated_and_a_contest_takes_only_units_of_its_opening_day() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    // Dates as a spreadsheet shows them or as ISO; a successor later in the file; bad
+    // dates and a merger without an end are named by line.
+    let bad = "code,name,kind,parent_code,valid_from,valid_to,successor_code\n\
+               XA1,xã Hồng Việt,commune,,01/07/2025,30/02/2026,\n\
+               XA2,xã Bạch Đằng,commune,,2025-07-01,2025-06-01,\n\
+               XA3,xã Dân Chủ,commune,,,,XA4\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", bad.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    let rows = res.body["error"]["details"]["rows"].as_array().unwrap();
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![2, 3, 4], "{}", res.text);
+    let csv = "code,name,kind,parent_code,valid_from,valid_to,successor_code\n\
+               HTK,huyện Trùng Khánh,district,,,30/06/2025,XTK\n\
+               XTK,xã Trùng Khánh,commune,,01/07/2025,,\n";
+    let res = app
+        .upload("/api/v1/units/import", &admin, "xa.csv", csv.as_bytes())
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let htk = app.get("/api/v1/units/HTK", &admin).await.body;
+    assert_eq!(
+        (&htk["valid_from"], &htk["valid_to"], &htk["successor_code"]),
+        (&json!(null), &json!("2025-06-30"), &json!("XTK"))
+    );
+    // A 2026 contest refuses the district, names it and what it became; takes the commune.
+    let org = app.organizer().await;
+    let mut body = common::contest_body();
+    body["year"] = json!(2026);
+    body["opens_at"] = json!("2026-03-01");
+    body["submission_deadline"] = json!("2026-10-31");
+    body["evaluation_ends_at"] = json!("2026-11-30");
+    body["participant_unit_codes"] = json!(["STP", "HTK"]);
+    let res = app.post("/api/v1/contests", &org, body.clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    let field = &res.body["error"]["details"]["fields"][0];
+    assert_eq!(field["field"], "participant_unit_codes[1]");
+    let message = field["message"].as_str().unwrap();
+    assert!(
+        message.contains("huyện Trùng Khánh") && message.contains("30/06/2025"),
+        "{message}"
+    );
+    assert!(message.contains("nay là «xã Trùng Khánh»"), "{message}");
+    // Nor a commune before it exists.
+    body["participant_unit_codes"] = json!(["STP", "XTK"]);
+    body["opens_at"] = json!("2025-03-01");
+    let res = app.post("/api/v1/contests", &org, body.clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("chỉ tồn tại từ ngày 01/07/2025"),
+        "{}",
+        res.text
+    );
+    body["opens_at"] = json!("2026-03-01");
+    let res = app.post("/api/v1/contests", &org, body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    // The 2021 contest, opened while the district existed, keeps it.
+    let res = app
+        .patch(
+            "/api/v1/contests/1",
+            &org,
+            json!({"description": "Mục đích, yêu cầu đã sửa."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }

@@ -3,7 +3,7 @@
 use sangkien_files::FileStore;
 use sangkien_storage::{Store, account as accounts, contest as contests};
 
-use super::{DemoError, load};
+use super::DemoError;
 
 /// Why the full demo could not be walked through (a rule refused a step).
 fn step_error(step: &str, e: crate::Error) -> DemoError {
@@ -85,7 +85,7 @@ pub async fn load_stage(
     stage: Stage,
 ) -> Result<(), DemoError> {
     use crate::{award, contest, judging};
-    load(store, files, now).await?;
+    super::load_with_2026(store, files, now).await?;
     if stage == Stage::Open {
         return Ok(());
     }
@@ -107,12 +107,14 @@ pub async fn load_stage(
     };
     let org = user("snv.tochuc").await?;
     let approver = user("ubnd.pheduyet").await?;
+    // The 2021 contest: the first one created.
     let id = {
         let mut conn = store.reader().await?;
         contests::list(&mut conn)
             .await?
-            .first()
+            .iter()
             .map(|c| c.id)
+            .min()
             .ok_or_else(|| DemoError::Invalid("cuộc thi".into()))?
     };
     contest::transition(&app, &org, id, "closed", None)

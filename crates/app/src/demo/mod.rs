@@ -259,6 +259,30 @@ pub fn contest_input(participants: Vec<String>) -> ContestInput {
     input
 }
 
+/// The units of a demo file (header `code,name,kind,parent_code[,valid_from,valid_to,
+/// successor_code]`).
+fn unit_rows(bytes: &[u8]) -> Result<Vec<unit::NewUnit>, DemoError> {
+    let t = table::read(bytes).map_err(|e| DemoError::Invalid(e.to_string()))?;
+    let col = |name: &str| t.header.iter().position(|h| h == name);
+    t.rows
+        .iter()
+        .map(|(_, cells)| {
+            let cell = |name: &str| col(name).and_then(|i| cells.get(i)).map(String::as_str);
+            let input = unit::UnitInput {
+                code: cell("code").unwrap_or(""),
+                name: cell("name").unwrap_or(""),
+                kind: cell("kind").unwrap_or(""),
+                parent_code: cell("parent_code"),
+                valid_from: cell("valid_from"),
+                valid_to: cell("valid_to"),
+                successor_code: cell("successor_code"),
+                email: None,
+            };
+            unit::validate(&input, &|_| true).map_err(|e| DemoError::Invalid(e.to_string()))
+        })
+        .collect()
+}
+
 /// Loads the demo into an empty database. The contest is opened as the organizer did on
 /// 30/09/2021, so its deadline (31/10/2021) has passed and it can be closed.
 pub async fn load(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
@@ -267,17 +291,16 @@ pub async fn load(store: &Store, files: &FileStore, now: i64) -> Result<(), Demo
         return Err(DemoError::NotEmpty);
     }
     let system = Actor::system(now);
-    let t = table::read(include_bytes!("caobang-units-2021.csv"))
-        .map_err(|e| DemoError::Invalid(e.to_string()))?;
-    let mut rows = Vec::new();
-    for (_, cells) in &t.rows {
-        let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
-        let parent = Some(cell(3)).filter(|p| !p.is_empty());
-        let u = unit::validate(cell(0), cell(1), cell(2), parent, None, &|_| true)
-            .map_err(|e| DemoError::Invalid(e.to_string()))?;
-        rows.push(u);
-    }
+    // The units of 2021, then what changed in 2025 as a province would import it: the
+    // departments merged on 01/3/2025, the districts ended on 30/6/2025, the communes.
+    let rows = unit_rows(include_bytes!("caobang-units-2021.csv"))?;
     units::import(&mut tx, &system, &rows).await?;
+    units::import(
+        &mut tx,
+        &system,
+        &unit_rows(include_bytes!("caobang-units-2025.csv"))?,
+    )
+    .await?;
     for (username, full_name, role, unit_code, position) in DEMO_USERS {
         let new = account::validate_new(
             username,
@@ -319,6 +342,44 @@ pub async fn load(store: &Store, files: &FileStore, now: i64) -> Result<(), Demo
     .await?;
     Store::commit(tx).await?;
     load_entries(store, files, record.id).await
+}
+
+/// The whole demo as `demo` and `serve --demo` load it: [`load`], and the 2026 contest
+/// beside it (tests load the 2021 contest alone).
+pub async fn load_with_2026(store: &Store, files: &FileStore, now: i64) -> Result<(), DemoError> {
+    load(store, files, now).await?;
+    load_2026(store, now).await
+}
+
+/// A small contest of 2026 beside the 2021 one, still a draft for the organizer to
+/// finish: after the 2025 reform its participants are the units that exist on its
+/// opening day (the departments after their mergers and the new communes, no district).
+async fn load_2026(store: &Store, now: i64) -> Result<(), DemoError> {
+    let mut tx = store.begin().await?;
+    let mut input = contest_input(Vec::new());
+    input.title =
+        "Cuộc thi Sáng kiến, giải pháp về cải cách hành chính tỉnh Cao Bằng năm 2026".into();
+    input.year = 2026;
+    input.opens_at = "2026-09-01".into();
+    input.submission_deadline = "2026-10-31".into();
+    input.evaluation_ends_at = Some("2026-11-30".into());
+    // The plan is still being drafted: no number is invented for it.
+    input.plan.number = "Dự thảo".into();
+    input.plan.date = "2026-08-15".into();
+    input.plan.signer = String::new();
+    let opens_on = time::parse_date(&input.opens_at)
+        .ok_or_else(|| DemoError::Invalid("ngày mở cuộc thi 2026".into()))?;
+    input.participant_unit_codes = units::list(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|u| u.validity.valid_on(opens_on))
+        .map(|u| u.code)
+        .collect();
+    let settings =
+        contest::validate(&input, &|_| true).map_err(|e| DemoError::Invalid(e.to_string()))?;
+    contests::create(&mut tx, &Actor::user("snv.tochuc", now), &settings).await?;
+    Store::commit(tx).await?;
+    Ok(())
 }
 
 /// Sample entries (SPEC §7): some submitted with their PDF, some drafts, and units
@@ -459,7 +520,8 @@ async fn load_entries(store: &Store, files: &FileStore, contest_id: i64) -> Resu
                 },
             )
             .await?;
-            entries::write_version(&mut tx, &actor, e.id).await?;
+            let sworn = entries::Sworn::Ticked(sangkien_domain::entry::SWORN_STATEMENT);
+            entries::write_version(&mut tx, &actor, e.id, sworn).await?;
         }
     }
     Store::commit(tx).await?;

@@ -192,7 +192,7 @@ pub async fn add(
     }
     if e.status == EntryStatus::Submitted {
         let attachments = require_complete(&mut tx, &e.content, id).await?;
-        store::write_version_of(&mut tx, &actor, &e, &attachments).await?;
+        store::write_version_of(&mut tx, &actor, &e, &attachments, store::Sworn::AsBefore).await?;
     }
     Store::commit(tx).await?;
     app.upload_phase(UploadPhase::Receive, received_in);

@@ -143,8 +143,14 @@ pub async fn update(
         };
         if changed.entry.status == EntryStatus::Submitted {
             let attachments = require_complete(&mut tx, &changed.entry.content, id).await?;
-            changed.entry =
-                store::write_version_of(&mut tx, &actor, &changed.entry, &attachments).await?;
+            changed.entry = store::write_version_of(
+                &mut tx,
+                &actor,
+                &changed.entry,
+                &attachments,
+                store::Sworn::AsBefore,
+            )
+            .await?;
             changed.attachments = Some(attachments);
         }
     }
@@ -231,12 +237,14 @@ async fn open(
     ))
 }
 
-/// Submits: every required part present, in time. Submitting an entry that is already
-/// submitted and unchanged does nothing (a double click makes no second version).
+/// Submits: every required part present, the authors' statement sworn, in time.
+/// Submitting an entry that is already submitted and unchanged does nothing (a double
+/// click makes no second version).
 pub async fn submit(
     app: &App,
     user: &Account,
     id: i64,
+    sworn: bool,
     key: Option<&idem::Key>,
 ) -> Result<Outcome<EntryDetail>> {
     let (mut tx, mut changed, now) = match open(app, user, id, key, Who::UnitOrOrganizer).await? {
@@ -245,11 +253,19 @@ pub async fn submit(
     };
     if changed.entry.status != EntryStatus::Submitted {
         let attachments = require_complete(&mut tx, &changed.entry.content, id).await?;
+        if !sworn {
+            return Err(Error::field(
+                "sworn",
+                "Hãy đánh dấu lời cam đoan của tác giả trước khi nộp: «Tôi (chúng tôi) xin \
+                 cam đoan mọi thông tin nêu trong đơn là trung thực…».",
+            ));
+        }
         changed.entry = store::write_version_of(
             &mut tx,
             &Actor::user(&user.username, now),
             &changed.entry,
             &attachments,
+            store::Sworn::Ticked(entry::SWORN_STATEMENT),
         )
         .await?;
         changed.attachments = Some(attachments);

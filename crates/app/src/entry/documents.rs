@@ -4,7 +4,7 @@
 
 use sangkien_domain::{account::Role, entry::EntryStatus, time};
 use sangkien_export::official::{self, ReceiptFacts};
-use sangkien_storage::entry::list_attachments;
+use sangkien_storage::entry::{list_attachments, sworn_of};
 
 use crate::export::{File, Format, Made, write};
 use crate::{App, Error, Result, setting, unit};
@@ -48,6 +48,7 @@ pub async fn receipt(
             .into_iter()
             .find(|a| a.kind == "main")
             .map(|a| (a.filename, a.sha256));
+        let sworn = sworn_of(&mut conn, e.id, e.version).await?;
         let organizer = unit::get(app, &contest.settings.organizer_unit_code)
             .await
             .map_or_else(|_| contest.settings.organizer_unit_code.clone(), |u| u.name);
@@ -64,6 +65,7 @@ pub async fn receipt(
                 submitted_at: time::display_vn_seconds(at),
                 version: e.version,
                 main_file: main,
+                sworn,
             },
         ))
     };

@@ -334,8 +334,8 @@ pub async fn similar(
 ) -> Result<Vec<Similar>> {
     require(organizer, &[Role::Organizer])?;
     let mut conn = app.store.reader().await?;
-    let (e, _) = visible(&mut conn, organizer, id).await?;
-    similar_entries(&mut conn, &e, limit).await
+    let (e, contest) = visible(&mut conn, organizer, id).await?;
+    similar_entries(&mut conn, &e, contest.settings.year, limit).await
 }
 
 /// An entry with what its page shows beside it: for organizers, the entries most like it
@@ -354,7 +354,7 @@ pub async fn overview(app: &App, user: &Account, id: i64) -> Result<Overview> {
     let is_organizer = user.role == Role::Organizer;
     let (similar, versions) = if is_organizer {
         (
-            similar_entries(&mut conn, &e, 5).await?,
+            similar_entries(&mut conn, &e, contest.settings.year, 5).await?,
             store::versions(&mut conn, id).await?,
         )
     } else {

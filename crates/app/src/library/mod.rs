@@ -248,7 +248,8 @@ impl ToJson for Hit {
     fn to_json(&self) -> Value {
         let l = &self.0;
         json!({"entry_id": l.entry_id, "contest_id": l.contest_id, "title": l.title,
-               "unit_code": l.unit_code, "unit_name": l.unit_name, "topic_code": l.topic_code,
+               "unit_code": l.unit_code, "unit_name": l.unit_name, "unit_now": l.unit_now,
+               "topic_code": l.topic_code,
                "year": l.year, "tier": l.tier, "tier_name": self.tier().map(|t| t.vi())})
     }
 }
@@ -280,8 +281,16 @@ pub async fn search(app: &App, q: &SearchQuery) -> Result<Page> {
     let (filter, page, per_page) = q.parse()?;
     let mut conn = app.store.reader().await?;
     let found = store::search(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let now_is = crate::unit::now_is_on(&mut conn).await?;
     Ok(Page {
-        items: found.lines.into_iter().map(Hit).collect(),
+        items: found
+            .lines
+            .into_iter()
+            .map(|mut l| {
+                l.unit_now = now_is.get(&l.unit_code).cloned();
+                Hit(l)
+            })
+            .collect(),
         total: found.total,
         capped: found.capped,
         page,
@@ -296,11 +305,14 @@ pub struct LibraryEntry {
     pub stored: Value,
     pub document: LibraryDocument,
     pub adoptions: Vec<store::Adoption>,
+    /// What the entry's unit became since («nay là …»).
+    pub unit_now: Option<String>,
 }
 
 impl ToJson for LibraryEntry {
     fn to_json(&self) -> Value {
         let mut doc = self.stored.clone();
+        doc["unit_now"] = json!(self.unit_now);
         doc["adoptions"] = json!(
             self.adoptions
                 .iter()
@@ -326,10 +338,15 @@ pub async fn entry(app: &App, id: i64) -> Result<LibraryEntry> {
         .await?
         .map(|(_, doc)| doc)
         .ok_or_else(not_in_library)?;
+    let document = LibraryDocument::deserialize(&stored).unwrap_or_default();
+    let unit_now = crate::unit::now_is_on(&mut conn)
+        .await?
+        .remove(&document.unit_code);
     Ok(LibraryEntry {
-        document: LibraryDocument::deserialize(&stored).unwrap_or_default(),
+        document,
         stored,
         adoptions: store::adoptions(&mut conn, id).await?,
+        unit_now,
     })
 }
 

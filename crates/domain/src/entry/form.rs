@@ -238,6 +238,10 @@ pub fn validate(
     })
 }
 
+/// The authors' sworn statement of the TT 18/2013 request form, ticked at submission
+/// and recorded with the version it wrote.
+pub const SWORN_STATEMENT: &str = "Tôi (chúng tôi) xin cam đoan mọi thông tin nêu trong đơn là trung thực, đúng sự thật và hoàn toàn chịu trách nhiệm trước pháp luật.";
+
 /// What a validated entry still lacks before it can be submitted, each with the field
 /// and a Vietnamese sentence. Empty means it may be submitted.
 pub fn missing_for_submit(c: &EntryContent, has_main_pdf: bool) -> Vec<FieldError> {

@@ -9,7 +9,7 @@ pub use deadline::{
     check_extensions_over, check_open_for_changes, due_reminder_offsets, unit_deadline,
     validate_extension, validate_screening,
 };
-pub use form::{missing_for_submit, validate};
+pub use form::{SWORN_STATEMENT, missing_for_submit, validate};
 
 use serde::{Deserialize, Serialize};
 

@@ -27,6 +27,8 @@ pub struct ReceiptFacts {
     pub version: i64,
     /// The main file: its name and SHA-256.
     pub main_file: Option<(String, String)>,
+    /// The authors' sworn statement recorded with the version, if any.
+    pub sworn: Option<String>,
 }
 
 /// A stored `YYYY-MM-DD` as `dd/mm/yyyy`, or empty.
@@ -102,6 +104,13 @@ pub fn receipt(issuer: &Agency, r: &ReceiptFacts) -> Doc {
             format!("{} (giờ Việt Nam)", r.submitted_at),
         ),
         ("Phiên bản", r.version.to_string()),
+        (
+            "Lời cam đoan của tác giả",
+            match &r.sworn {
+                Some(s) => format!("Đã đánh dấu khi nộp: “{s}”"),
+                None => "Không ghi nhận (phiên bản nộp trước khi hệ thống có mục cam đoan).".into(),
+            },
+        ),
         ("Văn bản sáng kiến", file),
         ("Mã SHA-256 của văn bản", sha),
     ];
@@ -321,10 +330,8 @@ pub fn application(
             header_rows: 1,
         }));
     }
-    doc.blocks.push(line(
-        "Tôi (chúng tôi) xin cam đoan mọi thông tin nêu trong đơn là trung thực, đúng sự thật và hoàn toàn chịu trách nhiệm trước pháp luật."
-            .into(),
-    ));
+    doc.blocks
+        .push(line(sangkien_domain::entry::SWORN_STATEMENT.into()));
     let mut sign = vec![
         Para::new(place_date_line(&issuer.place, submitted_on, year), 13.0)
             .italic()

@@ -298,12 +298,22 @@ pub async fn list(
     page(conn, SELECT, contest_id, &filter, limit, offset, from_row).await
 }
 
-/// The id, contest and content of every entry of the given statuses, for the
-/// duplicate check.
-pub async fn texts(conn: &mut Conn) -> Result<Vec<(i64, i64, String, EntryContent)>> {
+/// A submitted entry's text for the duplicate check, with its contest's year.
+#[derive(Debug, Clone)]
+pub struct EntryText {
+    pub id: i64,
+    pub contest_id: i64,
+    pub year: i64,
+    pub unit_code: String,
+    pub content: EntryContent,
+}
+
+/// Every submitted entry's text (the duplicate check compares with them).
+pub async fn texts(conn: &mut Conn) -> Result<Vec<EntryText>> {
     sql::query(
-        "select e.entry_id, e.contest_id, u.code as unit_code, e.content from entry e \
-         join unit u on u.unit_id = e.unit_id where e.status = 'submitted'",
+        "select e.entry_id, e.contest_id, c.year, u.code as unit_code, e.content from entry e \
+         join unit u on u.unit_id = e.unit_id join contest c on c.contest_id = e.contest_id \
+         where e.status = 'submitted'",
     )
     .fetch_all(conn)
     .await?
@@ -311,13 +321,14 @@ pub async fn texts(conn: &mut Conn) -> Result<Vec<(i64, i64, String, EntryConten
     .map(|r| {
         let id: i64 = r.get("entry_id")?;
         let content: String = r.get("content")?;
-        Ok((
+        Ok(EntryText {
             id,
-            r.get("contest_id")?,
-            r.get("unit_code")?,
-            serde_json::from_str(&content)
+            contest_id: r.get("contest_id")?,
+            year: r.get("year")?,
+            unit_code: r.get("unit_code")?,
+            content: serde_json::from_str(&content)
                 .map_err(|e| corrupt(format!("entry {id} content: {e}")))?,
-        ))
+        })
     })
     .collect()
 }

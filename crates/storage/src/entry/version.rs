@@ -21,16 +21,32 @@ pub struct VersionRecord {
     pub attachments: serde_json::Value,
     pub submitted_at: i64,
     pub submitted_by: String,
+    /// The sworn statement as ticked when the version was submitted (none for versions
+    /// written before the rule).
+    pub sworn: Option<String>,
+}
+
+/// The sworn statement a version records: the one just ticked at a submission, or,
+/// for a change after it, the previous version's.
+#[derive(Debug, Clone, Copy)]
+pub enum Sworn<'a> {
+    Ticked(&'a str),
+    AsBefore,
 }
 
 /// Writes the next immutable version of an entry from its current working copy and
 /// attachments, and marks it submitted. Returns the new version number.
-pub async fn write_version(conn: &mut Conn, actor: &Actor, entry_id: i64) -> Result<i64> {
+pub async fn write_version(
+    conn: &mut Conn,
+    actor: &Actor,
+    entry_id: i64,
+    sworn: Sworn<'_>,
+) -> Result<i64> {
     let entry = get(conn, entry_id)
         .await?
         .ok_or_else(|| corrupt(format!("entry {entry_id} vanished")))?;
     let attachments = list_attachments(conn, entry_id).await?;
-    Ok(write_version_of(conn, actor, &entry, &attachments)
+    Ok(write_version_of(conn, actor, &entry, &attachments, sworn)
         .await?
         .version)
 }
@@ -42,6 +58,7 @@ pub async fn write_version_of(
     actor: &Actor,
     entry: &EntryRecord,
     attachments: &[AttachmentRecord],
+    sworn: Sworn<'_>,
 ) -> Result<EntryRecord> {
     let attachments: Vec<serde_json::Value> = attachments
         .iter()
@@ -53,8 +70,9 @@ pub async fn write_version_of(
     let version = entry.version + 1;
     let by = actor.name();
     sql::query(
-        "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by) \
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into entry_version (entry_id, version, content, attachments, submitted_at, submitted_by, sworn) \
+         values ($1, $2, $3, $4, $5, $6, coalesce($7, \
+           (select p.sworn from entry_version p where p.entry_id = $1 and p.version = $2 - 1)))",
     )
     .bind(entry.id)
     .bind(version)
@@ -62,6 +80,10 @@ pub async fn write_version_of(
     .bind(serde_json::Value::Array(attachments.clone()).to_string())
     .bind(actor.at)
     .bind(&by)
+    .bind(match sworn {
+        Sworn::Ticked(s) => Some(s),
+        Sworn::AsBefore => None,
+    })
     .execute(&mut *conn)
     .await?;
     sql::query(
@@ -97,7 +119,7 @@ pub async fn write_version_of(
 
 pub async fn versions(conn: &mut Conn, entry_id: i64) -> Result<Vec<VersionRecord>> {
     sql::query(
-        "select version, content, attachments, submitted_at, submitted_by from entry_version \
+        "select version, content, attachments, submitted_at, submitted_by, sworn from entry_version \
          where entry_id = $1 order by version",
     )
     .bind(entry_id)
@@ -115,7 +137,20 @@ pub async fn versions(conn: &mut Conn, entry_id: i64) -> Result<Vec<VersionRecor
                 .map_err(|e| corrupt(format!("entry {entry_id} version attachments: {e}")))?,
             submitted_at: r.get("submitted_at")?,
             submitted_by: r.get("submitted_by")?,
+            sworn: r.get("sworn")?,
         })
     })
     .collect()
+}
+
+/// The sworn statement recorded with one version, if any.
+pub async fn sworn_of(conn: &mut Conn, entry_id: i64, version: i64) -> Result<Option<String>> {
+    Ok(
+        sql::query("select sworn from entry_version where entry_id = $1 and version = $2")
+            .bind(entry_id)
+            .bind(version)
+            .fetch_optional_scalar::<Option<String>>(conn)
+            .await?
+            .flatten(),
+    )
 }

@@ -150,15 +150,30 @@ async fn update(
     Ok(reply(&detail))
 }
 
+/// A submission's body: the authors' sworn statement, ticked.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SubmitBody {
+    #[serde(default)]
+    sworn: bool,
+}
+
 async fn submit(
     State(state): State<AppState>,
     user: ApiUser,
     Id(id): Id,
     key: IdemKey,
+    body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let key = key.of(&format!("POST /entries/{id}/submit"), b"", StatusCode::OK);
+    // No body at all is a submission without the statement: refused with its reason.
+    let sworn = if body.iter().all(u8::is_ascii_whitespace) {
+        false
+    } else {
+        parse_json::<SubmitBody>(&body)?.sworn
+    };
+    let key = key.of(&format!("POST /entries/{id}/submit"), &body, StatusCode::OK);
     answer(
-        change::submit(&state, &user.0, id, key.as_ref()).await?,
+        change::submit(&state, &user.0, id, sworn, key.as_ref()).await?,
         StatusCode::OK,
     )
 }
@@ -245,7 +260,8 @@ async fn versions(
         .into_iter()
         .map(|v| {
             json!({"version": v.version, "submitted_at": time::rfc3339_vn(v.submitted_at),
-                   "submitted_by": v.submitted_by, "content": v.content, "attachments": v.attachments})
+                   "submitted_by": v.submitted_by, "content": v.content, "attachments": v.attachments,
+                   "sworn": v.sworn})
         })
         .collect();
     Ok(Json(json!({"entry_id": id, "versions": items})))

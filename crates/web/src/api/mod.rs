@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: each handler reads its input, calls one operation of
 //! the application layer and writes its result as JSON (keys in order, as SPEC §4 shows).
 
+mod archive;
 mod auth;
 mod award;
 mod contest;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .merge(auth::router())
         .merge(unit::router())
+        .merge(archive::router())
         .merge(user::router())
         .merge(contest::router())
         .merge(entry::router())

@@ -38,10 +38,26 @@ enum Kind {
     Users,
 }
 
-struct BadRow {
-    line: u64,
-    key: String,
-    reason: String,
+pub(super) struct BadRow {
+    pub line: u64,
+    pub key: String,
+    pub reason: String,
+}
+
+/// The bad rows of a refused import, by line.
+pub(super) fn bad_rows(e: &Error) -> Vec<BadRow> {
+    e.details["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| BadRow {
+                    line: r["line"].as_u64().unwrap_or_default(),
+                    key: r["code"].as_str().unwrap_or_default().to_string(),
+                    reason: r["reason"].as_str().unwrap_or_default().to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 struct Made {
@@ -90,18 +106,7 @@ async fn users_form(user: PageUser) -> Response {
 
 /// The form again with the refusal: the message, and each bad row by line.
 fn refused(user: &PageUser, kind: Kind, e: Error) -> Response {
-    let bad_rows = e.details["rows"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| BadRow {
-                    line: r["line"].as_u64().unwrap_or_default(),
-                    key: r["code"].as_str().unwrap_or_default().to_string(),
-                    reason: r["reason"].as_str().unwrap_or_default().to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let bad_rows = bad_rows(&e);
     let mut message = e.message.clone();
     for (_, m) in e.fields() {
         if !message.contains(&m) {

@@ -30,6 +30,8 @@ struct UnitRow {
     kind: &'static str,
     parent: String,
     email: String,
+    /// When it existed and what it became: «01/07/2025 – nay», «… – 30/06/2025, nay là …».
+    period: String,
     active: bool,
 }
 
@@ -60,6 +62,7 @@ async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error
     Ok(list
         .into_iter()
         .map(|u| UnitRow {
+            period: period(&u.validity, &names),
             parent: u
                 .parent_code
                 .as_ref()
@@ -72,6 +75,22 @@ async fn unit_rows(state: &AppState) -> Result<Vec<UnitRow>, sangkien_app::Error
             active: u.active,
         })
         .collect())
+}
+
+/// A unit's time of existence as a civil servant reads it.
+fn period(v: &sangkien_domain::unit::Validity, names: &HashMap<String, String>) -> String {
+    use sangkien_domain::time::display_date;
+    if v.valid_from.is_none() && v.valid_to.is_none() {
+        return String::new();
+    }
+    let from = v.valid_from.map_or("…".to_string(), display_date);
+    let to = v.valid_to.map_or("nay".to_string(), display_date);
+    let merged = v
+        .successor_code
+        .as_ref()
+        .map(|s| format!(", sáp nhập vào {}", names.get(s).unwrap_or(s)))
+        .unwrap_or_default();
+    format!("{from} – {to}{merged}")
 }
 
 async fn units(
@@ -107,6 +126,7 @@ async fn units_csv(State(state): State<AppState>, _user: PageUser) -> Response {
             "Loại",
             "Cấp trên",
             "Thư điện tử",
+            "Thời gian tồn tại",
             "Hoạt động",
         ]
         .map(String::from)
@@ -119,6 +139,7 @@ async fn units_csv(State(state): State<AppState>, _user: PageUser) -> Response {
             u.kind.to_string(),
             u.parent,
             u.email,
+            u.period,
             yes_no(u.active).into(),
         ]
     }));

@@ -4,6 +4,7 @@
 //! post/redirect/get.
 
 mod account;
+mod archive;
 mod audit;
 mod award;
 mod contest;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
         .merge(import::router())
+        .merge(archive::router())
         .merge(audit::router())
         .merge(reset::router())
         .merge(account::router())

@@ -2,6 +2,8 @@
 //! the provincial portal, newspaper and broadcaster. Everything comes from the results
 //! stored at publication, so the pages are one read and never change afterwards.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::{
     Router,
@@ -15,7 +17,7 @@ use sangkien_app::{
     library::{self, LibraryEntry, SearchQuery},
     publication::{self, PublicResults},
 };
-use sangkien_domain::{contest::PrizeTier, labels::Label, points::format_vnd};
+use sangkien_domain::{contest::PrizeTier, labels::Label, points::format_vnd, unit::as_it_was};
 
 use super::{Nav, date_vi, error_page, page_error, render};
 use crate::{AppState, error::status, extract::Id};
@@ -29,6 +31,15 @@ pub fn router() -> Router<AppState> {
         .route("/public/library", get(library_page))
         .route("/public/library.csv", get(library_csv))
         .route("/public/library/{id}", get(library_entry))
+}
+
+/// A past winner of the archive in the library.
+pub struct ImportedLine {
+    pub title: String,
+    pub unit_name: String,
+    pub year: i64,
+    pub tier_name: &'static str,
+    pub summary: String,
 }
 
 pub struct LibraryLine {
@@ -51,6 +62,8 @@ struct LibraryPage {
     units: Vec<(String, String)>,
     tiers: Vec<(&'static str, &'static str)>,
     items: Vec<LibraryLine>,
+    /// Past winners imported from the archive that match (on the first page).
+    imported: Vec<ImportedLine>,
     total: String,
     prev: Option<String>,
     next: Option<String>,
@@ -101,12 +114,33 @@ async fn library_page(State(state): State<AppState>, Query(q): Query<SearchQuery
         Err(e) => (Vec::new(), 0, false, 1, 20, Some(e.message)),
     };
     let next = has_next(page, per_page, items.len(), total, capped);
+    let imported = if page == 1 && error.is_none() {
+        match sangkien_app::archive::winners_matching(&state, &q).await {
+            Ok(found) => found
+                .into_iter()
+                .map(|a| ImportedLine {
+                    tier_name: a
+                        .tier
+                        .as_deref()
+                        .and_then(PrizeTier::parse)
+                        .map_or("", |t| t.vi()),
+                    title: a.title,
+                    unit_name: a.unit_name,
+                    year: a.year,
+                    summary: a.summary,
+                })
+                .collect(),
+            Err(e) => return page_error(e),
+        }
+    } else {
+        Vec::new()
+    };
     let items = items
         .iter()
         .map(|i| LibraryLine {
             entry_id: i.0.entry_id,
             title: i.0.title.clone(),
-            unit_name: i.0.unit_name.clone(),
+            unit_name: as_it_was(&i.0.unit_name, i.0.unit_now.as_deref()),
             year: i.0.year.to_string(),
             tier_name: i.tier().map(|t| t.vi().to_string()).unwrap_or_default(),
         })
@@ -123,6 +157,7 @@ async fn library_page(State(state): State<AppState>, Query(q): Query<SearchQuery
             .map(|t| (t.as_str(), t.vi()))
             .collect(),
         items,
+        imported,
         total: if capped {
             format!(
                 "Hơn {}",
@@ -163,7 +198,7 @@ async fn library_csv(State(state): State<AppState>, Query(q): Query<SearchQuery>
             vec![
                 i.0.entry_id.to_string(),
                 i.0.title.clone(),
-                i.0.unit_name.clone(),
+                as_it_was(&i.0.unit_name, i.0.unit_now.as_deref()),
                 i.0.year.to_string(),
                 i.tier().map(|t| t.vi().to_string()).unwrap_or_default(),
             ]
@@ -264,7 +299,7 @@ fn entry_page(id: i64, l: &LibraryEntry) -> EntryPage {
         entry_id: id,
         title: d.title.clone(),
         tier_name: d.tier_name.clone().unwrap_or_default(),
-        unit_name: d.unit_name.clone(),
+        unit_name: as_it_was(&d.unit_name, l.unit_now.as_deref()),
         contest_id: d.contest_id,
         contest_title: d.contest_title.clone(),
         topic_name: d.topic_name.clone().unwrap_or_default(),
@@ -395,24 +430,31 @@ fn public(mut r: Response) -> Response {
 }
 
 async fn results(State(state): State<AppState>, Id(id): Id) -> Response {
+    // The results never change once published, but the units named in them may have
+    // been merged since («nay là …»), which changes the library's version.
+    let version = match state.library_version().await {
+        Ok(v) => v,
+        Err(e) => return page_error(e),
+    };
     let build = async {
         html(&results_page(
             id,
             &publication::get(&state, id).await?.results,
+            &sangkien_app::unit::now_is(&state).await?,
         ))
     };
     let key = format!("results:{id}:html");
     cached_page(
         &state,
         key,
-        0,
+        version,
         build,
         "Không tìm thấy kết quả công bố của cuộc thi.",
     )
     .await
 }
 
-fn results_page(id: i64, r: &PublicResults) -> ResultsPage {
+fn results_page(id: i64, r: &PublicResults, now_is: &HashMap<String, String>) -> ResultsPage {
     let c = &r.contest;
     let decision = match &c.decision {
         None => String::new(),
@@ -430,7 +472,7 @@ fn results_page(id: i64, r: &PublicResults) -> ResultsPage {
             entry_id: a.entry_id,
             tier: a.tier_name.clone(),
             title: a.title.clone(),
-            unit_name: a.unit_name.clone(),
+            unit_name: as_it_was(&a.unit_name, now_is.get(&a.unit_code).map(String::as_str)),
             authors: a
                 .authors
                 .iter()

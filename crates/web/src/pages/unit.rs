@@ -36,6 +36,9 @@ struct UnitForm {
     kind: String,
     parent_code: String,
     email: String,
+    valid_from: String,
+    valid_to: String,
+    successor_code: String,
     /// A checkbox: present when ticked.
     active: Option<String>,
 }
@@ -98,6 +101,11 @@ async fn new_form(State(state): State<AppState>, user: PageUser) -> Response {
     )
 }
 
+/// A date for a date field (`YYYY-MM-DD`), or empty.
+fn day(d: Option<impl std::fmt::Display>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
 fn optional(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -113,6 +121,9 @@ async fn create(
         kind: f.kind.clone(),
         parent_code: optional(&f.parent_code),
         email: optional(&f.email),
+        valid_from: optional(&f.valid_from),
+        valid_to: optional(&f.valid_to),
+        successor_code: optional(&f.successor_code),
     };
     let result = unit::create(&state, user.account(), &body)
         .await
@@ -139,6 +150,9 @@ async fn edit_form(
         kind: u.kind.as_str().to_string(),
         parent_code: u.parent_code.unwrap_or_default(),
         email: u.email.unwrap_or_default(),
+        valid_from: day(u.validity.valid_from),
+        valid_to: day(u.validity.valid_to),
+        successor_code: u.validity.successor_code.unwrap_or_default(),
         active: u.active.then(|| "on".to_string()),
         ..UnitForm::default()
     };
@@ -162,6 +176,9 @@ async fn update(
         parent_code: Some(optional(&f.parent_code)),
         active: Some(f.active.is_some()),
         email: Some(optional(&f.email)),
+        valid_from: Some(optional(&f.valid_from)),
+        valid_to: Some(optional(&f.valid_to)),
+        successor_code: Some(optional(&f.successor_code)),
     };
     let result = unit::update(&state, user.account(), &code, &patch)
         .await

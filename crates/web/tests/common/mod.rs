@@ -319,7 +319,11 @@ impl TestApp {
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
         let res = self
-            .post(&format!("/api/v1/entries/{id}/submit"), token, json!({}))
+            .post(
+                &format!("/api/v1/entries/{id}/submit"),
+                token,
+                json!({"sworn": true}),
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text);
         id

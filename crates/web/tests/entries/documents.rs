@@ -44,12 +44,36 @@ async fn the_receipt_and_the_request_for_recognition_parse_back() {
     let receipt = format!("/api/v1/entries/{id}/receipt.pdf");
     let res = app.get(&receipt, &t).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
-    // Submitted at 15/10/2021 10:00:37, Vietnam time.
+    // Submitted at 15/10/2021 10:00:37, Vietnam time: without the authors' sworn
+    // statement it is refused, and nothing is written.
     app.set_now(common::OCT_15_2021 + 37);
+    for body in [json!({}), json!({"sworn": false})] {
+        let res = app
+            .post(&format!("/api/v1/entries/{id}/submit"), &t, body)
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+        assert_eq!(res.body["error"]["details"]["fields"][0]["field"], "sworn");
+    }
     let sub = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(sub.status, StatusCode::OK, "{}", sub.text);
+    assert_eq!(sub.body["version"], 1);
+    // The statement is recorded with the version.
+    let org = app.organizer().await;
+    let versions = app
+        .get(&format!("/api/v1/entries/{id}/versions"), &org)
+        .await;
+    assert_eq!(
+        versions.body["versions"][0]["sworn"].as_str(),
+        Some(sangkien_domain::entry::SWORN_STATEMENT),
+        "{}",
+        versions.text
+    );
     // Printed a week later: the receipt keeps the moment of submission.
     app.set_now(common::OCT_15_2021 + 37 + 86_400 * 7);
     let t = app.login("hoaan.daumoi").await;
@@ -64,6 +88,7 @@ async fn the_receipt_and_the_request_for_recognition_parse_back() {
         "“Một cửa liên thông hộ tịch tại xã Bế Triều”",
         "15/10/2021 10:00:37 (giờ Việt Nam)",
         "Phiên bản 1",
+        "Đã đánh dấu khi nộp",
         "Cao Bằng, ngày 15 tháng 10 năm 2021",
     ] {
         assert!(text.contains(s), "receipt lacks «{s}»:\n{text}");

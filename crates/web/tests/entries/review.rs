@@ -66,7 +66,11 @@ async fn idempotent_posts_and_double_submits_make_one_entry_and_one_version() {
     // Double submit: the same version, once.
     for _ in 0..3 {
         let res = app
-            .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+            .post(
+                &format!("/api/v1/entries/{id}/submit"),
+                &t,
+                json!({"sworn": true}),
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(res.body["version"], 1);
@@ -154,8 +158,12 @@ async fn coverage_counts_submitted_entries_and_drafts_per_unit() {
     let stp = app.login("stp.daumoi").await;
     let id = new_entry(&app, &stp, "Sáng kiến thứ hai của Sở Tư pháp").await;
     upload_main(&app, &stp, id).await;
-    app.post(&format!("/api/v1/entries/{id}/submit"), &stp, json!({}))
-        .await;
+    app.post(
+        &format!("/api/v1/entries/{id}/submit"),
+        &stp,
+        json!({"sworn": true}),
+    )
+    .await;
     let cov = app
         .get(&format!("/api/v1/contests/{CONTEST}/coverage"), &org)
         .await;
@@ -183,8 +191,12 @@ async fn screening_happens_in_closed_and_the_duplicate_check_finds_a_copy() {
     let stp = app.login("stp.daumoi").await;
     let a = new_entry(&app, &t, "Tiếp nhận hồ sơ qua mạng và trả kết quả tại nhà").await;
     upload_main(&app, &t, a).await;
-    app.post(&format!("/api/v1/entries/{a}/submit"), &t, json!({}))
-        .await;
+    app.post(
+        &format!("/api/v1/entries/{a}/submit"),
+        &t,
+        json!({"sworn": true}),
+    )
+    .await;
     // A copy typed without diacritics by another unit.
     let mut copy = complete_entry("Tiep nhan ho so qua mang va tra ket qua tai nha");
     copy["description"]["current_situation"] = json!("Ho so giay, di lai nhieu lan.");
@@ -196,8 +208,12 @@ async fn screening_happens_in_closed_and_the_duplicate_check_finds_a_copy() {
         .as_i64()
         .unwrap();
     upload_main(&app, &stp, b).await;
-    app.post(&format!("/api/v1/entries/{b}/submit"), &stp, json!({}))
-        .await;
+    app.post(
+        &format!("/api/v1/entries/{b}/submit"),
+        &stp,
+        json!({"sworn": true}),
+    )
+    .await;
     let sim = app.get(&format!("/api/v1/entries/{b}/similar"), &org).await;
     assert_eq!(sim.status, StatusCode::OK, "{}", sim.text);
     let first = &sim.body[0];
@@ -319,7 +335,11 @@ async fn every_answer_to_a_change_is_the_entry_as_stored() {
         .await;
     assert_eq!(listed.body["attachments"][0], upload.body, "upload");
     let submitted = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &hoaan, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &hoaan,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
     assert_eq!(submitted.body["version"], 1);
@@ -373,4 +393,114 @@ async fn unrelated_demo_entries_are_not_reported_as_alike() {
             assert!(figure < 0.3, "entry {id} and {}: {figure}", s["entry_id"]);
         }
     }
+}
+
+#[tokio::test]
+async fn an_archived_2019_entry_is_found_for_a_near_copy_of_2021_and_its_winners_join_the_library()
+{
+    let app = TestApp::new().await;
+    let org = app.organizer().await;
+    // A bad file imports nothing and names every bad row.
+    let bad = "year,unit_code,title,summary,tier\n\
+               2019,HHA,Một cửa điện tử,,Giải Nhất\n\
+               19,HHA,Năm sai,,\n\
+               2019,KHONGCO,Đơn vị sai,,\n\
+               2019,HHA,Giải sai,,Giải Vàng\n";
+    let res = app
+        .upload(
+            "/api/v1/archive/import",
+            &org,
+            "luu-tru.csv",
+            bad.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    let lines: Vec<u64> = res.body["error"]["details"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 4, 5], "{}", res.text);
+    assert_eq!(
+        app.get("/api/v1/archive", &org).await.body["items"],
+        json!([])
+    );
+    // Units import nothing there; only organizers import.
+    let focal = app.login("hoaan.daumoi").await;
+    let good = "year,unit_code,title,summary,tier\n\
+                2019,HHA,Tiếp nhận hồ sơ qua mạng và trả kết quả tại nhà,\"Hồ sơ giấy, đi lại nhiều lần. Tiếp nhận qua mạng, trả kết quả tại nhà. Giảm 30% thời gian.\",Giải Nhì\n\
+                2019,STP,Sổ tay pháp luật cho cán bộ xã,Tài liệu hỏi đáp in sẵn.,\n";
+    let res = app
+        .upload(
+            "/api/v1/archive/import",
+            &focal,
+            "luu-tru.csv",
+            good.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    let res = app
+        .upload(
+            "/api/v1/archive/import",
+            &org,
+            "luu-tru.csv",
+            good.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body, json!({"created": 2, "unchanged": 0}));
+    // Again: nothing twice.
+    let res = app
+        .upload(
+            "/api/v1/archive/import",
+            &org,
+            "luu-tru.csv",
+            good.as_bytes(),
+        )
+        .await;
+    assert_eq!(res.body, json!({"created": 0, "unchanged": 2}));
+    // A near copy submitted in 2021 (the archive was imported after the contest began:
+    // years count, not contest numbers).
+    let t = app.login("hoaan.daumoi").await;
+    let id = new_entry(&app, &t, "Tiếp nhận hồ sơ qua mạng, trả kết quả tại nhà").await;
+    upload_main(&app, &t, id).await;
+    let res = app
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let sim = app
+        .get(&format!("/api/v1/entries/{id}/similar"), &org)
+        .await;
+    assert_eq!(sim.status, StatusCode::OK, "{}", sim.text);
+    let first = &sim.body[0];
+    assert_eq!(first["year"], 2019, "{}", sim.text);
+    assert_eq!(first["entry_id"], json!(null));
+    assert!(first["archive_id"].as_i64().is_some());
+    // Far above any other entry (the archive keeps only a title and a summary).
+    let figure = |i: usize| sim.body[i]["similarity"].as_f64().unwrap();
+    assert!(
+        figure(0) > 0.25 && figure(0) > 10.0 * figure(1),
+        "{}",
+        sim.text
+    );
+    // The winner joins the library, marked as imported; the other does not.
+    let library = app
+        .call(Method::GET, "/public/library?q=tra+ket+qua", None, None)
+        .await;
+    assert!(
+        library.text.contains("nhập từ hồ sơ lưu trữ"),
+        "{}",
+        library.text
+    );
+    assert!(library.text.contains("Giải Nhì"), "{}", library.text);
+    let winners = app
+        .call(Method::GET, "/api/v1/public/archive", None, None)
+        .await;
+    assert_eq!(winners.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(winners.body["items"][0]["tier"], "second");
 }

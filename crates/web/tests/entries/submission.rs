@@ -86,7 +86,11 @@ async fn submit_needs_every_part_and_lists_what_is_missing() {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let id = res.body["id"].as_i64().unwrap();
     let sub = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(sub.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sub.text);
     assert_eq!(sub.body["error"]["code"], "entry_incomplete");
@@ -143,7 +147,11 @@ async fn submit_needs_every_part_and_lists_what_is_missing() {
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(upload_main(&app, &t, id).await.status, StatusCode::CREATED);
     let sub = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(sub.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(sub.text.contains("100%"), "{}", sub.text);
@@ -154,7 +162,11 @@ async fn submit_needs_every_part_and_lists_what_is_missing() {
     )
     .await;
     let sub = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(sub.status, StatusCode::OK, "{}", sub.text);
     assert_eq!(sub.body["status"], "submitted");
@@ -182,7 +194,7 @@ async fn the_deadline_is_exact_to_the_second_and_an_extension_opens_it_for_one_u
         .post(
             &format!("/api/v1/entries/{}/submit", ids[0]),
             &hoaan,
-            json!({}),
+            json!({"sworn": true}),
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
@@ -194,7 +206,7 @@ async fn the_deadline_is_exact_to_the_second_and_an_extension_opens_it_for_one_u
         .post(
             &format!("/api/v1/entries/{}/submit", ids[1]),
             &stp,
-            json!({}),
+            json!({"sworn": true}),
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
@@ -262,7 +274,7 @@ async fn the_deadline_is_exact_to_the_second_and_an_extension_opens_it_for_one_u
         .post(
             &format!("/api/v1/entries/{}/submit", ids[1]),
             &stp,
-            json!({}),
+            json!({"sworn": true}),
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
@@ -480,9 +492,13 @@ async fn an_upload_is_stored_by_hash_downloaded_with_authorization_and_deleted_w
     let up = upload_main(&app, &t, id).await;
     let aid = up.body["id"].as_i64().unwrap();
     assert_eq!(
-        app.post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
-            .await
-            .status,
+        app.post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true})
+        )
+        .await
+        .status,
         StatusCode::OK
     );
     let del = app

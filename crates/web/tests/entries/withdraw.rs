@@ -10,7 +10,11 @@ async fn only_the_entry_s_own_unit_withdraws_it() {
     let id = new_entry(&app, &t, "Sáng kiến chỉ đơn vị rút được").await;
     assert_eq!(upload_main(&app, &t, id).await.status, StatusCode::CREATED);
     let res = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     // The organizer refuses an entry by screening it, not by withdrawing it.
@@ -43,7 +47,9 @@ async fn a_withdrawn_entry_is_edited_and_submitted_again_before_the_deadline() {
     assert_eq!(upload_main(&app, &t, id).await.status, StatusCode::CREATED);
     let path = |action: &str| format!("/api/v1/entries/{id}/{action}");
     assert_eq!(
-        app.post(&path("submit"), &t, json!({})).await.body["version"],
+        app.post(&path("submit"), &t, json!({"sworn": true}))
+            .await
+            .body["version"],
         1
     );
     let res = app.post(&path("withdraw"), &t, json!({})).await;
@@ -57,7 +63,7 @@ async fn a_withdrawn_entry_is_edited_and_submitted_again_before_the_deadline() {
         .await;
     assert_eq!(edit.status, StatusCode::OK, "{}", edit.text);
     assert_eq!(edit.body["status"], "withdrawn");
-    let again = app.post(&path("submit"), &t, json!({})).await;
+    let again = app.post(&path("submit"), &t, json!({"sworn": true})).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     assert_eq!(again.body["status"], "submitted");
     assert_eq!(again.body["version"], 2);
@@ -76,12 +82,20 @@ async fn each_submission_leaves_a_receipt_with_the_version_and_the_second() {
     // 15/10/2021 10:07:42 in Vietnam.
     app.set_now(1_634_267_262);
     let res = app
-        .post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
+        .post(
+            &format!("/api/v1/entries/{id}/submit"),
+            &t,
+            json!({"sworn": true}),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     // A double click makes no second receipt.
-    app.post(&format!("/api/v1/entries/{id}/submit"), &t, json!({}))
-        .await;
+    app.post(
+        &format!("/api/v1/entries/{id}/submit"),
+        &t,
+        json!({"sworn": true}),
+    )
+    .await;
     let inbox = app.get("/api/v1/notifications", &t).await;
     assert_eq!(inbox.body["total"].as_i64().unwrap(), before + 1);
     let receipt = &inbox.body["items"][0];

@@ -510,3 +510,95 @@ async fn the_administrator_imports_users_and_units_from_files_all_or_nothing() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_administrator_dates_a_unit_and_the_organizer_imports_earlier_years() {
+    let app = TestApp::new().await;
+    let admin = web_login(&app, "quantri").await;
+    let cookie = format!("sk_session={admin}");
+    let res = page(&app, "/units/HTK", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    // The demo's 2025 data: the district ended on 30/06/2025.
+    assert!(res.text.contains("value=\"2025-06-30\""), "{}", res.text);
+    let csrf = hidden(&res.text, "csrf");
+    let edit = |to: &str| {
+        encode(&[
+            ("csrf", &csrf),
+            ("name", "huyện Trùng Khánh"),
+            ("kind", "district"),
+            ("parent_code", ""),
+            ("valid_from", ""),
+            ("valid_to", to),
+            ("successor_code", "P-TANGIANG"),
+            ("active", "on"),
+        ])
+    };
+    // A merger needs the last day; what was typed stays.
+    let res = form(&app, "/units/HTK", &cookie, &edit("")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("phải có ngày hết hiệu lực"),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text.contains("value=\"P-TANGIANG\" selected"),
+        "{}",
+        res.text
+    );
+    let res = form(&app, "/units/HTK", &cookie, &edit("2025-06-30")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let list = page(&app, "/units", Some(&admin)).await;
+    assert!(
+        list.text
+            .contains("… – 30/06/2025, sáp nhập vào phường Tân Giang"),
+        "{}",
+        list.text
+    );
+    assert!(list.text.contains("01/07/2025 – nay"), "{}", list.text);
+
+    // The organizer's archive: a bad file names its rows, a good one fills the list.
+    let session = web_login(&app, "snv.tochuc").await;
+    let home = page(&app, "/", Some(&session)).await;
+    assert!(home.text.contains("href=\"/archive\""), "{}", home.text);
+    let form_page = page(&app, "/archive", Some(&session)).await;
+    assert_eq!(form_page.status, StatusCode::OK, "{}", form_page.text);
+    let csrf = hidden(&form_page.text, "csrf");
+    let bad = "year,unit_code,title,summary,tier\n2019,HTK,,,\n";
+    let res = multipart_page(
+        &app,
+        "/archive/import",
+        &session,
+        Some(&csrf),
+        bad.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("<td class=\"num\">2</td><td>HTK</td>"),
+        "{}",
+        res.text
+    );
+    let good =
+        "year,unit_code,title,summary,tier\n2019,HTK,Bản đồ số du lịch Trùng Khánh,,Giải Ba\n";
+    let res = multipart_page(
+        &app,
+        "/archive/import",
+        &session,
+        Some(&csrf),
+        good.as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let to = res.headers[header::LOCATION].to_str().unwrap().to_string();
+    let list = page(&app, &to, Some(&session)).await;
+    assert!(list.text.contains("1 sáng kiến mới"), "{}", list.text);
+    assert!(list.text.contains("Bản đồ số du lịch Trùng Khánh"));
+    assert!(list.text.contains("Giải Ba"));
+    // Units do not see the archive.
+    let focal = web_login(&app, "stp.daumoi").await;
+    assert_eq!(
+        page(&app, "/archive", Some(&focal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

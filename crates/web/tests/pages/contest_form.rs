@@ -23,7 +23,7 @@ fn filled(csrf: &str, op: &str) -> Vec<(&'static str, String)> {
         ("evaluation_ends_at", "".into()),
         ("reminders", "7, 3".into()),
         ("participant", "STP".into()),
-        ("participant", "HHA".into()),
+        ("participant", "X-HOAAN".into()),
         ("min_entries", "1".into()),
         ("t0_group", "Cải cách thủ tục hành chính".into()),
         ("t0_code", "".into()),
@@ -184,7 +184,7 @@ async fn the_organizer_creates_a_contest_from_the_form() {
     assert_eq!(s["submission_deadline"], "2027-06-30T17:00:59+07:00");
     assert_eq!(
         s["participant_unit_codes"],
-        serde_json::json!(["STP", "HHA"])
+        serde_json::json!(["STP", "X-HOAAN"])
     );
     assert_eq!(s["criteria"][0]["name"], "Tính mới");
     assert_eq!(s["criteria"][0]["bands"][1]["max"], 29.5);

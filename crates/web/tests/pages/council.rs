@@ -55,6 +55,8 @@ async fn submitting_and_withdrawing_ask_first_and_only_the_unit_withdraws() {
     assert!(res.text.contains(&format!("{path}/edit")));
     let res = page(&app, &format!("{path}?confirm=submit"), Some(&s)).await;
     assert!(res.text.contains("Xác nhận nộp"), "{}", res.text);
+    assert!(res.text.contains("xin cam đoan"), "{}", res.text);
+    // Without the authors' statement ticked: refused, the confirmation still open.
     let res = form(
         &app,
         &format!("{path}/submit"),
@@ -62,9 +64,27 @@ async fn submitting_and_withdrawing_ask_first_and_only_the_unit_withdraws() {
         &format!("csrf={csrf}"),
     )
     .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(
+        res.text.contains("Hãy đánh dấu lời cam đoan"),
+        "{}",
+        res.text
+    );
+    assert!(res.text.contains("id=\"confirm-submit\""), "{}", res.text);
+    let res = form(
+        &app,
+        &format!("{path}/submit"),
+        &cookie,
+        &format!("csrf={csrf}&sworn=on"),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
     let res = page(&app, &path, Some(&s)).await;
     assert!(res.text.contains("phiên bản 2, nộp lúc"), "{}", res.text);
+    // The organizer sees the statement recorded with each version.
+    let org = web_login(&app, "snv.tochuc").await;
+    let res = page(&app, &path, Some(&org)).await;
+    assert!(res.text.contains("Đã cam đoan"), "{}", res.text);
 }
 
 #[tokio::test]

@@ -41,11 +41,14 @@ pub(super) fn schemas() -> Value {
                 "security": {"enum": ["none", "starttls", "tls"]}, "username": s("string"), "from_address": s("string"), "from_name": s("string")}}
         })),
         "Unit": obj(json!({"code": s("string"), "name": s("string"), "kind": {"enum": ["department", "district", "commune", "other"]},
-                           "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]}})),
-        "UnitInput": obj(json!({"code": s("string"), "name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "email": {"type": ["string", "null"]}})),
-        "UnitPatch": obj(json!({"name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]}})),
+                           "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]},
+                           "valid_from": {"type": ["string", "null"], "format": "date"}, "valid_to": {"type": ["string", "null"], "format": "date"}, "successor_code": {"type": ["string", "null"]}})),
+        "UnitInput": obj(json!({"code": s("string"), "name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "email": {"type": ["string", "null"]}, "valid_from": {"type": ["string", "null"], "format": "date"}, "valid_to": {"type": ["string", "null"], "format": "date"}, "successor_code": {"type": ["string", "null"]}})),
+        "UnitPatch": obj(json!({"name": s("string"), "kind": s("string"), "parent_code": {"type": ["string", "null"]}, "active": s("boolean"), "email": {"type": ["string", "null"]}, "valid_from": {"type": ["string", "null"], "format": "date"}, "valid_to": {"type": ["string", "null"], "format": "date"}, "successor_code": {"type": ["string", "null"]}})),
         "UnitList": list_of("units", "Unit"),
         "Upload": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
+        "ArchiveImportResult": obj(json!({"created": s("integer"), "unchanged": s("integer")})),
+        "ArchiveList": {"type": "object", "properties": {"items": {"type": "array", "items": obj(json!({"id": s("integer"), "year": s("integer"), "unit_code": s("string"), "unit_name": s("string"), "title": s("string"), "summary": s("string"), "tier": {"type": ["string", "null"]}}))}}},
         "ImportResult": obj(json!({"created": s("integer"), "updated": s("integer"), "unchanged": s("integer")})),
         "UserImportResult": obj(json!({"created": s("integer"), "users": {"type": "array", "items": obj(json!({
             "username": s("string"), "full_name": s("string"), "initial_password": {"type": ["string", "null"]}}))}})),
@@ -104,7 +107,8 @@ pub(super) fn schemas() -> Value {
         "AttachmentList": list_of("attachments", "Attachment"),
         "AttachmentUpload": {"type": "object", "properties": {"kind": {"enum": ["main", "supporting"]}, "file": {"type": "string", "format": "binary"}}},
         "Versions": obj(json!({"entry_id": s("integer"), "versions": {"type": "array", "items": s("object")}})),
-        "Similar": {"type": "array", "items": obj(json!({"entry_id": s("integer"), "title": s("string"), "unit_code": s("string"), "contest_id": s("integer"), "similarity": s("number")}))},
+        "Similar": {"type": "array", "items": obj(json!({"entry_id": {"type": ["integer", "null"]}, "archive_id": {"type": ["integer", "null"]}, "title": s("string"), "unit_code": s("string"), "contest_id": {"type": ["integer", "null"]}, "year": s("integer"), "similarity": s("number")}))},
+        "Submit": {"type": "object", "properties": {"sworn": {"type": "boolean", "const": true}}, "required": ["sworn"], "additionalProperties": false},
         "Screening": obj(json!({"eligible": s("boolean"), "reason": s("string")})),
         "Coverage": obj(json!({"contest_id": s("integer"), "min_entries_per_unit": s("integer"), "units": {"type": "array", "items": obj(json!({
             "unit_code": s("string"), "submitted": s("integer"), "drafts": s("integer"), "meets_minimum": s("boolean"), "reachable": s("boolean"), "last_reminded_at": {"type": ["string", "null"]}}))},

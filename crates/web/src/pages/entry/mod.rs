@@ -83,7 +83,9 @@ struct AttachmentRow {
 }
 
 struct SimilarRow {
-    entry_id: i64,
+    /// None for a past entry of the archive (no page of its own).
+    entry_id: Option<i64>,
+    year: i64,
     title: String,
     unit_code: String,
     percent: String,
@@ -93,6 +95,8 @@ struct VersionRow {
     version: i64,
     at: String,
     by: String,
+    /// Whether the version records the authors' sworn statement.
+    sworn: bool,
 }
 
 #[derive(Template)]
@@ -138,6 +142,8 @@ struct EntryPage {
     next_to_screen: Option<i64>,
     similar: Vec<SimilarRow>,
     versions: Vec<VersionRow>,
+    /// The statement the authors tick at submission.
+    sworn_statement: &'static str,
     error: Option<String>,
     done: Option<String>,
     /// Where a forwarded entry comes from, with its internal result.
@@ -182,6 +188,7 @@ async fn entry_page(
         .into_iter()
         .map(|s| SimilarRow {
             entry_id: s.entry_id,
+            year: s.year,
             title: s.title,
             unit_code: unit_names.get(&s.unit_code).cloned().unwrap_or(s.unit_code),
             percent: format!("{:.0}%", s.similarity * 100.0),
@@ -195,6 +202,7 @@ async fn entry_page(
             by: sangkien_app::user::full_name(state, &v.submitted_by)
                 .await
                 .unwrap_or(v.submitted_by),
+            sworn: v.sworn.is_some(),
         });
     }
     let versions = version_rows;
@@ -319,6 +327,7 @@ async fn entry_page(
         next_to_screen,
         similar,
         versions,
+        sworn_statement: sangkien_domain::entry::SWORN_STATEMENT,
         error,
         done,
     })
@@ -375,16 +384,36 @@ async fn back(state: &AppState, user: &PageUser, id: i64, result: Result<&str, E
     .await
 }
 
+/// The submission's confirmation: the authors' sworn statement, ticked.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SubmitForm {
+    csrf: String,
+    sworn: String,
+}
+
+crate::pages::form::csrf_field!(SubmitForm);
+
 async fn submit(
     State(state): State<AppState>,
     user: PageUser,
     Id(id): Id,
-    Posted(_): Posted<CsrfOnly>,
+    Posted(form): Posted<SubmitForm>,
 ) -> Response {
-    let result = change::submit(&state, user.account(), id, None)
+    let sworn = form.sworn == "on";
+    let result = change::submit(&state, user.account(), id, sworn, None)
         .await
-        .map(|_| "submitted");
-    back(&state, &user, id, result).await
+        .map(|_| format!("/entries/{id}?done=submitted"));
+    // Refused: the page again, still asking to confirm (the statement unticked).
+    after(result, |e| async {
+        entry_page(&state, &user, id, Some(e.message), None)
+            .await
+            .map(|p| EntryPage {
+                confirm: "submit",
+                ..p
+            })
+    })
+    .await
 }
 
 async fn withdraw(
