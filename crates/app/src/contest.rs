@@ -119,23 +119,15 @@ async fn check_participants_dated(
     already: &[String],
 ) -> Result<()> {
     let day = time::date_vn(settings.opens_at);
-    let units: HashMap<String, unit::Unit> = unit::list(conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.code.clone(), u))
-        .collect();
-    let successors: HashMap<String, Option<String>> = units
-        .values()
-        .map(|u| (u.code.clone(), u.validity.successor_code.clone()))
-        .collect();
+    let list = unit::list(conn).await?;
+    let now_is = crate::unit::now_is_of(&list);
+    let units: HashMap<&str, &unit::Unit> = list.iter().map(|u| (u.code.as_str(), u)).collect();
     let mut errors = ValidationErrors::new();
     for (i, code) in settings.participant_unit_codes.iter().enumerate() {
-        let Some(u) = units.get(code).filter(|_| !already.contains(code)) else {
+        let Some(u) = units.get(code.as_str()).filter(|_| !already.contains(code)) else {
             continue;
         };
-        let now_is = unit_rules::final_successor(&successors, code)
-            .and_then(|s| units.get(&s))
-            .map(|s| s.name.as_str());
+        let now_is = now_is.get(code).map(String::as_str);
         if let Some(why) = unit_rules::not_valid_on(&u.name, &u.validity, day, now_is) {
             errors.add(format!("participant_unit_codes[{i}]"), why);
         }

@@ -29,7 +29,11 @@ pub async fn now_is(app: &App) -> Result<HashMap<String, String>> {
 pub(crate) async fn now_is_on(
     conn: &mut sangkien_storage::Conn,
 ) -> Result<HashMap<String, String>> {
-    let units = unit::list(conn).await?;
+    Ok(now_is_of(&unit::list(conn).await?))
+}
+
+/// [`now_is`] of a list of units already read.
+pub(crate) fn now_is_of(units: &[unit::Unit]) -> HashMap<String, String> {
     let successors: HashMap<String, Option<String>> = units
         .iter()
         .map(|u| (u.code.clone(), u.validity.successor_code.clone()))
@@ -38,13 +42,13 @@ pub(crate) async fn now_is_on(
         .iter()
         .map(|u| (u.code.as_str(), u.name.as_str()))
         .collect();
-    Ok(units
+    units
         .iter()
         .filter_map(|u| {
             let last = rules::final_successor(&successors, &u.code)?;
             Some((u.code.clone(), names.get(last.as_str())?.to_string()))
         })
-        .collect())
+        .collect()
 }
 
 /// One unit by its code.
